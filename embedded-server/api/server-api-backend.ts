@@ -1,0 +1,42 @@
+/**
+ * What the server HTTP API needs from the cluster. The API layer validates every request (channel
+ * names, namespaces, limits) and calls these already-checked operations.
+ */
+import type { AppError, Result } from '../../shared/result.js';
+import type {
+  ClientInfo, HistoryResult, Json, PresenceStatsResult,
+} from '../../shared/protocol/client-protocol.js';
+import type { SupervisorRequestName, SupervisorRequests } from '../../shared/ipc/node-ipc.js';
+import type { HistoryQuery, StreamOptions } from '../broker/broker.js';
+import type { ChannelSettings, ClientSettings } from '../../shared/channels/channel-options.js';
+
+/** One node as the `info` method reports it (PROTOCOL.md §10.2). */
+export interface NodeInfo {
+  uid: string;
+  name: string;
+  version: string;
+  num_clients: number;
+  num_users: number;
+  num_channels: number;
+  num_subs: number;
+  uptime: number;
+}
+
+export interface ServerApiBackend {
+  readonly channels: ChannelSettings;
+  readonly client: ClientSettings;
+  publish(
+    channel: string,
+    data: Json,
+    opts: { stream: StreamOptions | null; tags?: Record<string, string> },
+  ): Promise<{ offset?: number; epoch?: string }>;
+  history(channel: string, query: HistoryQuery, stream: StreamOptions): Promise<Result<HistoryResult, AppError>>;
+  removeHistory(channel: string): Promise<void>;
+  presence(channel: string): Promise<Record<string, ClientInfo>>;
+  presenceStats(channel: string): Promise<PresenceStatsResult>;
+  /** Sends a sessions command to every live node; answers each node's reply. */
+  toAllNodes<K extends SupervisorRequestName>(op: K, req: SupervisorRequests[K]['req']): Promise<SupervisorRequests[K]['res'][]>;
+  /** Channels with at least one subscriber on any node → subscriber count. */
+  channelCounts(): Map<string, number>;
+  info(): NodeInfo[];
+}

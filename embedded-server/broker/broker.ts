@@ -1,0 +1,65 @@
+/**
+ * The broker: channel streams (offset + epoch, bounded history), presence and fan-out between
+ * supervisors. Async so that a Redis implementation can replace the in-process one
+ * (ARCHITECTURE.md "Scale-out"). The broker alone assigns offsets.
+ */
+import type { AppError, Result } from '../../shared/result.js';
+import type {
+  ClientInfo, HistoryResult, Json, PresenceStatsResult, Publication, StreamPosition,
+} from '../../shared/protocol/client-protocol.js';
+
+/** History settings of a channel's namespace. `size` 0 or `ttlMs` 0 means no history. */
+export interface StreamOptions {
+  size: number;
+  ttlMs: number;
+  metaTtlMs: number;
+}
+
+export interface HistoryQuery {
+  /** 0: position only; -1: all; N > 0: up to N. */
+  limit: number;
+  since?: { offset: number; epoch: string };
+  reverse: boolean;
+}
+
+/** What the broker hands to its listeners for each publication, join or leave. */
+export type BrokerEvent =
+  | { kind: 'pub'; channel: string; pub: Publication; epoch?: string }
+  | { kind: 'join' | 'leave'; channel: string; info: ClientInfo };
+
+export interface Broker {
+  /** Appends to the channel's stream when `stream` keeps history; delivers to every listener. */
+  publish(
+    channel: string,
+    data: Json,
+    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string> },
+  ): Promise<{ offset?: number; epoch?: string }>;
+  publishJoin(channel: string, info: ClientInfo): Promise<void>;
+  publishLeave(channel: string, info: ClientInfo): Promise<void>;
+
+  /** Reads history (PROTOCOL.md §6.4): 112 when `since.epoch` is given and differs. */
+  history(channel: string, query: HistoryQuery, stream: StreamOptions): Promise<Result<HistoryResult, AppError>>;
+  /** The stream top and epoch; creates the stream (offset 0, new epoch) when it does not exist. */
+  position(channel: string, stream: StreamOptions): Promise<StreamPosition>;
+  /** Drops the publications, keeps offset and epoch. */
+  removeHistory(channel: string): Promise<void>;
+
+  addPresence(channel: string, info: ClientInfo, owner: string): Promise<void>;
+  removePresence(channel: string, client: string): Promise<void>;
+  presence(channel: string): Promise<Record<string, ClientInfo>>;
+  presenceStats(channel: string): Promise<PresenceStatsResult>;
+  /** Removes every entry a dead node owned; answers what was removed, for leave pushes. */
+  removeOwnerPresence(owner: string): Promise<{ channel: string; info: ClientInfo }[]>;
+
+  /**
+   * Interest: the broker delivers a channel's events to this supervisor only between `subscribe`
+   * and `unsubscribe` (the in-process broker delivers everything; a Redis one uses it for pub/sub).
+   */
+  subscribe(channel: string): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
+
+  /** Registers the listener that receives every publication, join and leave. Returns a dispose. */
+  onEvent(listener: (event: BrokerEvent) => void): () => void;
+
+  stop(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+// Lint: the import direction of STYLE.md §1 (shared ← embedded-server ← main; shared ← renderer),
+// one public entry per area, plus the recommended TypeScript rules.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const outside = (folders, why) => ({
+  'no-restricted-imports': ['error', {
+    patterns: folders.map((folder) => ({
+      group: [`**/${folder}/**`, `**/${folder}`],
+      message: `import-boundary: ${why}`,
+    })),
+  }],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'dist-electron/**', 'release/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/embedded-server/**', '**/main/**', '**/renderer/**', '**/test/**', '**/bench/**'], message: 'import-boundary: shared/ imports nothing outside itself (STYLE.md §1)' },
+          { group: ['node:*', 'fs', 'net', 'http', 'path', 'child_process', 'os', 'crypto'], message: 'import-boundary: shared/ has no Node imports (STYLE.md §1)' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['embedded-server/**/*.ts'],
+    rules: outside(['main', 'renderer', 'test', 'bench'], 'embedded-server/ may import only shared/ (STYLE.md §1)'),
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/embedded-server/*/**', '!**/embedded-server/index.js', '!**/embedded-server/testing.js'],
+          message: 'import-boundary: reach the cluster through embedded-server/index.ts (one public entry per area, STYLE.md §1)',
+        }],
+      }],
+    },
+  },
+);

@@ -1,0 +1,108 @@
+/**
+ * Channel and client settings after the config is loaded and validated: Centrifugo's option names
+ * (PROTOCOL.md §9.2) in camelCase, durations in milliseconds. Nodes and the supervisor hold the same copy.
+ */
+
+/** Options of one namespace (or of channels without a namespace). All default to false / 0. */
+export interface ChannelOptions {
+  presence: boolean;
+  joinLeave: boolean;
+  forcePushJoinLeave: boolean;
+  /** History keeps at most this many publications; history needs size > 0 and ttl > 0. */
+  historySize: number;
+  historyTtlMs: number;
+  /** How long a stream's offset and epoch outlive its last use. */
+  historyMetaTtlMs: number;
+  forcePositioning: boolean;
+  allowPositioning: boolean;
+  forceRecovery: boolean;
+  allowRecovery: boolean;
+  allowSubscribeForClient: boolean;
+  allowSubscribeForAnonymous: boolean;
+  allowPublishForClient: boolean;
+  allowPublishForSubscriber: boolean;
+  allowPublishForAnonymous: boolean;
+  allowPresenceForClient: boolean;
+  allowPresenceForSubscriber: boolean;
+  allowPresenceForAnonymous: boolean;
+  allowHistoryForClient: boolean;
+  allowHistoryForSubscriber: boolean;
+  allowHistoryForAnonymous: boolean;
+  allowUserLimitedChannels: boolean;
+  /** Regex (source) the part after `ns:` must match for client-side subscribes; "" = any. */
+  channelRegex: string;
+  /** "" rejects empty data (default), "json" any JSON, "json_object" objects only. */
+  publicationDataFormat: '' | 'json' | 'json_object';
+  /** Switchboard extension: client publications per second per connection and channel; 0 = unlimited. */
+  publishRateLimit: number;
+}
+
+export interface ChannelSettings {
+  withoutNamespace: ChannelOptions;
+  namespaces: Record<string, ChannelOptions>;
+  privatePrefix: string;
+  namespaceBoundary: string;
+  userBoundary: string;
+  userSeparator: string;
+  maxLength: number;
+}
+
+export interface ClientSettings {
+  /** HS256/384/512 secret for connection and subscription tokens. */
+  tokenHmacSecret: string;
+  tokenAudience: string;
+  tokenIssuer: string;
+  /** Every permission check passes and no token is needed (local experiments only). */
+  insecure: boolean;
+  allowAnonymousConnectWithoutToken: boolean;
+  insecureSkipTokenSignatureVerify: boolean;
+  /** Empty: only requests without an Origin header; ["*"]: all; else glob patterns. */
+  allowedOrigins: string[];
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  /** Channels per connection (error 106 past it). */
+  channelLimit: number;
+  /** Connections per user on one node; 0 = unlimited (close 3504 past it). */
+  userConnectionLimit: number;
+  /** Largest incoming WebSocket message in bytes (close 1009 past it). */
+  maxMessageSize: number;
+  /** Outgoing bytes buffered for a connection before it is closed 3008 "slow". */
+  queueMaxSize: number;
+  /** A connection that sends no valid connect within this delay is closed 3502. */
+  staleCloseDelayMs: number;
+  /** An expired connection is closed 3005 this long after its expiry unless it refreshes. */
+  expiredCloseDelayMs: number;
+  recoveryMaxPublicationLimit: number;
+  historyMaxPublicationLimit: number;
+}
+
+export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = {
+  presence: false,
+  joinLeave: false,
+  forcePushJoinLeave: false,
+  historySize: 0,
+  historyTtlMs: 0,
+  historyMetaTtlMs: 720 * 3600_000,
+  forcePositioning: false,
+  allowPositioning: false,
+  forceRecovery: false,
+  allowRecovery: false,
+  allowSubscribeForClient: false,
+  allowSubscribeForAnonymous: false,
+  allowPublishForClient: false,
+  allowPublishForSubscriber: false,
+  allowPublishForAnonymous: false,
+  allowPresenceForClient: false,
+  allowPresenceForSubscriber: false,
+  allowPresenceForAnonymous: false,
+  allowHistoryForClient: false,
+  allowHistoryForSubscriber: false,
+  allowHistoryForAnonymous: false,
+  allowUserLimitedChannels: false,
+  channelRegex: '',
+  publicationDataFormat: '',
+  publishRateLimit: 0,
+};
+
+/** True when the namespace keeps history (both size and ttl set). */
+export const hasHistory = (o: ChannelOptions): boolean => o.historySize > 0 && o.historyTtlMs > 0;

@@ -1,0 +1,150 @@
+/**
+ * The supervisor ↔ node boundary: every IPC message, typed once (ARCHITECTURE.md, STYLE.md §2).
+ * Messages travel in batches (one `process.send` of an array per event-loop turn), except the
+ * connection hand-off, which carries a socket handle and goes alone.
+ */
+import type { AppError, Result } from '../result.js';
+import type { ChannelSettings, ClientSettings } from '../channels/channel-options.js';
+import type {
+  ClientInfo, HistoryResult, Json, PresenceStatsResult, Publication, StreamPosition,
+} from '../protocol/client-protocol.js';
+
+/** What a node needs to serve clients; sent once, right after the fork. */
+export interface NodeInit {
+  nodeId: string;
+  client: ClientSettings;
+  channels: ChannelSettings;
+  /** Stats report period in ms (the supervisor derives health from their age). */
+  statsIntervalMs: number;
+  serverVersion: string;
+}
+
+/** Per-node figures, reported every `statsIntervalMs` (counters are totals since the node started). */
+export interface NodeStats {
+  connections: number;
+  users: number;
+  subscriptions: number;
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** CPU time (user + system) in µs since the node started. */
+  cpuMicros: number;
+  rss: number;
+  heapUsed: number;
+  /** Event-loop delay over the last period, ms. */
+  loopDelayP50: number;
+  loopDelayP99: number;
+}
+
+/** A session as the registry knows it. */
+export interface SessionOpened {
+  client: string;
+  user: string;
+  remote: string;
+  connectedAt: number;
+  name: string;
+  version: string;
+}
+
+// ---------------------------------------------------------------- node → supervisor requests
+
+export interface SubscribeOp {
+  channel: string;
+  info: ClientInfo;
+  /** Keep a presence entry for this subscription. */
+  presence: boolean;
+  /** Publish join now and leave when the subscription ends. */
+  emitJoinLeave: boolean;
+  /** The subscription is positioned (answers with the stream position). */
+  positioned: boolean;
+  /** Recover from this position (recovery implies positioned). */
+  recover?: { offset: number; epoch: string };
+}
+
+/** Stream position at subscribe time and, when recovery was asked, its outcome. */
+export interface SubscribeOutcome {
+  position?: StreamPosition;
+  recovered?: boolean;
+  /** Missed publications, ascending; only when `recovered`. */
+  publications?: Publication[];
+}
+
+export interface NodeRequests {
+  'broker.subscribe': { req: SubscribeOp; res: Result<SubscribeOutcome> };
+  'broker.unsubscribe': { req: { channel: string; client: string; presence: boolean; emitLeave: boolean }; res: null };
+  'broker.publish': { req: { channel: string; data: Json; info?: ClientInfo }; res: Result<{ offset?: number; epoch?: string }> };
+  'broker.presence': { req: { channel: string }; res: Result<Record<string, ClientInfo>> };
+  'broker.presence_stats': { req: { channel: string }; res: Result<PresenceStatsResult> };
+  'broker.history': {
+    req: { channel: string; limit: number; since?: { offset: number; epoch: string }; reverse: boolean };
+    res: Result<HistoryResult>;
+  };
+  /** The current stream positions of channels, to detect what a node missed (PROTOCOL.md §6.5). */
+  'broker.positions': { req: { channels: string[] }; res: Record<string, StreamPosition> };
+}
+
+// ---------------------------------------------------------------- supervisor → node requests
+
+/** Which sessions a command addresses: a user's (all or one client of it), or everyone. */
+export interface SessionTarget {
+  user?: string;
+  client?: string;
+  /** Clients spared. */
+  whitelist?: string[];
+}
+
+export interface SupervisorRequests {
+  'sessions.disconnect': { req: SessionTarget & { code: number; reason: string }; res: { count: number } };
+  'sessions.unsubscribe': { req: SessionTarget & { channel: string; code: number; reason: string }; res: { count: number } };
+  'sessions.subscribe': {
+    req: SessionTarget & { channel: string; info?: Json; data?: Json; recoverSince?: { offset: number; epoch: string } };
+    res: { count: number; errors: AppError[] };
+  };
+  'sessions.refresh': { req: SessionTarget & { expired?: boolean; expireAt?: number; info?: Json }; res: { count: number } };
+  /** Gracefully close every session with a reconnect code (drain before removal). */
+  'node.drain': { req: { code: number; reason: string }; res: { count: number } };
+}
+
+export type NodeRequestName = keyof NodeRequests;
+export type SupervisorRequestName = keyof SupervisorRequests;
+
+// ---------------------------------------------------------------- deliveries
+
+/** A publication or join/leave for a channel, pre-encoded once for every subscriber. */
+export type Delivery =
+  | { kind: 'pub'; channel: string; frame: string; offset?: number; epoch?: string }
+  | { kind: 'join' | 'leave'; channel: string; frame: string };
+
+// ---------------------------------------------------------------- the unions
+
+export type NodeMessage =
+  | { t: 'ready'; pid: number }
+  | { t: 'stats'; at: number; stats: NodeStats }
+  | { t: 'session.opened'; session: SessionOpened }
+  | { t: 'session.closed'; client: string; code: number; reason: string }
+  | { [K in NodeRequestName]: { t: 'req'; id: number; op: K; req: NodeRequests[K]['req'] } }[NodeRequestName]
+  | { t: 'res'; id: number; res: unknown };
+
+export type SupervisorMessage =
+  | { t: 'init'; init: NodeInit }
+  | { t: 'deliver'; items: Delivery[] }
+  | { [K in SupervisorRequestName]: { t: 'req'; id: number; op: K; req: SupervisorRequests[K]['req'] } }[SupervisorRequestName]
+  | { t: 'res'; id: number; res: unknown }
+  | { t: 'shutdown' };
+
+/** The hand-off message; travels alone, with the client socket as its handle. */
+export interface HandoffMessage {
+  t: 'conn';
+  /** The request head bytes the gateway already read, base64. */
+  head: string;
+}
+
+export const NODE_REQUESTS = {
+  'broker.subscribe': 1, 'broker.unsubscribe': 1, 'broker.publish': 1, 'broker.presence': 1,
+  'broker.presence_stats': 1, 'broker.history': 1, 'broker.positions': 1,
+} as const satisfies Record<NodeRequestName, 1>;
+
+export const SUPERVISOR_REQUESTS = {
+  'sessions.disconnect': 1, 'sessions.unsubscribe': 1, 'sessions.subscribe': 1, 'sessions.refresh': 1, 'node.drain': 1,
+} as const satisfies Record<SupervisorRequestName, 1>;
