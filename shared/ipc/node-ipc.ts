@@ -72,7 +72,7 @@ export interface SubscribeOutcome {
 
 export interface NodeRequests {
   'broker.subscribe': { req: SubscribeOp; res: Result<SubscribeOutcome> };
-  'broker.unsubscribe': { req: { channel: string; client: string; presence: boolean; emitLeave: boolean }; res: null };
+  'broker.unsubscribe': { req: { channel: string; info: ClientInfo; presence: boolean; emitLeave: boolean }; res: null };
   'broker.publish': { req: { channel: string; data: Json; info?: ClientInfo }; res: Result<{ offset?: number; epoch?: string }> };
   'broker.presence': { req: { channel: string }; res: Result<Record<string, ClientInfo>> };
   'broker.presence_stats': { req: { channel: string }; res: Result<PresenceStatsResult> };

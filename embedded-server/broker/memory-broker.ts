@@ -1,0 +1,161 @@
+/**
+ * The in-process broker: streams and presence in memory, events handed to listeners
+ * synchronously. Losing the process loses the streams, so they come back with new epochs.
+ */
+import { HistoryStream } from './history-stream.js';
+import { PresenceStore } from './presence-store.js';
+import type { AppError, Result } from '../../shared/result.js';
+import type {
+  ClientInfo, HistoryResult, Json, PresenceStatsResult, Publication, StreamPosition,
+} from '../../shared/protocol/client-protocol.js';
+import type { Broker, BrokerEvent, HistoryQuery, StreamOptions } from './broker.js';
+
+export interface MemoryBrokerOptions {
+  /** Clock in ms; injectable so tests need not sleep. */
+  now?: () => number;
+  /** How often idle streams are swept (default 60 s). */
+  sweepIntervalMs?: number;
+}
+
+/** A {@link Broker} that lives in this process. */
+export class MemoryBroker implements Broker {
+  private readonly streams = new Map<string, HistoryStream>();
+  private readonly presenceStore = new PresenceStore();
+  private readonly listeners = new Set<(event: BrokerEvent) => void>();
+  private readonly interest = new Set<string>();
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(opts: MemoryBrokerOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.timer = setInterval(() => this.sweep(), opts.sweepIntervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  async publish(
+    channel: string,
+    data: Json,
+    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string> },
+  ): Promise<{ offset?: number; epoch?: string }> {
+    const pub: Publication = { data };
+    if (opts.info) pub.info = opts.info;
+    if (opts.tags) pub.tags = opts.tags;
+    const limits = opts.stream;
+    if (!limits || limits.size <= 0 || limits.ttlMs <= 0) {
+      this.emit({ kind: 'pub', channel, pub });
+      return {};
+    }
+    const stream = this.stream(channel, limits);
+    stream.configure(limits);
+    const stored = stream.append(pub);
+    this.emit({ kind: 'pub', channel, pub: stored, epoch: stream.epoch });
+    return { offset: stored.offset, epoch: stream.epoch };
+  }
+
+  async publishJoin(channel: string, info: ClientInfo): Promise<void> {
+    this.emit({ kind: 'join', channel, info });
+  }
+
+  async publishLeave(channel: string, info: ClientInfo): Promise<void> {
+    this.emit({ kind: 'leave', channel, info });
+  }
+
+  async history(channel: string, query: HistoryQuery, stream: StreamOptions): Promise<Result<HistoryResult, AppError>> {
+    return this.stream(channel, stream).read(query);
+  }
+
+  async position(channel: string, stream: StreamOptions): Promise<StreamPosition> {
+    return this.stream(channel, stream).position();
+  }
+
+  async removeHistory(channel: string): Promise<void> {
+    this.streams.get(channel)?.clear();
+  }
+
+  async addPresence(channel: string, info: ClientInfo, owner: string): Promise<void> {
+    this.presenceStore.add(channel, info, owner);
+  }
+
+  async removePresence(channel: string, client: string): Promise<void> {
+    this.presenceStore.remove(channel, client);
+  }
+
+  async presence(channel: string): Promise<Record<string, ClientInfo>> {
+    return this.presenceStore.list(channel);
+  }
+
+  async presenceStats(channel: string): Promise<PresenceStatsResult> {
+    return this.presenceStore.stats(channel);
+  }
+
+  async removeOwnerPresence(owner: string): Promise<{ channel: string; info: ClientInfo }[]> {
+    return this.presenceStore.removeOwner(owner);
+  }
+
+  // In one process every listener already gets every channel; interest is only recorded.
+  async subscribe(channel: string): Promise<void> {
+    this.interest.add(channel);
+  }
+
+  async unsubscribe(channel: string): Promise<void> {
+    this.interest.delete(channel);
+  }
+
+  /** Channels currently subscribed to (informational for the in-process broker). */
+  get subscribedChannels(): ReadonlySet<string> {
+    return this.interest;
+  }
+
+  /** Number of live streams (with or without publications). */
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  onEvent(listener: (event: BrokerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Removes streams that are empty and unused for their meta TTL; answers how many went. */
+  sweep(): number {
+    let removed = 0;
+    for (const [channel, stream] of this.streams) {
+      if (!stream.isIdle()) continue;
+      this.streams.delete(channel);
+      removed += 1;
+    }
+    return removed;
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.listeners.clear();
+  }
+
+  private stream(channel: string, limits: StreamOptions): HistoryStream {
+    let stream = this.streams.get(channel);
+    if (!stream) {
+      stream = new HistoryStream({ ...limits, now: this.now });
+      this.streams.set(channel, stream);
+    }
+    return stream;
+  }
+
+  private emit(event: BrokerEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** Creates the in-process broker; `stop()` it to clear its sweep timer. */
+export function createMemoryBroker(opts: MemoryBrokerOptions = {}): MemoryBroker {
+  return new MemoryBroker(opts);
+}

@@ -1,0 +1,88 @@
+/**
+ * The gateway owns the only client port. It reads the HTTP request head, and either hands a
+ * WebSocket upgrade for the endpoint to a node (socket handle + the bytes already read), or passes
+ * the socket to the supervisor's own HTTP server (server API, health, metrics, 404s). After the
+ * hand-off client bytes never touch the supervisor.
+ */
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+
+export const WEBSOCKET_PATH = '/connection/websocket';
+const MAX_HEAD = 16 * 1024;
+const HEAD_TIMEOUT_MS = 10_000;
+
+export interface RequestHead {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  upgrade: boolean;
+}
+
+export interface GatewayRoutes {
+  /** A WebSocket upgrade on the client endpoint; answers false when no node can take it. */
+  websocket(socket: Socket, head: Buffer, request: RequestHead): boolean;
+  /** Anything else: handled by the supervisor's HTTP server. */
+  http(socket: Socket, head: Buffer): void;
+}
+
+export function createGateway(routes: GatewayRoutes): Server {
+  return createServer({ pauseOnConnect: true, noDelay: true }, (socket) => readHead(socket, routes));
+}
+
+function readHead(socket: Socket, routes: GatewayRoutes): void {
+  let buf: Buffer = Buffer.alloc(0);
+  const timer = setTimeout(() => socket.destroy(), HEAD_TIMEOUT_MS);
+  const onData = (chunk: Buffer): void => {
+    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    const end = buf.indexOf('\r\n\r\n');
+    if (end < 0) {
+      if (buf.length > MAX_HEAD) finish(() => reply(socket, '431 Request Header Fields Too Large'));
+      return;
+    }
+    finish(() => route(socket, buf, routes));
+  };
+  const finish = (then: () => void): void => {
+    clearTimeout(timer);
+    socket.off('data', onData);
+    socket.off('error', onError);
+    socket.pause();
+    then();
+  };
+  const onError = (): void => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  socket.on('data', onData);
+  socket.on('error', onError);
+  socket.on('close', () => clearTimeout(timer));
+  socket.resume();
+}
+
+function route(socket: Socket, head: Buffer, routes: GatewayRoutes): void {
+  const request = parseHead(head);
+  if (request && request.path === WEBSOCKET_PATH && request.upgrade && request.method === 'GET') {
+    if (!routes.websocket(socket, head, request)) reply(socket, '503 Service Unavailable', 'no healthy node\n');
+    return;
+  }
+  routes.http(socket, head);
+}
+
+export function parseHead(head: Buffer): RequestHead | null {
+  const text = head.toString('latin1');
+  const lineEnd = text.indexOf('\r\n');
+  const [method, target] = text.slice(0, lineEnd).split(' ');
+  if (!method || !target) return null;
+  let url: URL;
+  try {
+    url = new URL(target, 'http://gateway');
+  } catch {
+    return null;
+  }
+  const upgrade = /\r\nupgrade:[ \t]*websocket[ \t]*\r\n/i.test(text.slice(lineEnd));
+  return { method, path: url.pathname, query: url.searchParams, upgrade };
+}
+
+function reply(socket: Socket, status: string, body = ''): void {
+  socket.on('error', () => undefined);
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}

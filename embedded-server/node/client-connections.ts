@@ -1,0 +1,84 @@
+/**
+ * Accepts handed-off sockets: the gateway's already-read request head is put back, the HTTP parser
+ * emits 'upgrade', and `ws` (noServer) completes the handshake. Then frames become commands.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import { decodeFrame } from '../../shared/protocol/client.codec.js';
+import { Disconnects } from '../../shared/protocol/codes.js';
+import { enqueueCommands } from './handlers/dispatch.js';
+import type { NodeRuntime } from './node-runtime.js';
+import { Session } from './session.js';
+import { originAllowed } from './origin.js';
+
+export interface ClientConnections {
+  /** Takes a socket handed over by the gateway, with the head bytes it read. */
+  accept(socket: Socket, head: Buffer): void;
+  close(): void;
+}
+
+export function createClientConnections(rt: NodeRuntime): ClientConnections {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: rt.client.maxMessageSize,
+    clientTracking: false,
+    perMessageDeflate: false,
+    handleProtocols: (offered) => (offered.has('centrifuge-json') ? 'centrifuge-json' : false),
+  });
+  const http = createServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('expected a WebSocket upgrade\n');
+  });
+  http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const refusal = refuse(rt, req);
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onOpen(rt, ws, req));
+  });
+  http.on('clientError', (_e, socket: Socket) => socket.destroy());
+  return {
+    accept(socket, head) {
+      socket.unshift(head);
+      http.emit('connection', socket);
+      socket.resume();
+    },
+    close() {
+      wss.close();
+      http.close();
+    },
+  };
+}
+
+/** A status line when the upgrade is refused, else null. */
+function refuse(rt: NodeRuntime, req: IncomingMessage): string | null {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const format = url.searchParams.get('cf_protocol') ?? url.searchParams.get('format');
+  if (format === 'protobuf') return '400 Bad Request';
+  const offered = req.headers['sec-websocket-protocol'];
+  if (offered && !offered.split(',').some((p) => p.trim() === 'centrifuge-json')) return '400 Bad Request';
+  if (!originAllowed(req.headers.origin, rt.client.allowedOrigins)) return '403 Forbidden';
+  return null;
+}
+
+function onOpen(rt: NodeRuntime, ws: WebSocket, req: IncomingMessage): void {
+  const s = new Session(ws, req.socket.remoteAddress ?? '', Date.now());
+  rt.sessions.add(s);
+  ws.on('message', (data: RawData, isBinary: boolean) => onMessage(rt, s, data, isBinary));
+  ws.on('close', (code: number, reason: Buffer) => rt.forget(s, code, reason.toString()));
+  ws.on('error', () => undefined); // 'close' follows; the error itself (e.g. 1009) is in its code
+}
+
+function onMessage(rt: NodeRuntime, s: Session, data: RawData, isBinary: boolean): void {
+  if (s.state === 'closed') return;
+  const buf = data as Buffer;
+  rt.counters.messagesIn++;
+  rt.counters.bytesIn += buf.length;
+  if (isBinary) return s.close(Disconnects.inappropriateProtocol);
+  const decoded = decodeFrame(buf.toString());
+  if (!decoded.ok) return s.close(decoded.error);
+  enqueueCommands(rt, s, decoded.value);
+}

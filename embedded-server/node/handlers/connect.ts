@@ -1,0 +1,126 @@
+/** The connect command (PROTOCOL.md §2.2): credentials, limits, server-side subscriptions, reply. */
+import { randomUUID } from 'node:crypto';
+import type { JWTPayload } from 'jose';
+import { parseChannel } from '../../../shared/channels/channel-name.js';
+import type { ConnectRequest, ConnectResult, Json, StreamPosition } from '../../../shared/protocol/client-protocol.js';
+import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
+import type { NodeRuntime } from '../node-runtime.js';
+import type { Session } from '../session.js';
+import { Sub } from '../session.js';
+import { activateSubscription, setUpSubscription, subscriptionFlags } from '../subscription-setup.js';
+
+type Identity = { user: string; claims: JWTPayload | null };
+
+export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req: ConnectRequest): Promise<void> {
+  if (s.state !== 'connecting') return s.close(Disconnects.badRequest);
+  const identity = await authenticate(rt, s, id, req);
+  if (!identity || s.isClosed()) return;
+  const limit = rt.client.userConnectionLimit;
+  if (limit > 0 && identity.user !== '' && (rt.byUser.get(identity.user)?.size ?? 0) >= limit) {
+    return s.close(Disconnects.connectionLimit);
+  }
+  const expiry = connectionExpiry(identity.claims);
+  if (expiry === 'past') return rt.replyError(s, id, Errors.expired);
+
+  s.id = randomUUID();
+  s.user = identity.user;
+  s.connInfo = identity.claims?.info as Json | undefined;
+  s.name = req.name ?? '';
+  s.version = req.version ?? '';
+  s.expiresAt = expiry;
+  s.state = 'connected';
+  s.openedAt = Date.now();
+  const interval = rt.client.pingIntervalMs;
+  s.nextPingAt = s.openedAt + interval / 2 + Math.random() * (interval / 2);
+  rt.register(s);
+
+  const result: ConnectResult = { client: s.id, version: rt.init.serverVersion };
+  if (interval > 0) {
+    result.ping = Math.max(1, Math.round(interval / 1000));
+    if (rt.client.pongTimeoutMs > 0) result.pong = true;
+  }
+  if (expiry > 0) {
+    result.expires = true;
+    result.ttl = Math.max(1, Math.round((expiry - Date.now()) / 1000));
+  }
+  const activations = await serverSideSubscriptions(rt, s, identity.claims, req, result);
+  if (activations === null || s.isClosed()) return;
+  rt.reply(s, id, 'connect', result);
+  for (const [channel, position] of activations) activateSubscription(rt, s, channel, position);
+}
+
+async function authenticate(rt: NodeRuntime, s: Session, id: number, req: ConnectRequest): Promise<Identity | null> {
+  if (req.token === undefined || req.token === '') {
+    if (rt.client.insecure || rt.client.allowAnonymousConnectWithoutToken) return { user: '', claims: null };
+    s.close(Disconnects.badRequest);
+    return null;
+  }
+  const outcome = await rt.verifier.verify(req.token);
+  if (!outcome.ok) {
+    if (outcome.reason === 'expired') rt.replyError(s, id, Errors.tokenExpired);
+    else s.close(Disconnects.invalidToken);
+    return null;
+  }
+  const claims = outcome.claims;
+  if (claims.channel !== undefined || (claims.sub !== undefined && typeof claims.sub !== 'string')) {
+    s.close(Disconnects.invalidToken);
+    return null;
+  }
+  return { user: claims.sub ?? '', claims };
+}
+
+/** Unix ms of the connection's expiry, 0 for none, 'past' when `expire_at` already passed. */
+function connectionExpiry(claims: JWTPayload | null): number | 'past' {
+  if (!claims) return 0;
+  const expireAt = claims.expire_at;
+  if (typeof expireAt === 'number') {
+    if (expireAt === 0) return 0;
+    return expireAt * 1000 <= Date.now() ? 'past' : expireAt * 1000;
+  }
+  return typeof claims.exp === 'number' ? claims.exp * 1000 : 0;
+}
+
+/** Channels the token subscribes the connection to (`subs` claim, else `channels`). */
+function tokenChannels(claims: JWTPayload | null): Map<string, { info?: Json; data?: Json }> {
+  const out = new Map<string, { info?: Json; data?: Json }>();
+  const subs = claims?.subs;
+  if (subs && typeof subs === 'object' && !Array.isArray(subs)) {
+    for (const [ch, v] of Object.entries(subs as Record<string, { info?: Json; data?: Json } | null>)) out.set(ch, v ?? {});
+    return out;
+  }
+  if (Array.isArray(claims?.channels)) {
+    for (const ch of claims.channels) if (typeof ch === 'string') out.set(ch, {});
+  }
+  return out;
+}
+
+/** Subscribes the token's channels; null when one failed (the connect then fails). */
+async function serverSideSubscriptions(
+  rt: NodeRuntime, s: Session, claims: JWTPayload | null, req: ConnectRequest, result: ConnectResult,
+): Promise<Map<string, StreamPosition | undefined> | null> {
+  const activations = new Map<string, StreamPosition | undefined>();
+  for (const [channel, extra] of tokenChannels(claims)) {
+    const name = parseChannel(channel, rt.channels);
+    if (!name.ok) {
+      s.close(Disconnects.badRequest);
+      return null;
+    }
+    const flags = subscriptionFlags(name.value, {}, { history: false, presence: false }) | Sub.serverSide;
+    const pos = req.subs?.[channel];
+    const ready = await setUpSubscription(rt, s, {
+      name: name.value,
+      flags,
+      recover: pos?.recover ? { offset: pos.offset ?? 0, epoch: pos.epoch ?? '' } : undefined,
+      chanInfo: extra.info,
+      data: extra.data,
+    });
+    if (!ready.ok) {
+      s.close(Disconnects.internal);
+      return null;
+    }
+    result.subs ??= {};
+    result.subs[channel] = ready.value.result;
+    activations.set(channel, ready.value.position);
+  }
+  return activations;
+}

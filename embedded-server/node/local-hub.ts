@@ -1,0 +1,147 @@
+/**
+ * The node's channel table: which local sessions are subscribed to what, and delivery of the
+ * supervisor's pre-encoded frames to them. A subscription being set up buffers what arrives until
+ * its subscribe reply is out (ARCHITECTURE.md: register, buffer, read history, merge by offset).
+ * Per channel the node remembers the last offset it saw: a jump means it missed publications, and
+ * its positioned subscribers are told to recover (PROTOCOL.md §6.5).
+ */
+import type { Delivery } from '../../shared/ipc/node-ipc.js';
+import type { Session } from './session.js';
+import { Sub } from './session.js';
+
+interface Buffered {
+  frame: string;
+  offset?: number;
+  join?: boolean;
+}
+
+interface LocalChannel {
+  active: Set<Session>;
+  /** Subscriptions between request and reply, with what arrived meanwhile. */
+  pending: Map<Session, Buffered[]>;
+  offset?: number;
+  epoch?: string;
+}
+
+export interface HubSink {
+  /** Writes a frame to a session (batched per turn). */
+  write(session: Session, frame: string): void;
+  /** The node missed publications of a channel: these positioned subscribers must recover. */
+  lost(channel: string, sessions: Session[]): void;
+}
+
+export class LocalHub {
+  private readonly channels = new Map<string, LocalChannel>();
+  subscriptions = 0;
+
+  constructor(private readonly sink: HubSink) {}
+
+  /** Starts a subscription: live frames are buffered until `activate`. */
+  begin(channel: string, session: Session): void {
+    let ch = this.channels.get(channel);
+    if (!ch) {
+      ch = { active: new Set(), pending: new Map() };
+      this.channels.set(channel, ch);
+    }
+    ch.pending.set(session, []);
+  }
+
+  /**
+   * Ends the set-up: the reply has been queued; buffered frames newer than `deliveredUpTo`
+   * (the stream top the reply stands for) follow it, older ones are dropped as duplicates.
+   */
+  activate(channel: string, session: Session, position?: { offset: number; epoch: string }): void {
+    const ch = this.channels.get(channel);
+    const buffered = ch?.pending.get(session);
+    if (!ch || !buffered) return;
+    ch.pending.delete(session);
+    if (position) this.observePosition(channel, ch, position);
+    ch.active.add(session);
+    this.subscriptions++;
+    const flags = session.subs.get(channel) ?? 0;
+    for (const b of buffered) {
+      if (b.join && !(flags & Sub.pushJoinLeave)) continue;
+      if (b.offset !== undefined && position && b.offset <= position.offset) continue;
+      this.sink.write(session, b.frame);
+    }
+  }
+
+  /** Removes a subscription, set up or active. */
+  remove(channel: string, session: Session): void {
+    const ch = this.channels.get(channel);
+    if (!ch) return;
+    ch.pending.delete(session);
+    if (ch.active.delete(session)) this.subscriptions--;
+    if (ch.active.size === 0 && ch.pending.size === 0) this.channels.delete(channel);
+  }
+
+  /** Delivers one batch item from the supervisor. */
+  deliver(item: Delivery): void {
+    const ch = this.channels.get(item.channel);
+    if (!ch) return;
+    if (item.kind !== 'pub') {
+      for (const buf of ch.pending.values()) buf.push({ frame: item.frame, join: true });
+      for (const s of ch.active) {
+        if ((s.subs.get(item.channel) ?? 0) & Sub.pushJoinLeave) this.sink.write(s, item.frame);
+      }
+      return;
+    }
+    for (const buf of ch.pending.values()) buf.push({ frame: item.frame, offset: item.offset });
+    if (item.offset !== undefined && !this.advance(item.channel, ch, item.offset, item.epoch ?? '')) return;
+    for (const s of ch.active) this.sink.write(s, item.frame);
+  }
+
+  /** Channels with a known position, for the periodic check against the broker. */
+  positions(): Map<string, { offset: number; epoch: string }> {
+    const out = new Map<string, { offset: number; epoch: string }>();
+    for (const [name, ch] of this.channels) {
+      if (ch.offset !== undefined && ch.epoch !== undefined) out.set(name, { offset: ch.offset, epoch: ch.epoch });
+    }
+    return out;
+  }
+
+  /** The broker's position is ahead of what this node saw: its positioned subscribers recover. */
+  reconcile(channel: string, broker: { offset: number; epoch: string }): void {
+    const ch = this.channels.get(channel);
+    if (!ch || ch.offset === undefined) return;
+    if (broker.epoch === ch.epoch && broker.offset <= ch.offset) return;
+    this.observePosition(channel, ch, broker);
+  }
+
+  /** Answers whether the publication is new and in sequence; handles a gap or a new epoch. */
+  private advance(channel: string, ch: LocalChannel, offset: number, epoch: string): boolean {
+    if (ch.offset === undefined || ch.epoch !== epoch) {
+      const reset = ch.epoch !== undefined && ch.epoch !== epoch;
+      ch.offset = offset;
+      ch.epoch = epoch;
+      if (reset) this.loseAll(channel, ch);
+      return !reset;
+    }
+    if (offset <= ch.offset) return false;
+    const gap = offset > ch.offset + 1;
+    ch.offset = offset;
+    if (gap) this.loseAll(channel, ch);
+    return true;
+  }
+
+  /** A subscriber joined at a position ahead of this node's view: the others missed something. */
+  private observePosition(channel: string, ch: LocalChannel, position: { offset: number; epoch: string }): void {
+    if (ch.offset === undefined || ch.epoch === undefined) {
+      ch.offset = position.offset;
+      ch.epoch = position.epoch;
+      return;
+    }
+    if (ch.epoch === position.epoch && position.offset <= ch.offset) return;
+    ch.offset = position.offset;
+    ch.epoch = position.epoch;
+    this.loseAll(channel, ch);
+  }
+
+  private loseAll(channel: string, ch: LocalChannel): void {
+    const lost: Session[] = [];
+    for (const s of ch.active) {
+      if ((s.subs.get(channel) ?? 0) & Sub.positioned) lost.push(s);
+    }
+    if (lost.length > 0) this.sink.lost(channel, lost);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Entry of a node process (forked by the supervisor). It never listens on a port: the gateway hands
+ * client sockets over IPC. It waits for its init, then serves until the supervisor says shutdown.
+ */
+import type { Socket } from 'node:net';
+import type { HandoffMessage, NodeInit, NodeMessage, SupervisorMessage } from '../../shared/ipc/node-ipc.js';
+import { Disconnects } from '../../shared/protocol/codes.js';
+import { createClientConnections } from './client-connections.js';
+import { NodeRuntime } from './node-runtime.js';
+import { StatsReporter } from './node-stats.js';
+import { checkPositions, sweepSessions } from './node-sweep.js';
+import { SupervisorLink } from './supervisor-link.js';
+import { serveSupervisorRequests } from './supervisor-requests.js';
+
+const send = (batch: NodeMessage[] | NodeMessage): void => {
+  if (process.connected) process.send!(batch);
+};
+
+const link = new SupervisorLink((batch) => send(batch));
+let runtime: NodeRuntime | null = null;
+let connections: ReturnType<typeof createClientConnections> | null = null;
+const early: { head: Buffer; socket: Socket }[] = [];
+
+function start(init: NodeInit): void {
+  const rt = new NodeRuntime(init, link);
+  runtime = rt;
+  connections = createClientConnections(rt);
+  serveSupervisorRequests(rt);
+  const stats = new StatsReporter(rt);
+  const tick = Math.max(50, Math.min(1000, Math.floor(rt.client.pingIntervalMs / 4) || 1000));
+  setInterval(() => {
+    const now = Date.now();
+    sweepSessions(rt, now);
+    link.expire(now);
+  }, tick);
+  setInterval(() => link.send({ t: 'stats', at: Date.now(), stats: stats.read() }), init.statsIntervalMs);
+  setInterval(() => void checkPositions(rt).catch(() => undefined), Math.max(1000, init.statsIntervalMs * 5));
+  for (const e of early.splice(0)) connections.accept(e.socket, e.head);
+  link.send({ t: 'ready', pid: process.pid });
+  link.send({ t: 'stats', at: Date.now(), stats: stats.read() });
+}
+
+function shutdown(): void {
+  const rt = runtime;
+  if (rt) for (const s of rt.sessions) s.close(Disconnects.shutdown);
+  connections?.close();
+  rt?.outbox.flush();
+  link.flush();
+  // Give close frames a moment to leave, then go.
+  setTimeout(() => process.exit(0), 200).unref();
+}
+
+function onMessage(msg: SupervisorMessage | SupervisorMessage[] | HandoffMessage, handle?: unknown): void {
+  if (!Array.isArray(msg)) {
+    if (msg.t === 'conn') return onHandoff(msg, handle as Socket | undefined);
+    return onOne(msg);
+  }
+  for (const m of msg) onOne(m);
+}
+
+function onHandoff(msg: HandoffMessage, socket: Socket | undefined): void {
+  if (!socket) return;
+  const head = Buffer.from(msg.head, 'base64');
+  if (!connections) early.push({ head, socket });
+  else connections.accept(socket, head);
+}
+
+function onOne(msg: SupervisorMessage): void {
+  switch (msg.t) {
+    case 'init': return start(msg.init);
+    case 'deliver':
+      if (runtime) for (const item of msg.items) runtime.hub.deliver(item);
+      return;
+    case 'req':
+    case 'res':
+      void link.receive(msg);
+      return;
+    case 'shutdown': return shutdown();
+  }
+}
+
+process.on('message', onMessage);
+process.on('disconnect', () => process.exit(0)); // the supervisor is gone: nothing to serve for

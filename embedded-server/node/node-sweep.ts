@@ -1,0 +1,54 @@
+/**
+ * One periodic sweep per node instead of timers per connection (ARCHITECTURE.md "Hot paths"):
+ * server pings and missing pongs, stale connections, connection and subscription expiry.
+ */
+import { PING_FRAME } from '../../shared/protocol/client.codec.js';
+import { Disconnects, Unsubscribes } from '../../shared/protocol/codes.js';
+import type { NodeRuntime } from './node-runtime.js';
+import type { Session } from './session.js';
+import { Sub } from './session.js';
+
+export function sweepSessions(rt: NodeRuntime, now: number): void {
+  const c = rt.client;
+  for (const s of rt.sessions) {
+    if (s.state === 'connecting') {
+      if (now - s.openedAt > c.staleCloseDelayMs) s.close(Disconnects.stale);
+      continue;
+    }
+    if (s.state !== 'connected') continue;
+    if (s.pongDeadline > 0 && now > s.pongDeadline) {
+      s.close(Disconnects.noPong);
+      continue;
+    }
+    if (s.expiresAt > 0 && now > s.expiresAt + c.expiredCloseDelayMs) {
+      s.close(Disconnects.expired);
+      continue;
+    }
+    if (s.subExtras) expireSubscriptions(rt, s, now);
+    if (c.pingIntervalMs > 0 && now >= s.nextPingAt) {
+      rt.outbox.push(s, PING_FRAME);
+      s.nextPingAt = now + c.pingIntervalMs;
+      if (c.pongTimeoutMs > 0 && s.pongDeadline === 0) s.pongDeadline = now + c.pongTimeoutMs;
+    }
+  }
+}
+
+/** Unrefreshed subscription tokens: client-side → push 2501 (resubscribes), server-side → close 3006. */
+function expireSubscriptions(rt: NodeRuntime, s: Session, now: number): void {
+  for (const [channel, extra] of s.subExtras!) {
+    if (extra.expiresAt === 0 || now <= extra.expiresAt + rt.client.expiredCloseDelayMs) continue;
+    if ((s.subs.get(channel) ?? 0) & Sub.serverSide) {
+      s.close(Disconnects.subExpired);
+      return;
+    }
+    rt.serverUnsubscribe(s, channel, Unsubscribes.expired);
+  }
+}
+
+/** Asks the broker for the positions of channels this node follows; lagging ones recover. */
+export async function checkPositions(rt: NodeRuntime): Promise<void> {
+  const mine = rt.hub.positions();
+  if (mine.size === 0) return;
+  const theirs = await rt.link.request('broker.positions', { channels: [...mine.keys()] });
+  for (const [channel, pos] of Object.entries(theirs)) rt.hub.reconcile(channel, pos);
+}

@@ -1,0 +1,49 @@
+/**
+ * Outgoing frames are batched per session per event-loop turn: every reply and push queued in one
+ * turn leaves as a single WebSocket message (the protocol allows several objects per frame), so a
+ * burst of publications costs one write per socket, not one per publication.
+ */
+import type { Session } from './session.js';
+import type { NodeCounters } from './node-counters.js';
+import { Disconnects } from '../../shared/protocol/codes.js';
+
+export class Outbox {
+  private dirty: Session[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly counters: NodeCounters,
+    private readonly queueMaxSize: number,
+  ) {}
+
+  /** Queues a frame for a session; flushed at the end of this turn. */
+  push(session: Session, frame: string): void {
+    if (session.state === 'closed') return;
+    if (session.outbox === null) {
+      session.outbox = [frame];
+      this.dirty.push(session);
+    } else {
+      session.outbox.push(frame);
+    }
+    this.counters.messagesOut++;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const s of dirty) {
+      const frames = s.outbox;
+      s.outbox = null;
+      if (frames === null || s.state === 'closed') continue;
+      const text = frames.length === 1 ? frames[0]! : frames.join('\n');
+      this.counters.bytesOut += text.length;
+      s.ws.send(text);
+      // A consumer that cannot keep up is cut off so it recovers from history instead of growing memory.
+      if (s.ws.bufferedAmount > this.queueMaxSize) s.close(Disconnects.slow);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/** What the supervisor may ask of a node's sessions: kick, unsubscribe, subscribe, refresh, drain. */
+import { parseChannel } from '../../shared/channels/channel-name.js';
+import type { SupervisorRequests } from '../../shared/ipc/node-ipc.js';
+import type { Json } from '../../shared/protocol/client-protocol.js';
+import { encodePush } from '../../shared/protocol/client.codec.js';
+import { Disconnects, Errors } from '../../shared/protocol/codes.js';
+import type { AppError } from '../../shared/result.js';
+import type { NodeRuntime } from './node-runtime.js';
+import { Sub } from './session.js';
+import type { Session } from './session.js';
+import { activateSubscription, setUpSubscription, subscriptionFlags } from './subscription-setup.js';
+
+type Req<K extends keyof SupervisorRequests> = SupervisorRequests[K]['req'];
+
+export function serveSupervisorRequests(rt: NodeRuntime): void {
+  rt.link.serve({
+    'sessions.disconnect': (req) => {
+      const targets = rt.targets(req);
+      for (const s of targets) s.close({ code: req.code, reason: req.reason });
+      return { count: targets.length };
+    },
+    'sessions.unsubscribe': (req) => {
+      let count = 0;
+      for (const s of rt.targets(req)) {
+        if (!s.subs.has(req.channel)) continue;
+        rt.serverUnsubscribe(s, req.channel, { code: req.code, reason: req.reason });
+        count++;
+      }
+      return { count };
+    },
+    'sessions.subscribe': (req) => subscribeSessions(rt, req),
+    'sessions.refresh': (req) => refreshSessions(rt, req),
+    'node.drain': (req) => {
+      const all = [...rt.sessions];
+      for (const s of all) s.close({ code: req.code, reason: req.reason });
+      return { count: all.length };
+    },
+  });
+}
+
+/** Server-side subscribe (HTTP API `subscribe`): a subscribe push per session. */
+async function subscribeSessions(rt: NodeRuntime, req: Req<'sessions.subscribe'>): Promise<{ count: number; errors: AppError[] }> {
+  const name = parseChannel(req.channel, rt.channels);
+  if (!name.ok) return { count: 0, errors: [name.error] };
+  const errors: AppError[] = [];
+  let count = 0;
+  await Promise.all(rt.targets(req).map(async (s: Session) => {
+    if (s.subs.has(req.channel)) return;
+    const ready = await setUpSubscription(rt, s, {
+      name: name.value,
+      flags: subscriptionFlags(name.value, {}, { history: false, presence: false }) | Sub.serverSide,
+      recover: req.recoverSince,
+      chanInfo: req.info,
+      data: req.data,
+    });
+    if (!ready.ok) {
+      if (s.state !== 'closed') errors.push(ready.error);
+      return;
+    }
+    rt.outbox.push(s, encodePush({ channel: req.channel, subscribe: ready.value.result }));
+    activateSubscription(rt, s, req.channel, ready.value.position);
+    count++;
+  }));
+  return { count, errors: errors.length > 0 ? [errors[0] ?? Errors.internal] : [] };
+}
+
+function refreshSessions(rt: NodeRuntime, req: Req<'sessions.refresh'>): { count: number } {
+  const targets = rt.targets(req);
+  for (const s of targets) {
+    if (req.expired) {
+      s.close(Disconnects.expired);
+      continue;
+    }
+    if (req.expireAt !== undefined) s.expiresAt = req.expireAt * 1000;
+    if (req.info !== undefined) s.connInfo = req.info as Json;
+  }
+  return { count: targets.length };
+}

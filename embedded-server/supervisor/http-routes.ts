@@ -1,0 +1,49 @@
+/**
+ * The supervisor's HTTP server on the client port (sockets reach it through the gateway): the
+ * server API under /api/, /healthz, and proper answers for everything else — never a hung socket.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { WEBSOCKET_PATH } from '../gateway/gateway.js';
+
+export interface HttpRoutes {
+  api(req: IncomingMessage, res: ServerResponse): void;
+  /** True while at least one node is healthy. */
+  healthy(): boolean;
+}
+
+export function createHttpServer(routes: HttpRoutes): Server {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/api' || path.startsWith('/api/')) return routes.api(req, res);
+    if (path === '/healthz') return health(req, res, routes.healthy());
+    if (path === WEBSOCKET_PATH) return text(res, 400, 'this endpoint expects a WebSocket upgrade (GET with Upgrade: websocket)\n');
+    return text(res, 404, `not found: ${path}\n`);
+  });
+  // A WebSocket upgrade to any other path.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const body = `no WebSocket endpoint at ${path}; clients connect to ${WEBSOCKET_PATH}\n`;
+    socket.on('error', () => undefined);
+    socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+  server.on('clientError', (_e, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  return server;
+}
+
+function health(req: IncomingMessage, res: ServerResponse, ok: boolean): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
+  res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+  res.end(ok ? '{"status":"ok"}\n' : '{"status":"unavailable","reason":"no healthy node"}\n');
+}
+
+function text(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  res.end(body);
+}

@@ -1,0 +1,152 @@
+/**
+ * The node processes: fork, ready, stats, crash → mark down, drop its state, restart with backoff.
+ * Owners react through the hooks (registry, broker, events); the pool only runs the lifecycle.
+ */
+import type { NodeInit, NodeMessage } from '../../shared/ipc/node-ipc.js';
+import type { NodeId } from '../../shared/ids.js';
+import { asNodeId } from '../../shared/ids.js';
+import type { NodeEntry, NodeHealth } from './node-process.js';
+import { NodeProcess } from './node-process.js';
+
+export interface PoolHooks {
+  /** Every message but stats, ready and responses. */
+  message(node: NodeProcess, msg: NodeMessage): void;
+  /** The node's process is gone (crash, kill or removal); its sessions and presence must go. */
+  down(node: NodeProcess, code: number | null, signal: NodeJS.Signals | null): void;
+  up(node: NodeProcess): void;
+}
+
+export interface PoolOptions {
+  entry: NodeEntry;
+  init: Omit<NodeInit, 'nodeId'>;
+  autoRestart: boolean;
+  backoffMinMs: number;
+  backoffMaxMs: number;
+}
+
+/** A node slot: the current process and its restart bookkeeping. */
+interface Slot {
+  proc: NodeProcess;
+  restarts: number;
+  /** Consecutive short-lived runs, for the backoff. */
+  failures: number;
+  restartTimer: NodeJS.Timeout | null;
+  removed: boolean;
+}
+
+const STABLE_AFTER_MS = 10_000;
+
+export class NodePool {
+  private readonly slots = new Map<NodeId, Slot>();
+  private nextIndex = 1;
+  private stopping = false;
+  autoRestart: boolean;
+
+  constructor(private readonly opts: PoolOptions, private readonly hooks: PoolHooks) {
+    this.autoRestart = opts.autoRestart;
+  }
+
+  /** Forks a new node; resolves when it reported ready. */
+  add(): Promise<NodeProcess> {
+    const id = asNodeId(`node-${this.nextIndex++}`);
+    const slot: Slot = { proc: new NodeProcess(id, this.opts.init.statsIntervalMs), restarts: 0, failures: 0, restartTimer: null, removed: false };
+    this.slots.set(id, slot);
+    return this.launch(slot);
+  }
+
+  get(id: string): NodeProcess | undefined {
+    return this.slots.get(id as NodeId)?.proc;
+  }
+
+  all(): NodeProcess[] {
+    return [...this.slots.values()].map((s) => s.proc);
+  }
+
+  /** Health as the console shows it: a slot waiting for its restart is 'restarting'. */
+  state(id: NodeId, now: number): NodeHealth | 'restarting' {
+    const slot = this.slots.get(id);
+    if (!slot) return 'down';
+    if (slot.restartTimer) return 'restarting';
+    return slot.proc.health(now);
+  }
+
+  restarts(id: NodeId): number {
+    return this.slots.get(id)?.restarts ?? 0;
+  }
+
+  healthy(now: number): NodeProcess[] {
+    return this.all().filter((p) => p.health(now) === 'healthy');
+  }
+
+  /** Ends every node: a graceful shutdown message, SIGKILL for any that lingers. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const procs = [...this.slots.values()].map((slot) => {
+      if (slot.restartTimer) clearTimeout(slot.restartTimer);
+      slot.restartTimer = null;
+      return slot.proc;
+    });
+    await Promise.all(procs.map((p) => this.end(p)));
+  }
+
+  /** Removes a node for good (its process is ended; no restart). */
+  async remove(id: NodeId): Promise<void> {
+    const slot = this.slots.get(id);
+    if (!slot) return;
+    slot.removed = true;
+    if (slot.restartTimer) clearTimeout(slot.restartTimer);
+    slot.restartTimer = null;
+    await this.end(slot.proc);
+    this.slots.delete(id);
+  }
+
+  private async end(p: NodeProcess): Promise<void> {
+    if (p.exited || !p.child) return;
+    const exited = new Promise<void>((resolve) => p.child!.once('exit', () => resolve()));
+    p.send({ t: 'shutdown' });
+    const kill = setTimeout(() => p.child?.kill('SIGKILL'), 2000);
+    await exited;
+    clearTimeout(kill);
+  }
+
+  private launch(slot: Slot): Promise<NodeProcess> {
+    const proc = new NodeProcess(slot.proc.id, this.opts.init.statsIntervalMs);
+    slot.proc = proc;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      proc.start(this.opts.entry, { ...this.opts.init, nodeId: proc.id }, {
+        message: (node, msg) => {
+          if (msg.t === 'stats') return node.onStats(msg.at, msg.stats);
+          if (msg.t === 'ready') {
+            node.ready = true;
+            node.lastSeenAt = Date.now();
+            this.hooks.up(node);
+            if (!settled) resolve(node);
+            settled = true;
+            return;
+          }
+          this.hooks.message(node, msg);
+        },
+        exit: (node, code, signal) => {
+          this.hooks.down(node, code, signal);
+          if (!settled) reject(new Error(`node ${node.id} exited before it was ready (code ${code}, signal ${signal})`));
+          settled = true;
+          this.scheduleRestart(slot, node);
+        },
+      });
+    });
+  }
+
+  private scheduleRestart(slot: Slot, node: NodeProcess): void {
+    if (this.stopping || slot.removed || !this.autoRestart || slot.proc !== node) return;
+    slot.failures = Date.now() - node.startedAt > STABLE_AFTER_MS ? 0 : slot.failures + 1;
+    const delay = Math.min(this.opts.backoffMaxMs, this.opts.backoffMinMs * 2 ** Math.max(0, slot.failures - 1));
+    slot.restartTimer = setTimeout(() => {
+      slot.restartTimer = null;
+      if (this.stopping || slot.removed) return;
+      slot.restarts++;
+      this.launch(slot).catch(() => undefined);
+    }, delay);
+    slot.restartTimer.unref();
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * One node process as the supervisor sees it: the forked child, the batched IPC to it, requests
+ * matched by id, its last stats and the health derived from their age (STYLE.md §6).
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import type {
+  Delivery, NodeInit, NodeMessage, NodeStats, SupervisorMessage, SupervisorRequestName, SupervisorRequests,
+} from '../../shared/ipc/node-ipc.js';
+import type { NodeId } from '../../shared/ids.js';
+
+/** How the node's process stands; `healthy`/`unhealthy` are derived from the age of its last report. */
+export type NodeHealth = 'starting' | 'healthy' | 'unhealthy' | 'down';
+
+export interface NodeEvents {
+  message(node: NodeProcess, msg: NodeMessage): void;
+  exit(node: NodeProcess, code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+export interface NodeEntry {
+  /** Module path of the node entry (`node-main.ts` or its compiled `.js`). */
+  path: string;
+  execArgv: string[];
+}
+
+export class NodeProcess {
+  child: ChildProcess | null = null;
+  pid = 0;
+  ready = false;
+  exited = false;
+  startedAt = 0;
+  /** Unix ms of the last stats report. */
+  lastSeenAt = 0;
+  stats: NodeStats | null = null;
+  /** Connections handed over since the last stats report (keeps least-connections honest between reports). */
+  handoffsSinceStats = 0;
+  private outbox: SupervisorMessage[] = [];
+  private scheduled = false;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; sentAt: number; fallback: unknown }>();
+
+  constructor(
+    readonly id: NodeId,
+    private readonly statsIntervalMs: number,
+  ) {}
+
+  start(entry: NodeEntry, init: NodeInit, events: NodeEvents): void {
+    const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = child;
+    this.pid = child.pid ?? 0;
+    this.startedAt = Date.now();
+    child.on('message', (batch: NodeMessage[]) => {
+      for (const msg of batch) {
+        if (msg.t === 'res') this.settle(msg.id, msg.res);
+        else events.message(this, msg);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      this.exited = true;
+      this.ready = false;
+      this.failPending();
+      events.exit(this, code, signal);
+    });
+    child.on('error', () => undefined); // 'exit' follows a failed spawn or send
+    this.send({ t: 'init', init });
+  }
+
+  health(now: number): NodeHealth {
+    if (this.exited || !this.child) return 'down';
+    if (!this.ready) return 'starting';
+    return now - this.lastSeenAt <= this.statsIntervalMs * 3.5 ? 'healthy' : 'unhealthy';
+  }
+
+  /** Connections as last reported plus those handed over since. */
+  get load(): number {
+    return (this.stats?.connections ?? 0) + this.handoffsSinceStats;
+  }
+
+  onStats(at: number, stats: NodeStats): void {
+    this.stats = stats;
+    this.lastSeenAt = Math.max(at, Date.now() - 1);
+    this.handoffsSinceStats = 0;
+  }
+
+  /** Queues a message; one IPC message per turn carries the batch. */
+  send(msg: SupervisorMessage): void {
+    this.outbox.push(msg);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Appends to the batch's trailing delivery message, so order with other messages is kept. */
+  deliver(item: Delivery): void {
+    const last = this.outbox[this.outbox.length - 1];
+    if (last?.t === 'deliver') last.items.push(item);
+    else this.send({ t: 'deliver', items: [item] });
+  }
+
+  request<K extends SupervisorRequestName>(
+    op: K, req: SupervisorRequests[K]['req'], fallback: SupervisorRequests[K]['res'],
+  ): Promise<SupervisorRequests[K]['res']> {
+    if (this.exited || !this.child) return Promise.resolve(fallback);
+    const id = ++this.seq;
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, sentAt: Date.now(), fallback });
+      this.send({ t: 'req', id, op, req } as SupervisorMessage);
+    });
+  }
+
+  /** Hands a client socket over, with the head bytes the gateway read. */
+  handoff(socket: Socket, head: Buffer): boolean {
+    if (!this.child?.connected) return false;
+    this.handoffsSinceStats++;
+    this.child.send({ t: 'conn', head: head.toString('base64') }, socket, { keepOpen: false }, (e) => {
+      if (e) socket.destroy();
+    });
+    return true;
+  }
+
+  /** Answers requests the node left unanswered too long with their fallback. */
+  expire(now: number, timeoutMs: number): void {
+    for (const [id, p] of this.pending) {
+      if (now - p.sentAt >= timeoutMs) this.settle(id, p.fallback);
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.outbox.length === 0) return;
+    const batch = this.outbox;
+    this.outbox = [];
+    if (this.child?.connected) this.child.send(batch, (e) => void e);
+  }
+
+  private settle(id: number, value: unknown): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    p.resolve(value);
+  }
+
+  private failPending(): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, this.pending.get(id)!.fallback);
+    this.outbox = [];
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The supervisor's view of every session and subscription, fed by node events and broker requests.
+ * Subscriptions are keyed by (channel, client), so adding or removing one twice changes nothing.
+ */
+import type { SessionOpened } from '../../shared/ipc/node-ipc.js';
+import type { NodeId } from '../../shared/ids.js';
+
+export interface SessionRecord extends SessionOpened {
+  node: NodeId;
+}
+
+export class Registry {
+  readonly sessions = new Map<string, SessionRecord>();
+  /** channel → client → node */
+  private readonly subscribers = new Map<string, Map<string, NodeId>>();
+  /** channel → node → local subscriber count (the fan-out targets) */
+  private readonly interest = new Map<string, Map<NodeId, number>>();
+
+  openSession(node: NodeId, s: SessionOpened): void {
+    this.sessions.set(s.client, { ...s, node });
+  }
+
+  closeSession(client: string): void {
+    this.sessions.delete(client);
+  }
+
+  /** Adds a subscription; answers true when the channel had no subscriber in this supervisor before. */
+  subscribe(channel: string, client: string, node: NodeId): boolean {
+    let subs = this.subscribers.get(channel);
+    const first = subs === undefined;
+    if (!subs) {
+      subs = new Map();
+      this.subscribers.set(channel, subs);
+    }
+    if (subs.has(client)) return false;
+    subs.set(client, node);
+    let nodes = this.interest.get(channel);
+    if (!nodes) {
+      nodes = new Map();
+      this.interest.set(channel, nodes);
+    }
+    nodes.set(node, (nodes.get(node) ?? 0) + 1);
+    return first;
+  }
+
+  /** Removes a subscription; answers whether it existed and whether the channel is now empty. */
+  unsubscribe(channel: string, client: string): { removed: boolean; empty: boolean } {
+    const subs = this.subscribers.get(channel);
+    const node = subs?.get(client);
+    if (!subs || node === undefined) return { removed: false, empty: subs === undefined };
+    subs.delete(client);
+    const nodes = this.interest.get(channel)!;
+    const n = (nodes.get(node) ?? 1) - 1;
+    if (n > 0) nodes.set(node, n);
+    else nodes.delete(node);
+    if (subs.size > 0) return { removed: true, empty: false };
+    this.subscribers.delete(channel);
+    this.interest.delete(channel);
+    return { removed: true, empty: true };
+  }
+
+  /** Forgets everything a node held; answers the channels left without any subscriber. */
+  dropNode(node: NodeId): string[] {
+    for (const [client, s] of this.sessions) if (s.node === node) this.sessions.delete(client);
+    const emptied: string[] = [];
+    for (const [channel, nodes] of this.interest) {
+      if (!nodes.has(node)) continue;
+      const subs = this.subscribers.get(channel)!;
+      for (const [client, n] of subs) if (n === node) subs.delete(client);
+      nodes.delete(node);
+      if (subs.size > 0) continue;
+      this.subscribers.delete(channel);
+      this.interest.delete(channel);
+      emptied.push(channel);
+    }
+    return emptied;
+  }
+
+  /** Nodes with at least one subscriber of the channel. */
+  nodesFor(channel: string): Iterable<NodeId> | undefined {
+    return this.interest.get(channel)?.keys();
+  }
+
+  /** channel → subscriber count, for every channel with subscribers. */
+  channelCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [channel, subs] of this.subscribers) out.set(channel, subs.size);
+    return out;
+  }
+
+  channelCountOn(node: NodeId): number {
+    let n = 0;
+    for (const nodes of this.interest.values()) if (nodes.has(node)) n++;
+    return n;
+  }
+}
