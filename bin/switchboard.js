@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Launcher for `npx switchboard …`: runs embedded-server/cli.ts under tsx in a child Node process
+// (so forked cluster nodes inherit `--import tsx` through execArgv), forwards signals once and
+// exits with the child's code.
+import { spawn } from 'node:child_process';
+import process from 'node:process';
+import { URL, fileURLToPath } from 'node:url';
+
+const cliPath = fileURLToPath(new URL('../embedded-server/cli.ts', import.meta.url));
+// Resolved from this package, not from the caller's working directory.
+const tsxLoader = import.meta.resolve('tsx');
+
+// On POSIX the child gets its own process group: a Ctrl+C at the terminal then reaches it once,
+// through us, instead of twice (the terminal + our forwarding) — a second signal means "exit now".
+const ownGroup = process.platform !== 'win32';
+const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  detached: ownGroup,
+});
+
+const forward = (signal) => () => {
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward(signal));
+
+child.on('error', (error) => {
+  process.stderr.write(`switchboard: cannot start node: ${error.message}\n`);
+  process.exit(1);
+});
+child.on('exit', (code, signal) => {
+  if (signal !== null) {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+    return;
+  }
+  process.exit(code ?? 1);
+});

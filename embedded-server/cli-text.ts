@@ -1,0 +1,114 @@
+/** What the `switchboard` CLI prints: help texts and the banner of `serve`. */
+import type { ChannelSettings } from '../shared/channels/channel-options.js';
+import type { ClusterConfig } from './config/index.js';
+import { CONFIG_DEFAULTS, ROUTING_STRATEGIES, describeNamespaces } from './config/index.js';
+
+export const MAIN_HELP = `switchboard — a local Centrifugo-compatible WebSocket cluster
+
+Usage:
+  switchboard serve [options]          start the cluster (see switchboard serve --help)
+  switchboard token --user NAME [...]  print a connection token (see switchboard token --help)
+  switchboard help                     this text
+
+Docs: docs/config.md (config file, default namespaces, secrets).
+`;
+
+export const SERVE_HELP = `Usage: switchboard serve [options]
+
+Starts N node processes behind one client port and prints how to connect.
+
+Options:
+  --nodes N             node processes (default ${CONFIG_DEFAULTS.nodes})
+  --port P              client WebSocket + HTTP API port (default ${CONFIG_DEFAULTS.port}; 0 = any free port)
+  --admin-port P        admin API port (default ${CONFIG_DEFAULTS.adminPort}; 0 = any free port)
+  --host ADDRESS        address to bind (default ${CONFIG_DEFAULTS.host})
+  --token-secret S      HMAC secret for connection tokens (default: stored secret)
+  --api-key K           HTTP API key (default: stored key)
+  --strategy S          ${ROUTING_STRATEGIES.join(' | ')} (default ${CONFIG_DEFAULTS.strategy})
+  --config FILE         JSON config in Centrifugo v6 layout plus a "cluster" section
+  --insecure            no token, no API key, every permission granted — local experiments only
+  -h, --help            this text
+
+Flags override the config file. Secrets not given by a flag or the file are generated once and kept
+in $SWITCHBOARD_CONFIG_DIR (default ~/.config/switchboard/secrets.json).
+`;
+
+export const TOKEN_HELP = `Usage: switchboard token --user NAME [options]
+
+Prints an HS256 connection token signed with the same secret \`switchboard serve\` uses.
+
+Options:
+  --user NAME           the token's user id (sub claim); "" for an anonymous token
+  --ttl DURATION        lifetime: 30m, 1h, 168h, …; 0 = never expires (default 24h)
+  --info JSON           info claim, e.g. '{"name":"Alice"}'
+  --channel CHANNEL     subscribe server-side on connect (repeatable)
+  --config FILE         config file (for client.token.hmac_secret_key, audience, issuer)
+  --token-secret S      sign with this secret instead
+  -h, --help            this text
+`;
+
+/** A channel the demo snippet can subscribe to with a plain user token. */
+export function demoChannel(settings: ChannelSettings, user: string): string {
+  const entries = Object.entries(settings.namespaces);
+  const open = entries.find(([, o]) => o.allowSubscribeForClient && !o.allowUserLimitedChannels);
+  if (open !== undefined) return `${open[0]}${settings.namespaceBoundary}lobby`;
+  const personal = entries.find(([, o]) => o.allowUserLimitedChannels);
+  if (personal !== undefined) return `${personal[0]}${settings.namespaceBoundary}${settings.userBoundary}${user}`;
+  return 'lobby';
+}
+
+/** The part of a running cluster the banner shows (a subset of ClusterHandle). */
+export interface BannerInput {
+  clientUrl: string;
+  /** `http://host:port/api` */
+  apiUrl: string;
+  /** Shown when the cluster serves the admin API. */
+  adminUrl?: string;
+  adminToken?: string;
+  config: ClusterConfig;
+}
+
+/** The text `serve` prints once the cluster runs. */
+export function serveBanner(handle: BannerInput, demoToken: string): string {
+  const { config } = handle;
+  const channel = demoChannel(config.channels, 'demo');
+  const key = config.apiInsecure ? '(none needed: insecure)' : config.apiKey;
+  const api = handle.apiUrl.replace(/\/+$/, '');
+  const publishUrl = api.endsWith('/api') ? `${api}/publish` : `${api}/api/publish`;
+  const namespaces = describeNamespaces(config.channels).map((line) => `  ${line}`);
+  return [
+    `Switchboard is running: ${config.nodes} node${config.nodes === 1 ? '' : 's'}, ${config.strategy} routing`,
+    '',
+    `  client WebSocket  ${handle.clientUrl}`,
+    `  HTTP API          ${handle.apiUrl}   X-API-Key: ${key}`,
+    ...(handle.adminUrl === undefined ? [] : [`  admin API         ${handle.adminUrl}   token: ${handle.adminToken ?? config.adminToken}`]),
+    '',
+    'Namespaces:',
+    ...(namespaces.length > 0 ? namespaces : ['  (none)']),
+    '',
+    'Demo token (user "demo", valid 24h):',
+    `  ${demoToken}`,
+    '',
+    'centrifuge-js:',
+    `  import { Centrifuge } from 'centrifuge';`,
+    `  const client = new Centrifuge('${handle.clientUrl}', { token: '${demoToken}' });`,
+    `  const sub = client.newSubscription('${channel}');`,
+    `  sub.on('publication', (ctx) => console.log(ctx.data)).subscribe();`,
+    `  client.connect();`,
+    '',
+    'Publish from your backend:',
+    `  curl -X POST ${publishUrl} -H 'X-API-Key: ${config.apiKey}' -d '{"channel":"${channel}","data":{"text":"hi"}}'`,
+    '',
+    'Ctrl+C stops the cluster.',
+    '',
+  ].join('\n');
+}
+
+/** Printed loudly on stderr when --insecure is on. */
+export const INSECURE_NOTICE = [
+  '',
+  '!!! INSECURE MODE (--insecure) !!!',
+  '!!! Clients connect without a token, every subscribe/publish/presence/history check passes,',
+  '!!! and the HTTP API needs no key. Use it for local experiments only.',
+  '',
+].join('\n');

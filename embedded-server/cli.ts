@@ -1,0 +1,228 @@
+/**
+ * The `switchboard` command line: `serve`, `token`, `help`.
+ * Exit codes: 0 ok; 2 a flag or the config needs changing (one line per problem, never a stack);
+ * 1 a runtime failure (the cluster could not start or stop).
+ * Run with `node --import tsx embedded-server/cli.ts <command>` or through bin/switchboard.js.
+ */
+import { parseArgs } from 'node:util';
+import type { Json } from '../shared/protocol/client-protocol.js';
+import type { Result } from '../shared/result.js';
+import { err, ok } from '../shared/result.js';
+import type { CliOverrides, LoadedConfig, RoutingStrategy } from './config/index.js';
+import { ROUTING_STRATEGIES, loadConfig, mintConnectionToken, parseTtl } from './config/index.js';
+import { closest } from './config/suggest.js';
+import { INSECURE_NOTICE, MAIN_HELP, SERVE_HELP, TOKEN_HELP, serveBanner } from './cli-text.js';
+
+const EXIT_USAGE = 2;
+const DEMO_TTL_SECONDS = 24 * 3600;
+
+type Outcome = number | 'running';
+
+const SERVE_OPTIONS = {
+  nodes: { type: 'string' },
+  port: { type: 'string' },
+  'admin-port': { type: 'string' },
+  host: { type: 'string' },
+  'token-secret': { type: 'string' },
+  'api-key': { type: 'string' },
+  strategy: { type: 'string' },
+  config: { type: 'string' },
+  insecure: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const TOKEN_OPTIONS = {
+  user: { type: 'string' },
+  ttl: { type: 'string' },
+  info: { type: 'string' },
+  channel: { type: 'string', multiple: true },
+  config: { type: 'string' },
+  'token-secret': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const say = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const complain = (text: string): void => void process.stderr.write(`switchboard: ${text}\n`);
+
+function usageError(text: string): number {
+  complain(text);
+  return EXIT_USAGE;
+}
+
+/** Node's parseArgs errors → one line naming the option, with a "did you mean". */
+function describeArgsError(e: unknown, command: string, known: readonly string[]): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: string }).code;
+  const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
+  const seeHelp = `see switchboard ${command} --help`;
+  const flag = quoted.replace(/ <value>$/, '');
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const guess = closest(flag.replace(/^-+/, ''), known);
+    return `unknown option ${flag} (${guess === undefined ? '' : `did you mean --${guess}? `}${seeHelp})`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument '${quoted}' (${seeHelp})`;
+  if (message.includes('does not take an argument')) return `option ${flag} takes no value (${seeHelp})`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `option ${flag} needs a value (${seeHelp})`;
+  return `${message.split('\n')[0]} (${seeHelp})`;
+}
+
+function wholeNumber(flag: string, text: string | undefined): Result<number | undefined, string> {
+  if (text === undefined) return ok(undefined);
+  if (!/^\d+$/.test(text)) return err(`${flag} expects a whole number (got "${text}")`);
+  return ok(Number(text));
+}
+
+const isStrategy = (s: string): s is RoutingStrategy => (ROUTING_STRATEGIES as readonly string[]).includes(s);
+
+type ServeValues = ReturnType<typeof parseArgs<{ options: typeof SERVE_OPTIONS; strict: true }>>['values'];
+
+function serveOverrides(v: ServeValues): Result<CliOverrides, string> {
+  const nodes = wholeNumber('--nodes', v.nodes);
+  if (!nodes.ok) return nodes;
+  const port = wholeNumber('--port', v.port);
+  if (!port.ok) return port;
+  const adminPort = wholeNumber('--admin-port', v['admin-port']);
+  if (!adminPort.ok) return adminPort;
+  if (v.strategy !== undefined && !isStrategy(v.strategy)) {
+    return err(`--strategy must be one of ${ROUTING_STRATEGIES.join(', ')} (got "${v.strategy}")`);
+  }
+  return ok({
+    nodes: nodes.value, port: port.value, adminPort: adminPort.value, host: v.host,
+    tokenSecret: v['token-secret'], apiKey: v['api-key'], strategy: v.strategy, insecure: v.insecure,
+  });
+}
+
+function reportConfig(loaded: Result<LoadedConfig, string[]>): LoadedConfig | undefined {
+  if (!loaded.ok) {
+    complain(loaded.error.length === 1 ? `${loaded.error[0]}` : 'invalid configuration:');
+    if (loaded.error.length > 1) for (const line of loaded.error) process.stderr.write(`  - ${line}\n`);
+    return undefined;
+  }
+  for (const warning of loaded.value.warnings) complain(`warning: ${warning}`);
+  return loaded.value;
+}
+
+async function serve(args: string[]): Promise<Outcome> {
+  let values: ServeValues;
+  try {
+    values = parseArgs({ args, options: SERVE_OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    return usageError(describeArgsError(e, 'serve', Object.keys(SERVE_OPTIONS)));
+  }
+  if (values.help) {
+    say(SERVE_HELP);
+    return 0;
+  }
+  const overrides = serveOverrides(values);
+  if (!overrides.ok) return usageError(overrides.error);
+  const loaded = reportConfig(loadConfig({ configPath: values.config, overrides: overrides.value }));
+  if (loaded === undefined) return EXIT_USAGE;
+  if (loaded.secretsCreated) complain(`generated a token secret and an API key, stored in ${loaded.secretsPath}`);
+  if (values.insecure) process.stderr.write(`${INSECURE_NOTICE}\n`);
+  return runCluster(loaded);
+}
+
+async function runCluster({ config }: LoadedConfig): Promise<Outcome> {
+  // Loaded lazily: `token` and `--help` need none of the cluster code.
+  const { startCluster } = await import('./index.js');
+  const starting = startCluster(config);
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      complain(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    complain(`${signal}: stopping the cluster (send it again to exit at once)`);
+    starting.then((handle) => handle.stop()).then(
+      () => process.exit(0),
+      (e: unknown) => { complain(`stop failed: ${(e as Error).message}`); process.exit(1); },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let handle: Awaited<typeof starting>;
+  try {
+    handle = await starting;
+  } catch (e) {
+    complain(`could not start the cluster: ${(e as Error).message}`);
+    return 1;
+  }
+  if (stopping) return 'running';
+  const demoToken = await mintConnectionToken({
+    secret: config.client.tokenHmacSecret, user: 'demo', ttlSeconds: DEMO_TTL_SECONDS,
+    audience: config.client.tokenAudience, issuer: config.client.tokenIssuer,
+  });
+  say(serveBanner(handle, demoToken));
+  return 'running';
+}
+
+type TokenValues = ReturnType<typeof parseArgs<{ options: typeof TOKEN_OPTIONS; strict: true }>>['values'];
+
+function parseInfo(text: string | undefined): Result<Json | undefined, string> {
+  if (text === undefined) return ok(undefined);
+  try {
+    return ok(JSON.parse(text) as Json);
+  } catch {
+    return err(`--info expects JSON, e.g. '{"name":"Alice"}' (got ${text})`);
+  }
+}
+
+async function token(args: string[]): Promise<Outcome> {
+  let values: TokenValues;
+  try {
+    values = parseArgs({ args, options: TOKEN_OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    return usageError(describeArgsError(e, 'token', Object.keys(TOKEN_OPTIONS)));
+  }
+  if (values.help) {
+    say(TOKEN_HELP);
+    return 0;
+  }
+  if (values.user === undefined) return usageError('token needs --user NAME (see switchboard token --help)');
+  const ttl = parseTtl(values.ttl ?? '24h');
+  if (!ttl.ok) return usageError(`--ttl: ${ttl.error}`);
+  const info = parseInfo(values.info);
+  if (!info.ok) return usageError(info.error);
+  const overrides: CliOverrides = { tokenSecret: values['token-secret'] };
+  const loaded = reportConfig(loadConfig({ configPath: values.config, overrides, tokenOnly: true }));
+  if (loaded === undefined) return EXIT_USAGE;
+  const { client } = loaded.config;
+  say(await mintConnectionToken({
+    secret: client.tokenHmacSecret, user: values.user, ttlSeconds: ttl.value, info: info.value,
+    channels: values.channel, audience: client.tokenAudience, issuer: client.tokenIssuer,
+  }));
+  return 0;
+}
+
+async function main(argv: string[]): Promise<Outcome> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      say(MAIN_HELP);
+      return 0;
+    case 'serve':
+      return serve(rest);
+    case 'token':
+      return token(rest);
+    default: {
+      const guess = closest(command, ['serve', 'token', 'help']);
+      const hint = guess === undefined ? '' : `did you mean ${guess}? `;
+      return usageError(`unknown command '${command}' (${hint}see switchboard help)`);
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (outcome) => {
+    if (outcome !== 'running') process.exitCode = outcome;
+  },
+  (e: unknown) => {
+    // A bug, not a usage problem: keep the stack for the report.
+    complain(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 1;
+  },
+);

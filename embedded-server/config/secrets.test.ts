@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadConfig } from './load-config.js';
+import { configDir, loadOrCreateSecrets } from './secrets.js';
+
+const root = mkdtempSync(join(tmpdir(), 'switchboard-secrets-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe('stored secrets', () => {
+  it('are generated once, kept with mode 0600, then reused', () => {
+    const dir = join(root, 'first-run', 'switchboard');
+    const first = loadOrCreateSecrets(dir);
+    assert.ok(first.ok);
+    assert.equal(first.value.created, true);
+    assert.equal(first.value.path, join(dir, 'secrets.json'));
+    assert.equal(statSync(first.value.path).mode & 0o777, 0o600);
+    assert.match(first.value.secrets.tokenSecret, /^[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(first.value.secrets.tokenSecret, first.value.secrets.apiKey);
+
+    const second = loadOrCreateSecrets(dir);
+    assert.ok(second.ok);
+    assert.equal(second.value.created, false);
+    assert.deepEqual(second.value.secrets, first.value.secrets);
+  });
+
+  it('live in SWITCHBOARD_CONFIG_DIR, else XDG_CONFIG_HOME/switchboard, else ~/.config/switchboard', () => {
+    assert.equal(configDir({ SWITCHBOARD_CONFIG_DIR: '/x/sb', XDG_CONFIG_HOME: '/x/xdg' }), '/x/sb');
+    assert.equal(configDir({ XDG_CONFIG_HOME: '/x/xdg' }), join('/x/xdg', 'switchboard'));
+    assert.match(configDir({}), /\.config[/\\]switchboard$/);
+  });
+
+  it('report a damaged file instead of silently replacing it', () => {
+    const dir = join(root, 'damaged');
+    loadOrCreateSecrets(dir);
+    writeFileSync(join(dir, 'secrets.json'), '{"token_secret": 1}');
+    const result = loadOrCreateSecrets(dir);
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.match(result.error, /damaged.*delete it/);
+  });
+
+  it('give serve and token the same secret, while flags and the file take precedence', () => {
+    const dir = join(root, 'shared');
+    const serve = loadConfig({ overrides: {}, secretsDir: dir });
+    const token = loadConfig({ overrides: {}, secretsDir: dir, tokenOnly: true });
+    assert.ok(serve.ok && token.ok);
+    assert.equal(serve.value.secretsCreated, true);
+    assert.equal(token.value.config.client.tokenHmacSecret, serve.value.config.client.tokenHmacSecret);
+    assert.equal(token.value.config.apiKey, serve.value.config.apiKey);
+
+    const flagged = loadConfig({ overrides: { tokenSecret: 'from-flag', apiKey: 'key-flag' }, secretsDir: dir });
+    assert.ok(flagged.ok);
+    assert.deepEqual([flagged.value.config.client.tokenHmacSecret, flagged.value.config.apiKey], ['from-flag', 'key-flag']);
+  });
+
+  it('are not created when a token is minted with an explicit secret', () => {
+    const dir = join(root, 'untouched');
+    const token = loadConfig({ overrides: { tokenSecret: 'given' }, secretsDir: dir, tokenOnly: true });
+    assert.ok(token.ok);
+    assert.equal(token.value.secretsPath, undefined);
+    assert.throws(() => statSync(join(dir, 'secrets.json')), /ENOENT/);
+  });
+});
