@@ -28,6 +28,12 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
     perMessageDeflate: false,
     handleProtocols: (offered) => (offered.has('centrifuge-json') ? 'centrifuge-json' : false),
   });
+  // Handed-over sockets neither open as a session nor closed yet; settling one counts it once, in
+  // the same turn as the session appears, so a stats report never counts it twice or not at all.
+  const inFlight = new WeakSet<Socket>();
+  const settle = (socket: Socket): void => {
+    if (inFlight.delete(socket)) rt.counters.handoffsSettled++;
+  };
   const http = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('expected a WebSocket upgrade\n');
   });
@@ -37,11 +43,16 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onOpen(rt, ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      onOpen(rt, ws, req);
+      settle(socket);
+    });
   });
   http.on('clientError', (_e, socket: Socket) => socket.destroy());
   return {
     accept(socket, head) {
+      inFlight.add(socket);
+      socket.once('close', () => settle(socket));
       socket.unshift(head);
       http.emit('connection', socket);
       socket.resume();

@@ -59,9 +59,18 @@ export class LocalHub {
     ch.active.add(session);
     this.subscriptions++;
     const flags = session.subs.get(channel) ?? 0;
+    let last = position?.offset;
     for (const b of buffered) {
       if (b.join && !(flags & Sub.pushJoinLeave)) continue;
-      if (b.offset !== undefined && position && b.offset <= position.offset) continue;
+      if (b.offset !== undefined && last !== undefined) {
+        if (b.offset <= last) continue; // already in the reply, or a duplicate
+        if (b.offset > last + 1 && flags & Sub.positioned) {
+          // The node missed publications while this subscription was being set up.
+          this.sink.lost(channel, [session]);
+          return;
+        }
+        last = b.offset;
+      }
       this.sink.write(session, b.frame);
     }
   }
@@ -108,14 +117,15 @@ export class LocalHub {
     this.observePosition(channel, ch, broker);
   }
 
-  /** Answers whether the publication is new and in sequence; handles a gap or a new epoch. */
+  /** Answers whether the publication is new (not a duplicate); a gap or a new epoch loses the positioned subscribers. */
   private advance(channel: string, ch: LocalChannel, offset: number, epoch: string): boolean {
     if (ch.offset === undefined || ch.epoch !== epoch) {
       const reset = ch.epoch !== undefined && ch.epoch !== epoch;
       ch.offset = offset;
       ch.epoch = epoch;
       if (reset) this.loseAll(channel, ch);
-      return !reset;
+      // A new stream is still news for unpositioned subscribers; the positioned ones were just lost.
+      return true;
     }
     if (offset <= ch.offset) return false;
     const gap = offset > ch.offset + 1;

@@ -4,6 +4,8 @@ export interface NodeCounters {
   messagesOut: number;
   bytesIn: number;
   bytesOut: number;
+  /** Handed-over sockets that became a session or closed before that (NodeStats.handoffsSettled). */
+  handoffsSettled: number;
 }
 
-export const newCounters = (): NodeCounters => ({ messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 });
+export const newCounters = (): NodeCounters => ({ messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, handoffsSettled: 0 });

@@ -28,6 +28,7 @@ export class StatsReporter {
       heapUsed: mem.heapUsed,
       loopDelayP50: this.loop.percentile(50) / 1e6,
       loopDelayP99: this.loop.percentile(99) / 1e6,
+      handoffsSettled: c.handoffsSettled,
     };
     this.loop.reset();
     return stats;

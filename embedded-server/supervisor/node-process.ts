@@ -33,8 +33,12 @@ export class NodeProcess {
   /** Unix ms of the last stats report. */
   lastSeenAt = 0;
   stats: NodeStats | null = null;
-  /** Connections handed over since the last stats report (keeps least-connections honest between reports). */
-  handoffsSinceStats = 0;
+  /**
+   * Sockets handed to this process so far. Those the node has not settled yet (see
+   * `NodeStats.handoffsSettled`) are in no report: counting them keeps least-connections honest
+   * during a burst, when a report can arrive while hand-offs are still on their way.
+   */
+  handoffsSent = 0;
   private outbox: SupervisorMessage[] = [];
   private scheduled = false;
   private seq = 0;
@@ -72,15 +76,14 @@ export class NodeProcess {
     return now - this.lastSeenAt <= this.statsIntervalMs * 3.5 ? 'healthy' : 'unhealthy';
   }
 
-  /** Connections as last reported plus those handed over since. */
+  /** Connections as last reported plus the hand-offs that report does not include yet. */
   get load(): number {
-    return (this.stats?.connections ?? 0) + this.handoffsSinceStats;
+    return (this.stats?.connections ?? 0) + Math.max(0, this.handoffsSent - (this.stats?.handoffsSettled ?? 0));
   }
 
   onStats(at: number, stats: NodeStats): void {
     this.stats = stats;
     this.lastSeenAt = Math.max(at, Date.now() - 1);
-    this.handoffsSinceStats = 0;
   }
 
   /** Queues a message; one IPC message per turn carries the batch. */
@@ -112,9 +115,11 @@ export class NodeProcess {
   /** Hands a client socket over, with the head bytes the gateway read. */
   handoff(socket: Socket, head: Buffer): boolean {
     if (!this.child?.connected) return false;
-    this.handoffsSinceStats++;
+    this.handoffsSent++;
     this.child.send({ t: 'conn', head: head.toString('base64') }, socket, { keepOpen: false }, (e) => {
-      if (e) socket.destroy();
+      if (!e) return;
+      this.handoffsSent--; // never reached the node, which will not settle it
+      socket.destroy();
     });
     return true;
   }

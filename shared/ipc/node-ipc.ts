@@ -35,6 +35,12 @@ export interface NodeStats {
   /** Event-loop delay over the last period, ms. */
   loopDelayP50: number;
   loopDelayP99: number;
+  /**
+   * Sockets the gateway handed to this node that are settled — open as a session (so inside
+   * `connections`) or closed before that — since the node started. The supervisor subtracts it
+   * from the hand-offs it made to know how many are still in flight and not in `connections`.
+   */
+  handoffsSettled?: number;
 }
 
 /** A session as the registry knows it. */
