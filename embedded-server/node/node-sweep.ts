@@ -11,7 +11,7 @@ import { Sub } from './session.js';
 export function sweepSessions(rt: NodeRuntime, now: number): void {
   const c = rt.client;
   for (const s of rt.sessions) {
-    if (s.state === 'connecting') {
+    if (s.state === 'connecting' || s.state === 'rejected') {
       if (now - s.openedAt > c.staleCloseDelayMs) s.close(Disconnects.stale);
       continue;
     }

@@ -18,7 +18,8 @@ export const Sub = {
   recoverable: 64,
 } as const;
 
-export type SessionState = 'connecting' | 'connected' | 'closed';
+/** `rejected`: a connect got an error reply; the next command closes with 3501 (PROTOCOL.md §2.1). */
+export type SessionState = 'connecting' | 'rejected' | 'connected' | 'closed';
 
 export class Session {
   state: SessionState = 'connecting';

@@ -4,6 +4,7 @@ import type { JWTPayload } from 'jose';
 import { parseChannel } from '../../../shared/channels/channel-name.js';
 import type { ConnectRequest, ConnectResult, Json, StreamPosition } from '../../../shared/protocol/client-protocol.js';
 import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
+import type { AppError } from '../../../shared/result.js';
 import type { NodeRuntime } from '../node-runtime.js';
 import type { Session } from '../session.js';
 import { Sub } from '../session.js';
@@ -20,7 +21,7 @@ export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req
     return s.close(Disconnects.connectionLimit);
   }
   const expiry = connectionExpiry(identity.claims);
-  if (expiry === 'past') return rt.replyError(s, id, Errors.expired);
+  if (expiry === 'past') return reject(rt, s, id, Errors.expired);
 
   s.id = randomUUID();
   s.user = identity.user;
@@ -49,6 +50,12 @@ export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req
   for (const [channel, position] of activations) activateSubscription(rt, s, channel, position);
 }
 
+/** An error reply to connect leaves the connection unusable. */
+function reject(rt: NodeRuntime, s: Session, id: number, error: AppError): void {
+  s.state = 'rejected';
+  rt.replyError(s, id, error);
+}
+
 async function authenticate(rt: NodeRuntime, s: Session, id: number, req: ConnectRequest): Promise<Identity | null> {
   if (req.token === undefined || req.token === '') {
     if (rt.client.insecure || rt.client.allowAnonymousConnectWithoutToken) return { user: '', claims: null };
@@ -57,7 +64,7 @@ async function authenticate(rt: NodeRuntime, s: Session, id: number, req: Connec
   }
   const outcome = await rt.verifier.verify(req.token);
   if (!outcome.ok) {
-    if (outcome.reason === 'expired') rt.replyError(s, id, Errors.tokenExpired);
+    if (outcome.reason === 'expired') reject(rt, s, id, Errors.tokenExpired);
     else s.close(Disconnects.invalidToken);
     return null;
   }
