@@ -5,23 +5,24 @@
 import type { AppError, Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import type { Json } from '../../shared/protocol/client-protocol.js';
+import { Errors } from '../../shared/protocol/codes.js';
 import type { ChannelName } from '../../shared/channels/channel-name.js';
 import { parseChannel } from '../../shared/channels/channel-name.js';
 import type { ChannelOptions, ChannelSettings } from '../../shared/channels/channel-options.js';
-import { hasHistory } from '../../shared/channels/channel-options.js';
-import type { StreamOptions } from '../broker/broker.js';
+import { publicationDataProblem } from '../../shared/channels/channel-options.js';
 
 /** A decoded request object (a method's params, or one batch command). */
 export type Params = Record<string, unknown>;
 
 /** Server API errors: Centrifugo's codes and messages, never `temporary` (PROTOCOL.md §10.1). */
 export const ApiErrors = {
-  internal: { code: 100, message: 'internal server error' },
-  unknownChannel: { code: 102, message: 'unknown channel' },
+  internal: apiError(Errors.internal),
+  unknownChannel: apiError(Errors.unknownChannel),
+  /** The server API says "not found" where the client protocol says "method not found". */
   notFound: { code: 104, message: 'not found' },
-  badRequest: { code: 107, message: 'bad request' },
-  notAvailable: { code: 108, message: 'not available' },
-  unrecoverablePosition: { code: 112, message: 'unrecoverable position' },
+  badRequest: apiError(Errors.badRequest),
+  notAvailable: apiError(Errors.notAvailable),
+  unrecoverablePosition: apiError(Errors.unrecoverablePosition),
 } as const satisfies Record<string, AppError>;
 
 /** A 107 whose message says what is wrong, e.g. "bad request: limit must be an integer". */
@@ -161,20 +162,13 @@ export function resolveChannel(channel: string, settings: ChannelSettings): Resu
   return parsed.ok ? parsed : err(apiError(parsed.error));
 }
 
-/** The history settings of a namespace, or null when it keeps no history. */
-export function streamOptions(options: ChannelOptions): StreamOptions | null {
-  if (!hasHistory(options)) return null;
-  return { size: options.historySize, ttlMs: options.historyTtlMs, metaTtlMs: options.historyMetaTtlMs };
-}
-
 /**
  * Publication data against the namespace's `publication_data_format`: always required; the
  * default "" also refuses empty data (`null` or ""); "json_object" wants an object.
  */
 export function checkData(data: Json | undefined, options: ChannelOptions): Result<Json, AppError> {
-  if (data === undefined) return err(badRequest('data is required'));
-  const format = options.publicationDataFormat;
-  if (format === '' && (data === null || data === '')) return err(badRequest('data must not be empty'));
-  if (format === 'json_object' && !isParams(data)) return err(badRequest('data must be a JSON object'));
-  return ok(data);
+  const problem = publicationDataProblem(options.publicationDataFormat, data);
+  return problem === null ? ok(data as Json) : err(badRequest(problem));
 }
+
+export { streamOptions } from '../broker/broker.js';

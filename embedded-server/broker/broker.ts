@@ -4,9 +4,16 @@
  * (ARCHITECTURE.md "Scale-out"). The broker alone assigns offsets.
  */
 import type { AppError, Result } from '../../shared/result.js';
+import type { ChannelOptions } from '../../shared/channels/channel-options.js';
+import { hasHistory } from '../../shared/channels/channel-options.js';
 import type {
   ClientInfo, HistoryResult, Json, PresenceStatsResult, Publication, StreamPosition,
 } from '../../shared/protocol/client-protocol.js';
+
+/** The stream settings of a namespace, or null when it keeps no history. */
+export function streamOptions(o: ChannelOptions): StreamOptions | null {
+  return hasHistory(o) ? { size: o.historySize, ttlMs: o.historyTtlMs, metaTtlMs: o.historyMetaTtlMs } : null;
+}
 
 /** History settings of a channel's namespace. `size` 0 or `ttlMs` 0 means no history. */
 export interface StreamOptions {

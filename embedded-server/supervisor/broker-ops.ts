@@ -4,13 +4,13 @@
  */
 import { parseChannel } from '../../shared/channels/channel-name.js';
 import type { ChannelOptions, ChannelSettings } from '../../shared/channels/channel-options.js';
-import { hasHistory } from '../../shared/channels/channel-options.js';
 import type { NodeRequestName, NodeRequests, SubscribeOp, SubscribeOutcome } from '../../shared/ipc/node-ipc.js';
 import type { NodeId } from '../../shared/ids.js';
 import type { StreamPosition } from '../../shared/protocol/client-protocol.js';
 import type { AppError, Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import type { Broker, StreamOptions } from '../broker/broker.js';
+import { streamOptions } from '../broker/broker.js';
 import type { Registry } from './registry.js';
 
 export interface BrokerOpsDeps {
@@ -22,11 +22,6 @@ export interface BrokerOpsDeps {
 
 type Handlers = { [K in NodeRequestName]: (node: NodeId, req: NodeRequests[K]['req']) => Promise<NodeRequests[K]['res']> };
 
-/** The stream settings of a namespace, or null without history. */
-export function streamOf(o: ChannelOptions): StreamOptions | null {
-  return hasHistory(o) ? { size: o.historySize, ttlMs: o.historyTtlMs, metaTtlMs: o.historyMetaTtlMs } : null;
-}
-
 export function createBrokerOps(d: BrokerOpsDeps): Handlers {
   const optionsOf = (channel: string): Result<ChannelOptions, AppError> => {
     const name = parseChannel(channel, d.channels);
@@ -34,7 +29,7 @@ export function createBrokerOps(d: BrokerOpsDeps): Handlers {
   };
   const streamFor = (channel: string): StreamOptions | null => {
     const o = optionsOf(channel);
-    return o.ok ? streamOf(o.value) : null;
+    return o.ok ? streamOptions(o.value) : null;
   };
   return {
     'broker.subscribe': (node, req) => subscribe(d, node, req, streamFor(req.channel)),
@@ -49,7 +44,7 @@ export function createBrokerOps(d: BrokerOpsDeps): Handlers {
     'broker.publish': async (_node, req) => {
       const o = optionsOf(req.channel);
       if (!o.ok) return o;
-      return ok(await d.broker.publish(req.channel, req.data, { stream: streamOf(o.value), info: req.info }));
+      return ok(await d.broker.publish(req.channel, req.data, { stream: streamOptions(o.value), info: req.info }));
     },
     'broker.presence': async (_node, req) => ok(await d.broker.presence(req.channel)),
     'broker.presence_stats': async (_node, req) => ok(await d.broker.presenceStats(req.channel)),

@@ -106,3 +106,15 @@ export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = {
 
 /** True when the namespace keeps history (both size and ttl set). */
 export const hasHistory = (o: ChannelOptions): boolean => o.historySize > 0 && o.historyTtlMs > 0;
+
+/**
+ * Publication data against `publication_data_format`: an answer to "why not", or null when fine.
+ * Data is always required; the default "" also refuses empty data (`null` or ""), "json_object"
+ * wants an object.
+ */
+export function publicationDataProblem(format: ChannelOptions['publicationDataFormat'], data: unknown): string | null {
+  if (data === undefined) return 'data is required';
+  if (format === '' && (data === null || data === '')) return 'data must not be empty';
+  if (format === 'json_object' && (typeof data !== 'object' || data === null || Array.isArray(data))) return 'data must be a JSON object';
+  return null;
+}

@@ -1,7 +1,7 @@
 /** publish, presence, presence_stats and history (PROTOCOL.md §2.5–§2.7, permissions §9.3). */
 import type { ChannelName } from '../../../shared/channels/channel-name.js';
 import { parseChannel } from '../../../shared/channels/channel-name.js';
-import { hasHistory } from '../../../shared/channels/channel-options.js';
+import { hasHistory, publicationDataProblem } from '../../../shared/channels/channel-options.js';
 import type { HistoryRequest, Json } from '../../../shared/protocol/client-protocol.js';
 import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
 import type { AppError, Result } from '../../../shared/result.js';
@@ -30,12 +30,6 @@ async function ask<T>(call: Promise<Result<T, AppError>>): Promise<Result<T, App
   }
 }
 
-function badData(format: ChannelName['options']['publicationDataFormat'], data: Json | undefined): boolean {
-  if (data === undefined) return format === '';
-  if (format === 'json_object') return typeof data !== 'object' || data === null || Array.isArray(data);
-  return false;
-}
-
 /** Client publications per channel per second; answers false when over the namespace's limit. */
 function withinRate(s: Session, channel: string, limit: number): boolean {
   if (limit <= 0) return true;
@@ -54,7 +48,7 @@ export async function handlePublish(rt: NodeRuntime, s: Session, id: number, p: 
   const name = channelOf(rt, s, id, p.channel);
   if (!name) return;
   const o = name.options;
-  if (badData(o.publicationDataFormat, p.data)) return rt.replyError(s, id, Errors.badRequest);
+  if (publicationDataProblem(o.publicationDataFormat, p.data) !== null) return rt.replyError(s, id, Errors.badRequest);
   if (!mayUse(rt, s, p.channel, o.allowPublishForClient, o.allowPublishForSubscriber, o.allowPublishForAnonymous)) {
     return rt.replyError(s, id, Errors.permissionDenied);
   }
