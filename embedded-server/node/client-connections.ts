@@ -88,6 +88,8 @@ function onMessage(rt: NodeRuntime, s: Session, data: RawData, isBinary: boolean
   const buf = data as Buffer;
   rt.counters.messagesIn++;
   rt.counters.bytesIn += buf.length;
+  s.messagesIn++;
+  s.bytesIn += buf.length;
   if (isBinary) return s.close(Disconnects.inappropriateProtocol);
   const decoded = decodeFrame(buf.toString());
   if (!decoded.ok) return s.close(decoded.error);

@@ -8,7 +8,7 @@ import { Disconnects } from '../../shared/protocol/codes.js';
 import { createClientConnections } from './client-connections.js';
 import { NodeRuntime } from './node-runtime.js';
 import { StatsReporter } from './node-stats.js';
-import { checkPositions, sweepSessions } from './node-sweep.js';
+import { checkPositions, resumeAfterFreeze, sweepSessions } from './node-sweep.js';
 import { SupervisorLink } from './supervisor-link.js';
 import { serveSupervisorRequests } from './supervisor-requests.js';
 
@@ -28,8 +28,16 @@ function start(init: NodeInit): void {
   serveSupervisorRequests(rt);
   const stats = new StatsReporter(rt);
   const tick = Math.max(50, Math.min(1000, Math.floor(rt.client.pingIntervalMs / 4) || 1000));
+  let lastTick = Date.now();
   setInterval(() => {
     const now = Date.now();
+    // A long silence means this process was frozen (SIGSTOP, a debugger, a stalled host), not its
+    // clients: restart the ping clocks instead of closing everyone for a missed pong.
+    if (now - lastTick > tick * 3) {
+      resumeAfterFreeze(rt, now);
+      link.restartClocks(now);
+    }
+    lastTick = now;
     sweepSessions(rt, now);
     link.expire(now);
   }, tick);
@@ -70,6 +78,9 @@ function onOne(msg: SupervisorMessage): void {
     case 'init': return start(msg.init);
     case 'deliver':
       if (runtime) for (const item of msg.items) runtime.hub.deliver(item);
+      return;
+    case 'reconcile':
+      if (runtime) for (const [channel, pos] of Object.entries(msg.positions)) runtime.hub.reconcile(channel, pos);
       return;
     case 'req':
     case 'res':

@@ -2,7 +2,7 @@
  * Everything one node process holds: its settings, sessions (by id and by user), the local channel
  * table, the outbox and the link to the supervisor. Command handlers receive it as their context.
  */
-import type { NodeInit } from '../../shared/ipc/node-ipc.js';
+import type { NodeInit, SessionTarget } from '../../shared/ipc/node-ipc.js';
 import type { ClientInfo, Json, ReplyMethod, ResultByMethod } from '../../shared/protocol/client-protocol.js';
 import type { AppError } from '../../shared/result.js';
 import type { CloseCode } from '../../shared/protocol/codes.js';
@@ -120,7 +120,7 @@ export class NodeRuntime {
   }
 
   /** Sessions a supervisor command addresses. */
-  targets(t: { user?: string; client?: string; whitelist?: string[] }): Session[] {
+  targets(t: SessionTarget): Session[] {
     let found: Iterable<Session>;
     if (t.client !== undefined && t.client !== '') {
       const s = this.byId.get(t.client);
@@ -131,6 +131,7 @@ export class NodeRuntime {
       found = this.byId.values();
     }
     const spared = new Set(t.whitelist ?? []);
-    return [...found].filter((s) => s.state === 'connected' && !spared.has(s.id));
+    const channel = t.subscribedTo;
+    return [...found].filter((s) => s.state === 'connected' && !spared.has(s.id) && (channel === undefined || s.subs.has(channel)));
   }
 }

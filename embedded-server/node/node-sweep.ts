@@ -33,6 +33,14 @@ export function sweepSessions(rt: NodeRuntime, now: number): void {
   }
 }
 
+/** After the node was frozen: nobody owes a pong, everyone gets a ping now. */
+export function resumeAfterFreeze(rt: NodeRuntime, now: number): void {
+  for (const s of rt.sessions) {
+    s.pongDeadline = 0;
+    s.nextPingAt = now;
+  }
+}
+
 /** Unrefreshed subscription tokens: client-side → push 2501 (resubscribes), server-side → close 3006. */
 function expireSubscriptions(rt: NodeRuntime, s: Session, now: number): void {
   for (const [channel, extra] of s.subExtras!) {

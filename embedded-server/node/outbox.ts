@@ -26,6 +26,7 @@ export class Outbox {
       session.outbox.push(frame);
     }
     this.counters.messagesOut++;
+    session.messagesOut++;
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
@@ -39,9 +40,10 @@ export class Outbox {
       const frames = s.outbox;
       s.outbox = null;
       if (frames === null || s.state === 'closed') continue;
-      const text = frames.length === 1 ? frames[0]! : frames.join('\n');
-      this.counters.bytesOut += text.length;
-      s.ws.send(text);
+      const bytes = Buffer.from(frames.length === 1 ? frames[0]! : frames.join('\n'));
+      this.counters.bytesOut += bytes.length;
+      s.bytesOut += bytes.length;
+      s.ws.send(bytes, { binary: false });
       // A consumer that cannot keep up is cut off so it recovers from history instead of growing memory.
       if (s.ws.bufferedAmount > this.queueMaxSize) s.close(Disconnects.slow);
     }

@@ -47,6 +47,10 @@ export class Session {
   /** Commands waiting for the one in progress (processed strictly in order). */
   queue: Command[] = [];
   busy = false;
+  bytesIn = 0;
+  bytesOut = 0;
+  messagesIn = 0;
+  messagesOut = 0;
 
   constructor(
     readonly ws: WebSocket,

@@ -73,6 +73,11 @@ export class SupervisorLink {
     this.send({ t: 'res', id: msg.id, res });
   }
 
+  /** After a freeze: the answers may be waiting in the pipe, so the timeouts start again. */
+  restartClocks(now: number): void {
+    for (const p of this.pending.values()) p.sentAt = now;
+  }
+
   /** Fails requests older than the timeout; called from the node's periodic sweep. */
   expire(now: number): void {
     for (const [id, p] of this.pending) {

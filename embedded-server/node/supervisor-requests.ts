@@ -1,6 +1,6 @@
 /** What the supervisor may ask of a node's sessions: kick, unsubscribe, subscribe, refresh, drain. */
 import { parseChannel } from '../../shared/channels/channel-name.js';
-import type { SupervisorRequests } from '../../shared/ipc/node-ipc.js';
+import type { SessionDetail, SupervisorRequests } from '../../shared/ipc/node-ipc.js';
 import type { Json } from '../../shared/protocol/client-protocol.js';
 import { encodePush } from '../../shared/protocol/client.codec.js';
 import { Disconnects, Errors } from '../../shared/protocol/codes.js';
@@ -30,6 +30,19 @@ export function serveSupervisorRequests(rt: NodeRuntime): void {
     },
     'sessions.subscribe': (req) => subscribeSessions(rt, req),
     'sessions.refresh': (req) => refreshSessions(rt, req),
+    'sessions.message': (req) => {
+      const targets = rt.targets(req);
+      const frame = encodePush({ message: { data: req.data } });
+      for (const s of targets) rt.outbox.push(s, frame);
+      return { count: targets.length };
+    },
+    'session.detail': (req) => sessionDetail(rt, req.client),
+    'node.drop-sockets': () => {
+      const all = [...rt.sessions];
+      // A fault: no close frame, the peers see the TCP connection vanish (1006).
+      for (const s of all) s.ws.terminate();
+      return { count: all.length };
+    },
     'node.drain': (req) => {
       const all = [...rt.sessions];
       for (const s of all) s.close({ code: req.code, reason: req.reason });
@@ -62,6 +75,29 @@ async function subscribeSessions(rt: NodeRuntime, req: Req<'sessions.subscribe'>
     count++;
   }));
   return { count, errors: errors.length > 0 ? [errors[0] ?? Errors.internal] : [] };
+}
+
+function sessionDetail(rt: NodeRuntime, client: string): SessionDetail | null {
+  const s = rt.byId.get(client);
+  if (!s) return null;
+  const positions = rt.hub.positions();
+  return {
+    bytesIn: s.bytesIn,
+    bytesOut: s.bytesOut,
+    messagesIn: s.messagesIn,
+    messagesOut: s.messagesOut,
+    subscriptions: [...s.subs].map(([channel, flags]) => {
+      const positioned = (flags & Sub.positioned) !== 0;
+      const pos = positioned ? positions.get(channel) : undefined;
+      return {
+        channel,
+        positioned,
+        recoverable: (flags & Sub.recoverable) !== 0,
+        serverSide: (flags & Sub.serverSide) !== 0,
+        ...(pos ? { offset: pos.offset, epoch: pos.epoch } : {}),
+      };
+    }),
+  };
 }
 
 function refreshSessions(rt: NodeRuntime, req: Req<'sessions.refresh'>): { count: number } {

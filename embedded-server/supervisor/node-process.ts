@@ -13,6 +13,15 @@ import type { NodeId } from '../../shared/ids.js';
 /** How the node's process stands; `healthy`/`unhealthy` are derived from the age of its last report. */
 export type NodeHealth = 'starting' | 'healthy' | 'unhealthy' | 'down';
 
+export interface NodeRates {
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** One core = 100. */
+  cpuPercent: number;
+}
+
 export interface NodeEvents {
   message(node: NodeProcess, msg: NodeMessage): void;
   exit(node: NodeProcess, code: number | null, signal: NodeJS.Signals | null): void;
@@ -33,6 +42,12 @@ export class NodeProcess {
   /** Unix ms of the last stats report. */
   lastSeenAt = 0;
   stats: NodeStats | null = null;
+  /** When `stats` was taken (the node's clock). */
+  statsAt = 0;
+  /** Per-second rates between the last two reports. */
+  rates: NodeRates = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, cpuPercent: 0 };
+  /** Set while a partition fault cuts the node off the broker. */
+  partitioned = false;
   /**
    * Sockets handed to this process so far. Those the node has not settled yet (see
    * `NodeStats.handoffsSettled`) are in no report: counting them keeps least-connections honest
@@ -82,6 +97,18 @@ export class NodeProcess {
   }
 
   onStats(at: number, stats: NodeStats): void {
+    const prev = this.stats;
+    const secs = (at - this.statsAt) / 1000;
+    if (prev && secs > 0) {
+      this.rates = {
+        messagesIn: Math.max(0, stats.messagesIn - prev.messagesIn) / secs,
+        messagesOut: Math.max(0, stats.messagesOut - prev.messagesOut) / secs,
+        bytesIn: Math.max(0, stats.bytesIn - prev.bytesIn) / secs,
+        bytesOut: Math.max(0, stats.bytesOut - prev.bytesOut) / secs,
+        cpuPercent: Math.max(0, stats.cpuMicros - prev.cpuMicros) / 10_000 / secs,
+      };
+    }
+    this.statsAt = at;
     this.stats = stats;
     this.lastSeenAt = Math.max(at, Date.now() - 1);
   }
@@ -96,6 +123,7 @@ export class NodeProcess {
 
   /** Appends to the batch's trailing delivery message, so order with other messages is kept. */
   deliver(item: Delivery): void {
+    if (this.partitioned) return; // the fault: broker traffic to this node is lost
     const last = this.outbox[this.outbox.length - 1];
     if (last?.t === 'deliver') last.items.push(item);
     else this.send({ t: 'deliver', items: [item] });

@@ -7,21 +7,44 @@ import type { NodeId } from '../../shared/ids.js';
 
 export interface SessionRecord extends SessionOpened {
   node: NodeId;
+  /** Channels this session is subscribed to. */
+  channels: Set<string>;
 }
 
 export class Registry {
   readonly sessions = new Map<string, SessionRecord>();
+  /** user → open sessions, for the distinct-user count. */
+  private readonly users = new Map<string, number>();
   /** channel → client → node */
   private readonly subscribers = new Map<string, Map<string, NodeId>>();
   /** channel → node → local subscriber count (the fan-out targets) */
   private readonly interest = new Map<string, Map<NodeId, number>>();
 
   openSession(node: NodeId, s: SessionOpened): void {
-    this.sessions.set(s.client, { ...s, node });
+    if (this.sessions.has(s.client)) return;
+    this.sessions.set(s.client, { ...s, node, channels: new Set() });
+    this.users.set(s.user, (this.users.get(s.user) ?? 0) + 1);
   }
 
-  closeSession(client: string): void {
+  /** Forgets a session; answers its record (for the disconnect event). */
+  closeSession(client: string): SessionRecord | undefined {
+    const s = this.sessions.get(client);
+    if (!s) return undefined;
     this.sessions.delete(client);
+    const n = (this.users.get(s.user) ?? 1) - 1;
+    if (n > 0) this.users.set(s.user, n);
+    else this.users.delete(s.user);
+    return s;
+  }
+
+  /** Distinct users with at least one open session. */
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  /** Clients subscribed to a channel, with their nodes. */
+  subscribersOf(channel: string): ReadonlyMap<string, NodeId> | undefined {
+    return this.subscribers.get(channel);
   }
 
   /** Adds a subscription; answers true when the channel had no subscriber in this supervisor before. */
@@ -34,6 +57,7 @@ export class Registry {
     }
     if (subs.has(client)) return false;
     subs.set(client, node);
+    this.sessions.get(client)?.channels.add(channel);
     let nodes = this.interest.get(channel);
     if (!nodes) {
       nodes = new Map();
@@ -49,6 +73,7 @@ export class Registry {
     const node = subs?.get(client);
     if (!subs || node === undefined) return { removed: false, empty: subs === undefined };
     subs.delete(client);
+    this.sessions.get(client)?.channels.delete(channel);
     const nodes = this.interest.get(channel)!;
     const n = (nodes.get(node) ?? 1) - 1;
     if (n > 0) nodes.set(node, n);
@@ -61,7 +86,7 @@ export class Registry {
 
   /** Forgets everything a node held; answers the channels left without any subscriber. */
   dropNode(node: NodeId): string[] {
-    for (const [client, s] of this.sessions) if (s.node === node) this.sessions.delete(client);
+    for (const [client, s] of this.sessions) if (s.node === node) this.closeSession(client);
     const emptied: string[] = [];
     for (const [channel, nodes] of this.interest) {
       if (!nodes.has(node)) continue;

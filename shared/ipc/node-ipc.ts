@@ -96,8 +96,19 @@ export interface NodeRequests {
 export interface SessionTarget {
   user?: string;
   client?: string;
+  /** Only sessions subscribed to this channel. */
+  subscribedTo?: string;
   /** Clients spared. */
   whitelist?: string[];
+}
+
+/** Per-session figures and subscriptions, for the admin API's connection detail. */
+export interface SessionDetail {
+  bytesIn: number;
+  bytesOut: number;
+  messagesIn: number;
+  messagesOut: number;
+  subscriptions: { channel: string; positioned: boolean; recoverable: boolean; serverSide: boolean; offset?: number; epoch?: string }[];
 }
 
 export interface SupervisorRequests {
@@ -110,6 +121,11 @@ export interface SupervisorRequests {
   'sessions.refresh': { req: SessionTarget & { expired?: boolean; expireAt?: number; info?: Json }; res: { count: number } };
   /** Gracefully close every session with a reconnect code (drain before removal). */
   'node.drain': { req: { code: number; reason: string }; res: { count: number } };
+  /** A `message` push (no channel) to the targeted sessions. */
+  'sessions.message': { req: SessionTarget & { data: Json }; res: { count: number } };
+  'session.detail': { req: { client: string }; res: SessionDetail | null };
+  /** Fault: destroy every client socket without a close frame. */
+  'node.drop-sockets': { req: Record<string, never>; res: { count: number } };
 }
 
 export type NodeRequestName = keyof NodeRequests;
@@ -135,6 +151,8 @@ export type NodeMessage =
 export type SupervisorMessage =
   | { t: 'init'; init: NodeInit }
   | { t: 'deliver'; items: Delivery[] }
+  /** Broker positions of channels the node follows, after it may have missed deliveries. */
+  | { t: 'reconcile'; positions: Record<string, StreamPosition> }
   | { [K in SupervisorRequestName]: { t: 'req'; id: number; op: K; req: SupervisorRequests[K]['req'] } }[SupervisorRequestName]
   | { t: 'res'; id: number; res: unknown }
   | { t: 'shutdown' };
@@ -153,4 +171,5 @@ export const NODE_REQUESTS = {
 
 export const SUPERVISOR_REQUESTS = {
   'sessions.disconnect': 1, 'sessions.unsubscribe': 1, 'sessions.subscribe': 1, 'sessions.refresh': 1, 'node.drain': 1,
+  'sessions.message': 1, 'session.detail': 1, 'node.drop-sockets': 1,
 } as const satisfies Record<SupervisorRequestName, 1>;

@@ -1,0 +1,27 @@
+/**
+ * What the admin WebSocket server needs from the supervisor. The server owns transport, auth,
+ * the codec and per-connection state; every method's meaning lives behind `call`.
+ */
+import type { AdminError, AdminMethod, AdminParams, AdminResults } from '../../shared/admin/admin-api.js';
+import type { AdminEvent, AdminHello, ChannelActivity, ClusterSnapshot, TimeSeries } from '../../shared/admin/admin-model.js';
+import type { Result } from '../../shared/result.js';
+
+/** Methods the admin server answers itself, per connection. */
+export type ServerHandledMethod = 'channel.watch' | 'channel.unwatch';
+
+export interface AdminBackend {
+  /** The hello push for a new admin connection named `you`. */
+  hello(you: string): AdminHello;
+  /** Runs one method for the admin connection `who` (it appears as `by` in events). */
+  call<M extends Exclude<AdminMethod, ServerHandledMethod>>(
+    method: M, params: AdminParams<M>, who: string,
+  ): Promise<Result<AdminResults[M], AdminError>>;
+  snapshot(): ClusterSnapshot;
+  series(): TimeSeries;
+  /** 1 Hz snapshots. Returns a dispose. */
+  onSnapshot(listener: (snapshot: ClusterSnapshot) => void): () => void;
+  /** New lifecycle events, in batches. Returns a dispose. */
+  onEvents(listener: (events: AdminEvent[]) => void): () => void;
+  /** Live publications, joins and leaves of one channel. Returns a dispose. */
+  watch(channel: string, listener: (items: ChannelActivity[]) => void): () => void;
+}

@@ -1,0 +1,155 @@
+/**
+ * The admin API contract (console ↔ supervisor): every request with its params schema and result
+ * type, and every push. One map each, kept exhaustive by the compiler (STYLE.md §2).
+ */
+import { z } from 'zod';
+import type { Json } from '../protocol/client-protocol.js';
+import type {
+  AdminEvent, AdminHello, BroadcastRecord, ChannelActivity, ChannelDetail, ChannelRow, ClusterSnapshot,
+  ConnectionDetail, ConnectionRow, TimeSeries,
+} from './admin-model.js';
+import { STRATEGIES } from './admin-model.js';
+
+const json: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]),
+);
+const nodeId = z.string().min(1);
+const channel = z.string().min(1).max(255);
+const seconds = z.number().int().min(1).max(3600);
+const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) };
+const dir = z.enum(['asc', 'desc']).default('asc');
+
+const kickTarget = z.union([
+  z.strictObject({ client: z.string().min(1) }),
+  z.strictObject({ user: z.string() }),
+  z.strictObject({ channel }),
+]);
+const audience = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('all') }),
+  z.strictObject({ kind: z.literal('channels'), channels: z.array(channel).min(1).max(1000) }),
+  z.strictObject({ kind: z.literal('users'), users: z.array(z.string().min(1)).min(1).max(1000) }),
+]);
+
+/** Params schema per method; `z.input` is what a caller sends, `z.output` what a handler receives. */
+export const ADMIN_PARAMS = {
+  'cluster.snapshot': z.strictObject({}),
+  'cluster.series': z.strictObject({}),
+  'cluster.set-strategy': z.strictObject({ strategy: z.enum(STRATEGIES) }),
+  'cluster.set-auto-restart': z.strictObject({ enabled: z.boolean() }),
+  'events.since': z.strictObject({ seq: z.number().int().min(0), limit: z.number().int().min(1).max(5000).default(1000) }),
+  'connections.query': z.strictObject({
+    filter: z.strictObject({
+      text: z.string().optional(),
+      user: z.string().optional(),
+      client: z.string().optional(),
+      channel: z.string().optional(),
+      node: z.string().optional(),
+      remote: z.string().optional(),
+      connectedAfter: z.number().optional(),
+      connectedBefore: z.number().optional(),
+    }).default({}),
+    sort: z.strictObject({
+      by: z.enum(['connectedAt', 'user', 'client', 'node', 'remote', 'subscriptions']).default('connectedAt'),
+      dir,
+    }).default({ by: 'connectedAt', dir: 'asc' }),
+    ...page,
+  }),
+  'connection.get': z.strictObject({ client: z.string().min(1) }),
+  'channels.query': z.strictObject({
+    filter: z.strictObject({ text: z.string().optional(), prefix: z.string().optional(), namespace: z.string().optional() }).default({}),
+    sort: z.strictObject({ by: z.enum(['subscribers', 'rate', 'name']).default('subscribers'), dir: z.enum(['asc', 'desc']).default('desc') })
+      .default({ by: 'subscribers', dir: 'desc' }),
+    ...page,
+  }),
+  'channel.get': z.strictObject({
+    channel,
+    historyLimit: z.number().int().min(0).max(300).default(50),
+    /** History page ending before this offset (newest first); absent = from the top. */
+    historyBefore: z.number().int().min(1).optional(),
+  }),
+  'channel.watch': z.strictObject({ channel }),
+  'channel.unwatch': z.strictObject({ channel }),
+  'channel.publish': z.strictObject({ channel, data: json }),
+  'history.remove': z.strictObject({ channel }),
+  'session.kick': z.strictObject({
+    target: kickTarget,
+    reconnect: z.boolean(),
+    code: z.number().int().min(3000).max(4999).optional(),
+    reason: z.string().max(100).optional(),
+  }),
+  'session.unsubscribe': z.strictObject({ client: z.string().min(1), channel }),
+  'broadcast.send': z.strictObject({ audience, data: json, dryRun: z.boolean().default(false) }),
+  'broadcast.list': z.strictObject({}),
+  'node.kill': z.strictObject({ node: nodeId }),
+  'node.hang': z.strictObject({ node: nodeId, seconds }),
+  'node.partition': z.strictObject({ node: nodeId, seconds }),
+  'node.drop': z.strictObject({ node: nodeId }),
+  'node.restart': z.strictObject({ node: nodeId }),
+  'node.add': z.strictObject({}),
+  'node.remove': z.strictObject({ node: nodeId }),
+  'token.mint': z.strictObject({ user: z.string(), ttlSeconds: z.number().int().min(0).max(365 * 86400).default(86400) }),
+} as const;
+
+export type AdminMethod = keyof typeof ADMIN_PARAMS;
+export type AdminParams<M extends AdminMethod> = z.output<(typeof ADMIN_PARAMS)[M]>;
+export type AdminParamsInput<M extends AdminMethod> = z.input<(typeof ADMIN_PARAMS)[M]>;
+
+/** Result type per method. */
+export interface AdminResults {
+  'cluster.snapshot': ClusterSnapshot;
+  'cluster.series': TimeSeries;
+  'cluster.set-strategy': Record<string, never>;
+  'cluster.set-auto-restart': Record<string, never>;
+  'events.since': { events: AdminEvent[]; lastSeq: number };
+  'connections.query': { total: number; offset: number; items: ConnectionRow[] };
+  'connection.get': ConnectionDetail;
+  'channels.query': { total: number; offset: number; items: ChannelRow[] };
+  'channel.get': ChannelDetail;
+  'channel.watch': Record<string, never>;
+  'channel.unwatch': Record<string, never>;
+  'channel.publish': { offset?: number; epoch?: string };
+  'history.remove': Record<string, never>;
+  'session.kick': { kicked: number };
+  'session.unsubscribe': { unsubscribed: number };
+  /** Reach: unique connections and the nodes they are on; `sent` false on a dry run. */
+  'broadcast.send': { connections: number; nodes: number; sent: boolean; id?: number };
+  'broadcast.list': { broadcasts: BroadcastRecord[] };
+  'node.kill': Record<string, never>;
+  'node.hang': Record<string, never>;
+  'node.partition': Record<string, never>;
+  'node.drop': { dropped: number };
+  'node.restart': Record<string, never>;
+  'node.add': { node: string };
+  'node.remove': { drained: number };
+  'token.mint': { token: string; user: string; expiresAt: number | null };
+}
+
+/** Server pushes. */
+export interface AdminPushes {
+  hello: AdminHello;
+  snapshot: ClusterSnapshot;
+  series: TimeSeries;
+  events: AdminEvent[];
+  'channel.activity': { channel: string; items: ChannelActivity[] };
+}
+
+export type AdminPushName = keyof AdminPushes;
+
+/** Admin API error codes. */
+export const AdminErrors = {
+  badRequest: 400,
+  notFound: 404,
+  conflict: 409,
+  internal: 500,
+} as const;
+
+export interface AdminError {
+  code: number;
+  message: string;
+}
+
+export type AdminRequestFrame = { [M in AdminMethod]: { id: number; method: M; params: AdminParams<M> } }[AdminMethod];
+export type AdminResponseFrame =
+  | { [M in AdminMethod]: { id: number; result: AdminResults[M] } }[AdminMethod]
+  | { id: number | null; error: AdminError };
+export type AdminPushFrame = { [P in AdminPushName]: { push: P; data: AdminPushes[P] } }[AdminPushName];

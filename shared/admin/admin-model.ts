@@ -1,0 +1,222 @@
+/**
+ * What the admin API talks about: node and cluster snapshots, time series, lifecycle events,
+ * connection and channel rows. Shared by the supervisor (which builds them) and the console.
+ */
+import type { ClientInfo, HistoryResult, Json } from '../protocol/client-protocol.js';
+
+export const NODE_STATES = ['starting', 'healthy', 'unhealthy', 'hung', 'partitioned', 'down', 'restarting'] as const;
+export type NodeState = (typeof NODE_STATES)[number];
+
+export const STRATEGIES = ['least-connections', 'round-robin', 'sticky'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** One node, once a second. Rates are per second over the last report period. */
+export interface NodeSnapshot {
+  id: string;
+  pid: number;
+  state: NodeState;
+  /** ms since the current process started; 0 when down. */
+  uptimeMs: number;
+  restarts: number;
+  connections: number;
+  users: number;
+  subscriptions: number;
+  messagesInPerSec: number;
+  messagesOutPerSec: number;
+  bytesInPerSec: number;
+  bytesOutPerSec: number;
+  /** CPU time over wall time, one core = 100. */
+  cpuPercent: number;
+  rss: number;
+  heapUsed: number;
+  loopDelayP50Ms: number;
+  loopDelayP99Ms: number;
+  /** An injected fault in progress, with when it heals (unix ms). */
+  fault?: { kind: 'hang' | 'partition'; until: number };
+}
+
+export interface ClusterTotals {
+  nodesUp: number;
+  nodesTotal: number;
+  connections: number;
+  users: number;
+  channels: number;
+  subscriptions: number;
+  messagesInPerSec: number;
+  messagesOutPerSec: number;
+  bytesInPerSec: number;
+  bytesOutPerSec: number;
+  publicationsPerSec: number;
+}
+
+export interface ClusterSnapshot {
+  at: number;
+  nodes: NodeSnapshot[];
+  totals: ClusterTotals;
+  strategy: Strategy;
+  autoRestart: boolean;
+}
+
+/** One second of one node (or of the whole cluster). */
+export interface SeriesPoint {
+  at: number;
+  connections: number;
+  messagesInPerSec: number;
+  messagesOutPerSec: number;
+  bytesInPerSec: number;
+  bytesOutPerSec: number;
+  cpuPercent: number;
+}
+
+/** The last 5 minutes at 1 s: sent once on connect, then extended by each snapshot. */
+export interface TimeSeries {
+  intervalMs: number;
+  total: SeriesPoint[];
+  nodes: Record<string, SeriesPoint[]>;
+}
+
+/** Why a recovery did not recover. */
+export type RecoveryMiss = 'epoch changed' | 'gap left the history window' | 'too many missed';
+
+/** One subscribe-with-recovery, as the console's recovery timeline shows it. */
+export interface RecoveryRecord {
+  at: number;
+  client: string;
+  channel: string;
+  recovered: boolean;
+  /** Publications replayed in the subscribe reply. */
+  replayed: number;
+  fromOffset: number;
+  toOffset: number;
+  miss?: RecoveryMiss;
+}
+
+interface EventBase {
+  seq: number;
+  at: number;
+}
+
+/** Lifecycle events, as they happen; `by` names the admin connection that acted. */
+export type AdminEvent = EventBase & (
+  | { type: 'client.connected'; node: string; client: string; user: string; remote: string }
+  | { type: 'client.disconnected'; node: string; client: string; user: string; code: number; reason: string }
+  | { type: 'client.subscribed'; node: string; client: string; user: string; channel: string }
+  | { type: 'client.unsubscribed'; node: string; client: string; user: string; channel: string }
+  | { type: 'subscription.recovered'; node: string; client: string; user: string; channel: string; recovered: boolean; replayed: number; miss?: RecoveryMiss }
+  | { type: 'client.kicked'; by: string; target: KickTarget; count: number; code: number; reason: string }
+  | { type: 'broadcast.sent'; by: string; audience: Audience; connections: number; nodes: number }
+  | { type: 'node.started' | 'node.restarted'; node: string; pid: number }
+  | { type: 'node.unhealthy' | 'node.recovered'; node: string }
+  | { type: 'node.down'; node: string; code: number | null; signal: string | null }
+  | { type: 'node.removed'; node: string }
+  | { type: 'fault.injected'; by: string; node: string; fault: FaultKind; seconds?: number }
+  | { type: 'fault.healed'; node: string; fault: FaultKind }
+  | { type: 'admin.action'; by: string; action: string; detail: string }
+);
+
+export type AdminEventType = AdminEvent['type'];
+
+export const ADMIN_EVENT_TYPES = {
+  'client.connected': 1, 'client.disconnected': 1, 'client.subscribed': 1, 'client.unsubscribed': 1,
+  'subscription.recovered': 1, 'client.kicked': 1, 'broadcast.sent': 1, 'node.started': 1, 'node.restarted': 1,
+  'node.unhealthy': 1, 'node.recovered': 1, 'node.down': 1, 'node.removed': 1, 'fault.injected': 1, 'fault.healed': 1,
+  'admin.action': 1,
+} as const satisfies Record<AdminEventType, 1>;
+
+export type FaultKind = 'kill' | 'hang' | 'partition' | 'drop';
+
+export type KickTarget = { client: string } | { user: string } | { channel: string };
+
+export type Audience =
+  | { kind: 'all' }
+  | { kind: 'channels'; channels: string[] }
+  | { kind: 'users'; users: string[] };
+
+export interface ConnectionRow {
+  client: string;
+  user: string;
+  node: string;
+  remote: string;
+  connectedAt: number;
+  subscriptions: number;
+  /** SDK name and version from the connect command. */
+  name: string;
+  version: string;
+}
+
+export interface SubscriptionDetail {
+  channel: string;
+  positioned: boolean;
+  recoverable: boolean;
+  serverSide: boolean;
+  /** The stream position this node delivered up to, for positioned channels. */
+  offset?: number;
+  epoch?: string;
+}
+
+export interface ConnectionDetail extends ConnectionRow {
+  subscriptionList: SubscriptionDetail[];
+  bytesIn: number;
+  bytesOut: number;
+  messagesIn: number;
+  messagesOut: number;
+  /** Recoveries of this user (across its reconnects), newest first. */
+  recoveries: RecoveryRecord[];
+}
+
+export interface ChannelRow {
+  channel: string;
+  namespace: string;
+  subscribers: number;
+  /** Nodes with at least one subscriber. */
+  nodes: number;
+  publicationsPerSec: number;
+  /** Stream top, for channels with history. */
+  offset?: number;
+  epoch?: string;
+}
+
+export interface PresenceMember extends ClientInfo {
+  node: string;
+}
+
+export interface ChannelDetail extends ChannelRow {
+  presenceEnabled: boolean;
+  historyEnabled: boolean;
+  typing: boolean;
+  presence: PresenceMember[];
+  history: HistoryResult | null;
+}
+
+/** Live activity of a watched channel (console's presence and typing views). */
+export type ChannelActivity =
+  | { kind: 'pub'; data: Json; info?: ClientInfo; offset?: number; at: number }
+  | { kind: 'join' | 'leave'; info: ClientInfo; at: number };
+
+export interface BroadcastRecord {
+  id: number;
+  at: number;
+  by: string;
+  audience: Audience;
+  /** The first 200 characters of the message as JSON. */
+  preview: string;
+  connections: number;
+  nodes: number;
+}
+
+export interface NamespaceSummary {
+  name: string;
+  description: string;
+}
+
+/** What the console learns on connect. */
+export interface AdminHello {
+  serverVersion: string;
+  /** This admin connection, as events name it. */
+  you: string;
+  clientUrl: string;
+  apiUrl: string;
+  namespaces: NamespaceSummary[];
+  personalNamespace: string;
+  lastEventSeq: number;
+}
