@@ -47,6 +47,9 @@ const FALLBACKS: { [K in SupervisorRequestName]: SupervisorRequests[K]['res'] } 
   'sessions.subscribe': { count: 0, errors: [] },
   'sessions.refresh': { count: 0 },
   'node.drain': { count: 0 },
+  'sessions.message': { count: 0 },
+  'session.detail': null,
+  'node.drop-sockets': { count: 0 },
 };
 
 export async function startCluster(config: ClusterConfig): Promise<ClusterHandle> {
@@ -58,7 +61,9 @@ export async function startCluster(config: ClusterConfig): Promise<ClusterHandle
   const onNodeMessage = (node: NodeProcess, msg: NodeMessage): void => {
     switch (msg.t) {
       case 'session.opened': return registry.openSession(node.id, msg.session);
-      case 'session.closed': return registry.closeSession(msg.client);
+      case 'session.closed':
+        registry.closeSession(msg.client);
+        return;
       case 'req': {
         const handler = ops[msg.op] as (n: NodeId, r: unknown) => Promise<unknown>;
         handler(node.id, msg.req).then(
