@@ -254,6 +254,19 @@ describe('server API transport', () => {
   });
 });
 
+describe('server API request reports', () => {
+  it('tells onRequest the method and outcome of each request, once: ok, error, unauthorized, bad_request', async () => {
+    const heard: [string, string][] = [];
+    const url = await startApi(undefined, { onRequest: (method, outcome) => heard.push([method, outcome]) });
+    const post = (path: string, body: string, key = KEY) => send(`${url}${path}`, { method: 'POST', headers: { 'X-API-Key': key }, body });
+    assert.equal((await post('/api/info', '{}')).status, 200);
+    assert.equal((await post('/api/publish', '{"channel":"","data":{}}')).status, 200);
+    assert.equal((await post('/api/publish', '{}', 'wrong')).status, 401);
+    assert.equal((await post('/api/publish', '{"channel":')).status, 400);
+    assert.deepEqual(heard, [['info', 'ok'], ['publish', 'error'], ['publish', 'unauthorized'], ['publish', 'bad_request']]);
+  });
+});
+
 describe('server API methods', () => {
   it('publishes with the namespace history settings and answers offset and epoch', async () => {
     const res = await result('publish', { channel: 'chat:1', data: { text: 'hi' }, tags: { k: 'v' } });

@@ -28,9 +28,23 @@ export interface ServerApiOptions {
   errorMode?: '' | 'transport';
   /** Receives one line per unexpected failure; default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Called once per request, after it was answered (for the metrics). `method` is the API method,
+   * or `unknown` when the path names none.
+   */
+  onRequest?: (method: string, outcome: ApiOutcome) => void;
 }
 
+/**
+ * How a request ended: `ok` (a 200 without a top-level `error`), `error` (an `{"error"}` answer in
+ * either error mode, a failure inside the server, or a body the client aborted), `unauthorized`
+ * (401), `bad_request` (400, 413), `not_found` (404), `method_not_allowed` (405).
+ */
+export type ApiOutcome = 'ok' | 'error' | 'unauthorized' | 'bad_request' | 'not_found' | 'method_not_allowed';
+
 const API_PREFIX = '/api/';
+/** The `method` reported for a path that names no API method. */
+const UNKNOWN_METHOD = 'unknown';
 const DEFAULT_MAX_BODY = 1024 * 1024;
 const ERROR_MODE_HEADER = 'x-centrifugo-error-mode';
 
@@ -51,9 +65,17 @@ export function createServerApi(
     forceTransportErrors: options.errorMode === 'transport',
   };
   return (req, res) => {
-    serve(ctx, config, req, res).catch((e: unknown) => {
+    const report = (method: string, outcome: ApiOutcome): void => {
+      try {
+        options.onRequest?.(method, outcome);
+      } catch (e) {
+        log(`server API onRequest failed: ${describeError(e)}`);
+      }
+    };
+    serve(ctx, config, req, res).then(({ method, outcome }) => report(method, outcome), (e: unknown) => {
       log(`server API request failed: ${describeError(e)}`);
       answerInternalError(res, wantsTransportErrors(config, req));
+      report(methodLabel(req.url), 'error');
     });
   };
 }
@@ -64,22 +86,44 @@ interface HandlerConfig {
   forceTransportErrors: boolean;
 }
 
-async function serve(ctx: ApiContext, config: HandlerConfig, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** What `onRequest` hears about one answered request. */
+interface Served {
+  method: string;
+  outcome: ApiOutcome;
+}
+
+async function serve(ctx: ApiContext, config: HandlerConfig, req: IncomingMessage, res: ServerResponse): Promise<Served> {
   const url = parseUrl(req.url);
   const method = url === null ? null : apiMethodOf(url.pathname);
-  if (url === null || method === null) return sendText(res, 404, 'not found: the server API answers POST /api/<method>');
+  if (url === null || method === null) {
+    sendText(res, 404, 'not found: the server API answers POST /api/<method>');
+    return { method: UNKNOWN_METHOD, outcome: 'not_found' };
+  }
+  const served = (outcome: ApiOutcome): Served => ({ method, outcome });
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
-    return sendText(res, 405, 'method not allowed: use POST');
+    sendText(res, 405, 'method not allowed: use POST');
+    return served('method_not_allowed');
   }
-  if (!authorized(req, url, config.auth)) return sendEmpty(res, 401);
+  if (!authorized(req, url, config.auth)) {
+    sendEmpty(res, 401);
+    return served('unauthorized');
+  }
   const body = await readBody(req, config.maxBodyBytes);
-  if (!body.ok) return body.error === 'too-large' ? sendTooLarge(res, config.maxBodyBytes) : void res.destroy();
+  if (!body.ok) {
+    if (body.error === 'aborted') res.destroy();
+    else sendTooLarge(res, config.maxBodyBytes);
+    return served(body.error === 'aborted' ? 'error' : 'bad_request');
+  }
   const params = decodeBody(body.value);
-  if (!params.ok) return sendText(res, 400, `bad request: ${params.error}`);
+  if (!params.ok) {
+    sendText(res, 400, `bad request: ${params.error}`);
+    return served('bad_request');
+  }
   const response = await executeApi(ctx, method, params.value);
-  if (wantsTransportErrors(config, req) && 'error' in response) return sendJson(res, transportStatus(response.error), response.error);
-  sendJson(res, 200, response satisfies ApiResponse);
+  if (wantsTransportErrors(config, req) && 'error' in response) sendJson(res, transportStatus(response.error), response.error);
+  else sendJson(res, 200, response satisfies ApiResponse);
+  return served('error' in response ? 'error' : 'ok');
 }
 
 /** Transport error mode: configured for all, or asked by the request's header. */
@@ -93,6 +137,11 @@ function parseUrl(raw: string | undefined): URL | null {
   } catch {
     return null;
   }
+}
+
+function methodLabel(rawUrl: string | undefined): string {
+  const url = parseUrl(rawUrl);
+  return (url === null ? null : apiMethodOf(url.pathname)) ?? UNKNOWN_METHOD;
 }
 
 function apiMethodOf(pathname: string): ApiMethod | null {

@@ -28,6 +28,8 @@ export interface ClusterConfig {
   autoRestart: boolean;
   restartBackoffMinMs: number;
   restartBackoffMaxMs: number;
+  /** The namespace whose `#user` channels are users' personal channels (admin broadcasts to users). */
+  personalNamespace: string;
   client: ClientSettings;
   channels: ChannelSettings;
 }

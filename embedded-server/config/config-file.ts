@@ -174,6 +174,7 @@ const clusterSection = z.strictObject({
   auto_restart: z.boolean().optional(),
   restart_backoff_min: positiveDuration().optional(),
   restart_backoff_max: positiveDuration().optional(),
+  personal_namespace: z.string().optional(),
 });
 
 /** The whole file. Centrifugo sections we do not use are accepted (and warned about). */

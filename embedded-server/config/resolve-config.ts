@@ -110,6 +110,7 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
     autoRestart: cluster.auto_restart ?? CONFIG_DEFAULTS.autoRestart,
     restartBackoffMinMs: cluster.restart_backoff_min ?? CONFIG_DEFAULTS.restartBackoffMinMs,
     restartBackoffMaxMs: cluster.restart_backoff_max ?? CONFIG_DEFAULTS.restartBackoffMaxMs,
+    personalNamespace: cluster.personal_namespace ?? 'personal',
     client: buildClient(file.client ?? {}, fromFlagsOrFile.tokenSecret ?? secrets.tokenSecret, insecure),
     channels: file.channel === undefined ? defaultChannelSettings() : buildChannels(file.channel),
   };

@@ -3,8 +3,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { NodeStats } from '../../shared/ipc/node-ipc.js';
 import type { NodeRuntime } from './node-runtime.js';
 
+const RESOLUTION_MS = 10;
+
+/** The histogram samples the gap between timer ticks, so an idle loop reads as the resolution itself. */
+const delayMs = (ns: number): number => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
+
 export class StatsReporter {
-  private readonly loop = monitorEventLoopDelay({ resolution: 10 });
+  private readonly loop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 
   constructor(private readonly rt: NodeRuntime) {
     this.loop.enable();
@@ -26,8 +31,8 @@ export class StatsReporter {
       cpuMicros: cpu.user + cpu.system,
       rss: mem.rss,
       heapUsed: mem.heapUsed,
-      loopDelayP50: this.loop.percentile(50) / 1e6,
-      loopDelayP99: this.loop.percentile(99) / 1e6,
+      loopDelayP50: delayMs(this.loop.percentile(50)),
+      loopDelayP99: delayMs(this.loop.percentile(99)),
       handoffsSettled: c.handoffsSettled,
     };
     this.loop.reset();

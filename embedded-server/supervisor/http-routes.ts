@@ -1,6 +1,7 @@
 /**
  * The supervisor's HTTP server on the client port (sockets reach it through the gateway): the
- * server API under /api/, /healthz, and proper answers for everything else — never a hung socket.
+ * server API under /api/, /metrics, /healthz, and proper answers for everything else — never a
+ * hung socket.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -9,6 +10,8 @@ import { WEBSOCKET_PATH } from '../gateway/gateway.js';
 
 export interface HttpRoutes {
   api(req: IncomingMessage, res: ServerResponse): void;
+  /** `/metrics`: the Prometheus scrape (it answers other HTTP methods itself). */
+  metrics(req: IncomingMessage, res: ServerResponse): void;
   /** True while at least one node is healthy. */
   healthy(): boolean;
 }
@@ -17,6 +20,7 @@ export function createHttpServer(routes: HttpRoutes): Server {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/api' || path.startsWith('/api/')) return routes.api(req, res);
+    if (path === '/metrics') return routes.metrics(req, res);
     if (path === '/healthz') return health(req, res, routes.healthy());
     if (path === WEBSOCKET_PATH) return text(res, 400, 'this endpoint expects a WebSocket upgrade (GET with Upgrade: websocket)\n');
     return text(res, 404, `not found: ${path}\n`);

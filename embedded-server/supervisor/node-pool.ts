@@ -32,6 +32,8 @@ interface Slot {
   failures: number;
   restartTimer: NodeJS.Timeout | null;
   removed: boolean;
+  /** Being drained for removal, or restarted on purpose: no new connections, no automatic restart. */
+  draining: boolean;
 }
 
 const STABLE_AFTER_MS = 10_000;
@@ -49,7 +51,7 @@ export class NodePool {
   /** Forks a new node; resolves when it reported ready. */
   add(): Promise<NodeProcess> {
     const id = asNodeId(`node-${this.nextIndex++}`);
-    const slot: Slot = { proc: new NodeProcess(id, this.opts.init.statsIntervalMs), restarts: 0, failures: 0, restartTimer: null, removed: false };
+    const slot: Slot = { proc: new NodeProcess(id, this.opts.init.statsIntervalMs), restarts: 0, failures: 0, restartTimer: null, removed: false, draining: false };
     this.slots.set(id, slot);
     return this.launch(slot);
   }
@@ -78,6 +80,32 @@ export class NodePool {
     return this.all().filter((p) => p.health(now) === 'healthy');
   }
 
+  /** Nodes that may take new connections: healthy, not cut off the broker, not being drained. */
+  routable(now: number): NodeProcess[] {
+    return [...this.slots.values()]
+      .filter((s) => !s.draining && !s.proc.partitioned && s.proc.health(now) === 'healthy')
+      .map((s) => s.proc);
+  }
+
+  /** Marks a node as leaving: the router skips it from now on. */
+  drain(id: NodeId): void {
+    const slot = this.slots.get(id);
+    if (slot) slot.draining = true;
+  }
+
+  /** Ends the node's process gracefully and starts a new one in its place. */
+  async restart(id: NodeId): Promise<NodeProcess> {
+    const slot = this.slots.get(id);
+    if (!slot) throw new Error(`no node ${id}`);
+    slot.draining = true;
+    if (slot.restartTimer) clearTimeout(slot.restartTimer);
+    slot.restartTimer = null;
+    await this.end(slot.proc);
+    slot.draining = false;
+    slot.restarts++;
+    return this.launch(slot);
+  }
+
   /** Ends every node: a graceful shutdown message, SIGKILL for any that lingers. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -103,6 +131,7 @@ export class NodePool {
   private async end(p: NodeProcess): Promise<void> {
     if (p.exited || !p.child) return;
     const exited = new Promise<void>((resolve) => p.child!.once('exit', () => resolve()));
+    p.child.kill('SIGCONT'); // a hung (SIGSTOPped) node could not read the shutdown
     p.send({ t: 'shutdown' });
     const kill = setTimeout(() => p.child?.kill('SIGKILL'), 2000);
     await exited;
@@ -138,7 +167,7 @@ export class NodePool {
   }
 
   private scheduleRestart(slot: Slot, node: NodeProcess): void {
-    if (this.stopping || slot.removed || !this.autoRestart || slot.proc !== node) return;
+    if (this.stopping || slot.removed || slot.draining || !this.autoRestart || slot.proc !== node) return;
     slot.failures = Date.now() - node.startedAt > STABLE_AFTER_MS ? 0 : slot.failures + 1;
     const delay = Math.min(this.opts.backoffMaxMs, this.opts.backoffMinMs * 2 ** Math.max(0, slot.failures - 1));
     slot.restartTimer = setTimeout(() => {

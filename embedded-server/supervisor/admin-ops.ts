@@ -1,0 +1,163 @@
+/**
+ * The admin API's methods, on top of the supervisor: queries over the registry and the broker,
+ * kicks, broadcasts, faults, settings, tokens. Every action an admin takes becomes an event naming it.
+ */
+import type { AdminError, AdminMethod, AdminParams, AdminResults } from '../../shared/admin/admin-api.js';
+import { AdminErrors } from '../../shared/admin/admin-api.js';
+import type { AdminHello, ChannelRow, KickTarget } from '../../shared/admin/admin-model.js';
+import { parseChannel } from '../../shared/channels/channel-name.js';
+import { publicationDataProblem } from '../../shared/channels/channel-options.js';
+import type { Json } from '../../shared/protocol/client-protocol.js';
+import { Disconnects, isReconnectCode } from '../../shared/protocol/codes.js';
+import type { Result } from '../../shared/result.js';
+import { err, ok } from '../../shared/result.js';
+import type { AdminBackend, ServerHandledMethod } from '../api/admin-backend.js';
+import { streamOptions } from '../broker/broker.js';
+import { describeOptions } from '../config/default-namespaces.js';
+import { mintConnectionToken } from '../config/tokens.js';
+import { badRequest } from './admin-errors.js';
+import { BroadcastDesk } from './broadcasts.js';
+import { channelDetail, connectionDetail } from './admin-details.js';
+import { addNode, dropSockets, hangNode, killNode, partitionNode, removeNode, restartNode } from './faults.js';
+import { queryChannels, queryConnections } from './queries.js';
+import type { Supervisor } from './supervisor.js';
+import { SERVER_VERSION } from './version.js';
+
+type Called = Exclude<AdminMethod, ServerHandledMethod>;
+type Handler<M extends Called> = (p: AdminParams<M>, who: string) => Promise<Result<AdminResults[M], AdminError>>;
+
+export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; apiUrl: string }): AdminBackend {
+  const desk = new BroadcastDesk(sv);
+  const handlers: { [M in Called]: Handler<M> } = {
+    'cluster.snapshot': async () => ok(sv.metrics.snapshot(Date.now())),
+    'cluster.series': async () => ok(sv.metrics.series()),
+    'cluster.set-strategy': async (p, who) => {
+      sv.router.strategy = p.strategy;
+      sv.events.emit({ type: 'admin.action', by: who, action: 'cluster.set-strategy', detail: p.strategy });
+      return ok({});
+    },
+    'cluster.set-auto-restart': async (p, who) => {
+      sv.pool.autoRestart = p.enabled;
+      sv.events.emit({ type: 'admin.action', by: who, action: 'cluster.set-auto-restart', detail: p.enabled ? 'on' : 'off' });
+      return ok({});
+    },
+    'events.since': async (p) => ok({ events: sv.events.since(p.seq, p.limit), lastSeq: sv.events.lastSeq }),
+    'connections.query': async (p) => ok(queryConnections(sv.registry.sessions.values(), p)),
+    'connection.get': (p) => connectionDetail(sv, p.client),
+    'channels.query': async (p) => ok(await withPositions(sv, queryChannels(channelRows(sv), p))),
+    'channel.get': (p) => channelDetail(sv, p),
+    'channel.publish': async (p, who) => {
+      const name = parseChannel(p.channel, sv.config.channels);
+      if (!name.ok) return err(badRequest(`${p.channel}: ${name.error.message}`));
+      const problem = publicationDataProblem(name.value.options.publicationDataFormat, p.data);
+      if (problem) return err(badRequest(problem));
+      const res = await sv.broker.publish(p.channel, p.data, { stream: streamOptions(name.value.options) });
+      sv.events.emit({ type: 'admin.action', by: who, action: 'channel.publish', detail: p.channel });
+      return ok(res);
+    },
+    'history.remove': async (p, who) => {
+      const name = parseChannel(p.channel, sv.config.channels);
+      if (!name.ok) return err(badRequest(`${p.channel}: ${name.error.message}`));
+      if (!streamOptions(name.value.options)) return err(badRequest(`${p.channel} keeps no history`));
+      await sv.broker.removeHistory(p.channel);
+      sv.events.emit({ type: 'admin.action', by: who, action: 'history.remove', detail: p.channel });
+      return ok({});
+    },
+    'session.kick': (p, who) => kick(sv, p, who),
+    'session.unsubscribe': async (p, who) => {
+      const s = sv.registry.sessions.get(p.client);
+      if (!s) return err({ code: AdminErrors.notFound, message: `no connection ${p.client}` });
+      const { count } = await sv.toNode(s.node, 'sessions.unsubscribe', { client: p.client, channel: p.channel, code: 2000, reason: 'server unsubscribe' });
+      sv.events.emit({ type: 'admin.action', by: who, action: 'session.unsubscribe', detail: `${p.client} from ${p.channel}` });
+      return ok({ unsubscribed: count });
+    },
+    'broadcast.send': (p, who) => desk.send(p.audience, p.data as Json, p.dryRun, who),
+    'broadcast.list': async () => ok({ broadcasts: desk.list() }),
+    'node.kill': (p, who) => killNode(sv, p.node, who),
+    'node.hang': (p, who) => hangNode(sv, p.node, p.seconds, who),
+    'node.partition': (p, who) => partitionNode(sv, p.node, p.seconds, who),
+    'node.drop': (p, who) => dropSockets(sv, p.node, who),
+    'node.restart': (p, who) => restartNode(sv, p.node, who),
+    'node.add': (_p, who) => addNode(sv, who),
+    'node.remove': (p, who) => removeNode(sv, p.node, who),
+    'token.mint': async (p) => {
+      const token = await mintConnectionToken({
+        secret: sv.config.client.tokenHmacSecret, user: p.user, ttlSeconds: p.ttlSeconds,
+        audience: sv.config.client.tokenAudience || undefined, issuer: sv.config.client.tokenIssuer || undefined,
+      });
+      return ok({ token, user: p.user, expiresAt: p.ttlSeconds > 0 ? Date.now() + p.ttlSeconds * 1000 : null });
+    },
+  };
+  return {
+    hello: (you) => hello(sv, you, urls),
+    call: (method, params, who) => (handlers[method] as Handler<typeof method>)(params, who),
+    snapshot: () => sv.metrics.snapshot(Date.now()),
+    series: () => sv.metrics.series(),
+    onSnapshot: (l) => sv.onSnapshot(l),
+    onEvents: (l) => sv.events.subscribe(l),
+    watch: (channel, l) => sv.watchers.watch(channel, l),
+  };
+}
+
+function hello(sv: Supervisor, you: string, urls: { clientUrl: string; apiUrl: string }): AdminHello {
+  const ch = sv.config.channels;
+  return {
+    serverVersion: SERVER_VERSION,
+    you,
+    clientUrl: urls.clientUrl,
+    apiUrl: urls.apiUrl,
+    namespaces: Object.entries(ch.namespaces).map(([name, o]) => ({ name, description: describeOptions(o) })),
+    personalNamespace: sv.config.personalNamespace,
+    lastEventSeq: sv.events.lastSeq,
+  };
+}
+
+/** Kicks a client, every connection of a user, or every subscriber of a channel. */
+async function kick(sv: Supervisor, p: AdminParams<'session.kick'>, who: string): Promise<Result<{ kicked: number }, AdminError>> {
+  const fallback = p.reconnect ? Disconnects.forceReconnect : Disconnects.forceDisconnect;
+  const code = p.code ?? fallback.code;
+  if (isReconnectCode(code) !== p.reconnect) {
+    return err(badRequest(`code ${code} ${p.reconnect ? 'does not let' : 'lets'} the client reconnect; pick one that matches "reconnect"`));
+  }
+  const reason = p.reason && p.reason.trim() !== '' ? p.reason : code === fallback.code ? fallback.reason : 'kicked by an operator';
+  const kicked = await disconnect(sv, p.target, code, reason);
+  sv.events.emit({ type: 'client.kicked', by: who, target: p.target, count: kicked, code, reason });
+  return ok({ kicked });
+}
+
+async function disconnect(sv: Supervisor, target: KickTarget, code: number, reason: string): Promise<number> {
+  if ('client' in target) {
+    const s = sv.registry.sessions.get(target.client);
+    return s ? (await sv.toNode(s.node, 'sessions.disconnect', { client: target.client, code, reason })).count : 0;
+  }
+  const req = 'user' in target ? { user: target.user, code, reason } : { subscribedTo: target.channel, code, reason };
+  return (await sv.toAllNodes('sessions.disconnect', req)).reduce((n, r) => n + r.count, 0);
+}
+
+/** One row per channel with subscribers (position filled in for the page only). */
+function channelRows(sv: Supervisor): ChannelRow[] {
+  const rows: ChannelRow[] = [];
+  for (const [channel, subscribers] of sv.registry.channelCounts()) {
+    const name = parseChannel(channel, sv.config.channels);
+    const nodes = sv.registry.nodesFor(channel);
+    rows.push({
+      channel,
+      namespace: name.ok ? name.value.namespace : '',
+      subscribers,
+      nodes: nodes ? [...nodes].length : 0,
+      publicationsPerSec: Math.round(sv.rates.rate(channel) * 10) / 10,
+    });
+  }
+  return rows;
+}
+
+async function withPositions(sv: Supervisor, page: AdminResults['channels.query']): Promise<AdminResults['channels.query']> {
+  const items = await Promise.all(page.items.map(async (row) => {
+    const name = parseChannel(row.channel, sv.config.channels);
+    const stream = name.ok ? streamOptions(name.value.options) : null;
+    if (!stream) return row;
+    const pos = await sv.broker.position(row.channel, stream);
+    return { ...row, offset: pos.offset, epoch: pos.epoch };
+  }));
+  return { ...page, items };
+}

@@ -1,0 +1,81 @@
+/**
+ * Broadcasts from the console: to everyone (a `message` push), to channels (publications, kept in
+ * history), or to users (publications to their personal channels). A dry run answers the reach —
+ * unique connections and the nodes they are on — from the same registry the send uses.
+ */
+import type { AdminError, AdminResults } from '../../shared/admin/admin-api.js';
+import type { Audience, BroadcastRecord } from '../../shared/admin/admin-model.js';
+import { parseChannel, personalChannel } from '../../shared/channels/channel-name.js';
+import type { Json } from '../../shared/protocol/client-protocol.js';
+import type { Result } from '../../shared/result.js';
+import { err, ok } from '../../shared/result.js';
+import { streamOptions } from '../broker/broker.js';
+import { badRequest } from './admin-errors.js';
+import type { Supervisor } from './supervisor.js';
+
+const KEEP = 100;
+
+export class BroadcastDesk {
+  private readonly records: BroadcastRecord[] = [];
+  private nextId = 1;
+
+  constructor(private readonly sv: Supervisor) {}
+
+  list(): BroadcastRecord[] {
+    return [...this.records];
+  }
+
+  async send(audience: Audience, data: Json, dryRun: boolean, who: string): Promise<Result<AdminResults['broadcast.send'], AdminError>> {
+    const channels = this.channelsOf(audience);
+    if (!channels.ok) return channels;
+    const reach = this.reach(channels.value);
+    if (dryRun) return ok({ ...reach, sent: false });
+    if (channels.value === null) {
+      await this.sv.toAllNodes('sessions.message', { data });
+    } else {
+      for (const channel of channels.value) {
+        const name = parseChannel(channel, this.sv.config.channels);
+        if (name.ok) await this.sv.broker.publish(channel, data, { stream: streamOptions(name.value.options) });
+      }
+    }
+    const id = this.nextId++;
+    const preview = JSON.stringify(data).slice(0, 200);
+    this.records.unshift({ id, at: Date.now(), by: who, audience, preview, ...reach });
+    if (this.records.length > KEEP) this.records.length = KEEP;
+    this.sv.events.emit({ type: 'broadcast.sent', by: who, audience, ...reach });
+    return ok({ ...reach, sent: true, id });
+  }
+
+  /** The channels an audience means; null for everyone. */
+  private channelsOf(audience: Audience): Result<string[] | null, AdminError> {
+    const settings = this.sv.config.channels;
+    if (audience.kind === 'all') return ok(null);
+    if (audience.kind === 'users') {
+      const ns = this.sv.config.personalNamespace;
+      if (!settings.namespaces[ns]) return err(badRequest(`no personal namespace "${ns}" is configured (cluster.personal_namespace)`));
+      return ok([...new Set(audience.users)].map((u) => personalChannel(ns, u, settings)));
+    }
+    const channels = [...new Set(audience.channels)];
+    for (const channel of channels) {
+      const name = parseChannel(channel, settings);
+      if (!name.ok) return err(badRequest(`${channel}: ${name.error.message}`));
+    }
+    return ok(channels);
+  }
+
+  private reach(channels: string[] | null): { connections: number; nodes: number } {
+    const nodes = new Set<string>();
+    if (channels === null) {
+      for (const s of this.sv.registry.sessions.values()) nodes.add(s.node);
+      return { connections: this.sv.registry.sessions.size, nodes: nodes.size };
+    }
+    const clients = new Set<string>();
+    for (const channel of channels) {
+      for (const [client, node] of this.sv.registry.subscribersOf(channel) ?? []) {
+        clients.add(client);
+        nodes.add(node);
+      }
+    }
+    return { connections: clients.size, nodes: nodes.size };
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The supervisor's state and its reactions to the nodes: broker, registry, node pool, router,
+ * lifecycle events, rates and the 1 Hz snapshot. Servers (gateway, HTTP, admin) sit on top of it
+ * in cluster.ts; the admin operations in admin-ops.ts and faults.ts act on it.
+ */
+import type { NodeSnapshot, NodeState } from '../../shared/admin/admin-model.js';
+import type { NodeId } from '../../shared/ids.js';
+import type { NodeMessage, SupervisorRequestName, SupervisorRequests } from '../../shared/ipc/node-ipc.js';
+import { Errors } from '../../shared/protocol/codes.js';
+import { err } from '../../shared/result.js';
+import type { MemoryBroker } from '../broker/memory-broker.js';
+import { createMemoryBroker } from '../broker/memory-broker.js';
+import type { ClusterConfig } from '../config/cluster-config.js';
+import { Router } from '../gateway/routing.js';
+import { createBrokerOps } from './broker-ops.js';
+import { ChannelRates } from './channel-rates.js';
+import { ClusterMetrics } from './cluster-metrics.js';
+import { EventLog } from './event-log.js';
+import { fanOut } from './fanout.js';
+import { nodeEntry } from './node-entry.js';
+import { dropNodeState } from './node-loss.js';
+import { NodePool } from './node-pool.js';
+import type { NodeHealth, NodeProcess } from './node-process.js';
+import { RecoveryLog } from './recovery-log.js';
+import { Registry } from './registry.js';
+import { SERVER_VERSION } from './version.js';
+import { ChannelWatchers } from './channel-watchers.js';
+
+const NODE_REQUEST_TIMEOUT_MS = 5_000;
+
+const FALLBACKS: { [K in SupervisorRequestName]: SupervisorRequests[K]['res'] } = {
+  'sessions.disconnect': { count: 0 },
+  'sessions.unsubscribe': { count: 0 },
+  'sessions.subscribe': { count: 0, errors: [] },
+  'sessions.refresh': { count: 0 },
+  'node.drain': { count: 0 },
+  'sessions.message': { count: 0 },
+  'session.detail': null,
+  'node.drop-sockets': { count: 0 },
+};
+
+/** An injected fault in progress on a node. */
+export interface ActiveFault {
+  kind: 'hang' | 'partition';
+  until: number;
+  timer: NodeJS.Timeout;
+}
+
+export class Supervisor {
+  readonly broker: MemoryBroker = createMemoryBroker();
+  readonly registry = new Registry();
+  readonly events = new EventLog();
+  readonly recoveries = new RecoveryLog();
+  readonly rates = new ChannelRates();
+  readonly watchers = new ChannelWatchers();
+  readonly router: Router;
+  readonly pool: NodePool;
+  readonly metrics: ClusterMetrics;
+  readonly faults = new Map<string, ActiveFault>();
+  private readonly ops;
+  private readonly disposeFanout: () => void;
+  private readonly lastHealth = new Map<string, NodeHealth>();
+  private readonly everStarted = new Set<string>();
+  private ticker: NodeJS.Timeout | null = null;
+  private lastTick = Date.now();
+  private readonly snapshotListeners = new Set<(s: ReturnType<ClusterMetrics['tick']>) => void>();
+
+  constructor(readonly config: ClusterConfig) {
+    this.router = new Router(config.strategy);
+    this.ops = createBrokerOps({
+      broker: this.broker, registry: this.registry, channels: config.channels,
+      recoveryMaxPublicationLimit: config.client.recoveryMaxPublicationLimit, events: this.events, recoveries: this.recoveries,
+    });
+    this.pool = new NodePool({
+      entry: nodeEntry(),
+      init: { client: config.client, channels: config.channels, statsIntervalMs: config.statsIntervalMs, serverVersion: SERVER_VERSION },
+      autoRestart: config.autoRestart,
+      backoffMinMs: config.restartBackoffMinMs,
+      backoffMaxMs: config.restartBackoffMaxMs,
+    }, {
+      message: (node, msg) => this.onNodeMessage(node, msg),
+      up: (node) => this.onNodeUp(node),
+      down: (node, code, signal) => this.onNodeDown(node, code, signal),
+    });
+    const deliver = fanOut(this.registry, this.pool);
+    this.disposeFanout = this.broker.onEvent((event) => {
+      if (event.kind === 'pub') this.rates.add(event.channel);
+      this.watchers.observe(event);
+      deliver(event);
+    });
+    this.metrics = new ClusterMetrics({
+      nodes: (now) => this.nodeSnapshots(now),
+      channels: () => this.registry.channelCounts().size,
+      users: () => this.registry.userCount,
+      publicationsPerSec: () => this.rates.perSecond,
+      strategy: () => this.router.strategy,
+      autoRestart: () => this.pool.autoRestart,
+    });
+  }
+
+  /** Starts the nodes and the 1 Hz tick. */
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.config.nodes }, () => this.pool.add()));
+    this.tick();
+    this.ticker = setInterval(() => this.tick(), 1000);
+    this.ticker.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    for (const f of this.faults.values()) clearTimeout(f.timer);
+    this.faults.clear();
+    await this.pool.stop();
+    this.disposeFanout();
+    this.events.stop();
+    await this.broker.stop();
+  }
+
+  /** Receives 1 Hz snapshots. Returns a dispose. */
+  onSnapshot(listener: (s: ReturnType<ClusterMetrics['tick']>) => void): () => void {
+    this.snapshotListeners.add(listener);
+    return () => this.snapshotListeners.delete(listener);
+  }
+
+  /** A sessions command to one node (its fallback answer when the node is gone or silent). */
+  toNode<K extends SupervisorRequestName>(id: string, op: K, req: SupervisorRequests[K]['req']): Promise<SupervisorRequests[K]['res']> {
+    const p = this.pool.get(id);
+    return p ? p.request(op, req, FALLBACKS[op]) : Promise.resolve(FALLBACKS[op]);
+  }
+
+  /** A sessions command to every live node. */
+  toAllNodes<K extends SupervisorRequestName>(op: K, req: SupervisorRequests[K]['req']): Promise<SupervisorRequests[K]['res'][]> {
+    return Promise.all(this.pool.all().filter((p) => !p.exited).map((p) => p.request(op, req, FALLBACKS[op])));
+  }
+
+  /** The node's state as the console shows it: injected faults first, then derived health. */
+  stateOf(id: NodeId, now: number): NodeState {
+    const fault = this.faults.get(id);
+    const base = this.pool.state(id, now);
+    if (fault && base !== 'down' && base !== 'restarting') return fault.kind === 'hang' ? 'hung' : 'partitioned';
+    return base;
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    this.rates.tick(now - this.lastTick);
+    this.lastTick = now;
+    for (const p of this.pool.all()) p.expire(now, NODE_REQUEST_TIMEOUT_MS);
+    this.noteHealthChanges(now);
+    const snapshot = this.metrics.tick(now);
+    for (const l of this.snapshotListeners) l(snapshot);
+  }
+
+  /** Health derived from report age (faults aside): a node that stops reporting, and comes back. */
+  private noteHealthChanges(now: number): void {
+    for (const p of this.pool.all()) {
+      const health = p.health(now);
+      const before = this.lastHealth.get(p.id);
+      this.lastHealth.set(p.id, health);
+      if (before === 'healthy' && health === 'unhealthy') this.events.emit({ type: 'node.unhealthy', node: p.id });
+      if (before === 'unhealthy' && health === 'healthy') this.events.emit({ type: 'node.recovered', node: p.id });
+    }
+  }
+
+  private nodeSnapshots(now: number): NodeSnapshot[] {
+    return this.pool.all().map((p): NodeSnapshot => {
+      const up = !p.exited && p.child !== null;
+      const s = up ? p.stats : null;
+      const fault = this.faults.get(p.id);
+      return {
+        id: p.id,
+        pid: p.pid,
+        state: this.stateOf(p.id, now),
+        uptimeMs: up ? now - p.startedAt : 0,
+        restarts: this.pool.restarts(p.id),
+        connections: s?.connections ?? 0,
+        users: s?.users ?? 0,
+        subscriptions: s?.subscriptions ?? 0,
+        messagesInPerSec: up ? p.rates.messagesIn : 0,
+        messagesOutPerSec: up ? p.rates.messagesOut : 0,
+        bytesInPerSec: up ? p.rates.bytesIn : 0,
+        bytesOutPerSec: up ? p.rates.bytesOut : 0,
+        cpuPercent: up ? Math.round(p.rates.cpuPercent * 10) / 10 : 0,
+        rss: s?.rss ?? 0,
+        heapUsed: s?.heapUsed ?? 0,
+        loopDelayP50Ms: s?.loopDelayP50 ?? 0,
+        loopDelayP99Ms: s?.loopDelayP99 ?? 0,
+        ...(fault ? { fault: { kind: fault.kind, until: fault.until } } : {}),
+      };
+    });
+  }
+
+  private onNodeMessage(node: NodeProcess, msg: NodeMessage): void {
+    switch (msg.t) {
+      case 'session.opened':
+        this.registry.openSession(node.id, msg.session);
+        this.events.emit({ type: 'client.connected', node: node.id, client: msg.session.client, user: msg.session.user, remote: msg.session.remote });
+        return;
+      case 'session.closed': {
+        const s = this.registry.closeSession(msg.client);
+        this.events.emit({ type: 'client.disconnected', node: node.id, client: msg.client, user: s?.user ?? '', code: msg.code, reason: msg.reason });
+        return;
+      }
+      case 'req':
+        return this.answer(node, msg);
+      default:
+        return;
+    }
+  }
+
+  private answer(node: NodeProcess, msg: Extract<NodeMessage, { t: 'req' }>): void {
+    // A partitioned node's broker traffic is lost; only its unsubscribes (bookkeeping) get through.
+    if (node.partitioned && msg.op !== 'broker.unsubscribe') {
+      node.send({ t: 'res', id: msg.id, res: err(Errors.internal) });
+      return;
+    }
+    const handler = this.ops[msg.op] as (n: NodeId, r: unknown) => Promise<unknown>;
+    handler(node.id, msg.req).then(
+      (res) => node.send({ t: 'res', id: msg.id, res }),
+      (e: Error) => {
+        process.stderr.write(`switchboard: ${msg.op} from ${node.id} failed: ${e.stack ?? e}\n`);
+        node.send({ t: 'res', id: msg.id, res: err(Errors.internal) });
+      },
+    );
+  }
+
+  private onNodeUp(node: NodeProcess): void {
+    const again = this.everStarted.has(node.id);
+    this.everStarted.add(node.id);
+    this.events.emit({ type: again ? 'node.restarted' : 'node.started', node: node.id, pid: node.pid });
+  }
+
+  private onNodeDown(node: NodeProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    const fault = this.faults.get(node.id);
+    if (fault) {
+      clearTimeout(fault.timer);
+      this.faults.delete(node.id);
+      node.partitioned = false;
+    }
+    this.events.emit({ type: 'node.down', node: node.id, code, signal });
+    void dropNodeState(node.id, { registry: this.registry, broker: this.broker, channels: this.config.channels });
+  }
+}
