@@ -86,9 +86,22 @@ describe('registry: sessions and lost nodes', () => {
     const registry = new Registry();
     registry.openSession(N1, opened('c1', 'ann'));
     registry.openSession(N2, opened('c2', 'bob'));
-    assert.deepEqual(registry.sessions.get('c1'), { ...opened('c1', 'ann'), node: N1 });
-    registry.closeSession('c1');
+    assert.deepEqual(registry.sessions.get('c1'), { ...opened('c1', 'ann'), node: N1, channels: new Set() });
+    assert.equal(registry.userCount, 2);
+    assert.equal(registry.closeSession('c1')?.user, 'ann');
     assert.deepEqual([...registry.sessions.keys()], ['c2']);
+    assert.equal(registry.userCount, 1);
+    assert.equal(registry.closeSession('c1'), undefined, 'closing twice changes nothing');
+  });
+
+  it("keeps each session's channel set in step with its subscriptions", () => {
+    const registry = new Registry();
+    registry.openSession(N1, opened('c1', 'ann'));
+    registry.subscribe('a', 'c1', N1);
+    registry.subscribe('b', 'c1', N1);
+    registry.unsubscribe('a', 'c1');
+    assert.deepEqual([...registry.sessions.get('c1')!.channels], ['b']);
+    assert.deepEqual([...registry.subscribersOf('b')!.keys()], ['c1']);
   });
 
   it('drops a node: its sessions and subscriptions go, and the channels left empty are answered', () => {
