@@ -23,6 +23,8 @@ export interface ApiReply {
 }
 
 export class TestCluster {
+  /** Admin clients opened through `admin()`, closed by `stop()`. */
+  private readonly admins = new Set<{ close(): void }>();
   private readonly clients = new Set<Centrifuge>();
   private readonly sockets = new Set<WebSocket>();
 
@@ -79,7 +81,14 @@ export class TestCluster {
     return this.handle.nodes().map((n) => n.pid);
   }
 
+  /** Registers something with a close() to be closed by stop() (admin clients). */
+  track<T extends { close(): void }>(thing: T): T {
+    this.admins.add(thing);
+    return thing;
+  }
+
   async stop(): Promise<void> {
+    for (const a of this.admins) a.close();
     for (const c of this.clients) c.disconnect();
     for (const ws of this.sockets) ws.terminate();
     const pids = this.pids();
