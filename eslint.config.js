@@ -39,6 +39,18 @@ export default tseslint.config(
     rules: outside(['main', 'renderer', 'test', 'bench'], 'embedded-server/ may import only shared/ (STYLE.md §1)'),
   },
   {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['renderer/vite.config.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/embedded-server/**', '**/main/**', '**/test/**', '**/bench/**'], message: 'import-boundary: the renderer imports only shared/ and browser code (STYLE.md §1)' },
+          { group: ['node:*', 'fs', 'net', 'http', 'path', 'child_process', 'os', 'crypto', 'ws'], message: 'import-boundary: no Node modules in the renderer (STYLE.md §1)' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -62,9 +62,10 @@ export interface BannerInput {
   clientUrl: string;
   /** `http://host:port/api` */
   apiUrl: string;
-  /** Shown when the cluster serves the admin API. */
-  adminUrl?: string;
-  adminToken?: string;
+  adminUrl: string;
+  adminToken: string;
+  /** The console in a browser, token included. */
+  consoleUrl: string;
   config: ClusterConfig;
 }
 
@@ -79,9 +80,10 @@ export function serveBanner(handle: BannerInput, demoToken: string): string {
   return [
     `Switchboard is running: ${config.nodes} node${config.nodes === 1 ? '' : 's'}, ${config.strategy} routing`,
     '',
+    `  console           ${handle.consoleUrl}`,
     `  client WebSocket  ${handle.clientUrl}`,
     `  HTTP API          ${handle.apiUrl}   X-API-Key: ${key}`,
-    ...(handle.adminUrl === undefined ? [] : [`  admin API         ${handle.adminUrl}   token: ${handle.adminToken ?? config.adminToken}`]),
+    `  admin API         ${handle.adminUrl}   token: ${handle.adminToken}`,
     '',
     'Namespaces:',
     ...(namespaces.length > 0 ? namespaces : ['  (none)']),

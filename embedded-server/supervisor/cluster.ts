@@ -6,8 +6,10 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { startAdminServer } from '../api/admin-server.js';
 import type { AdminServer } from '../api/admin-server.js';
+import { serveConsole } from '../api/console-assets.js';
 import { createServerApi } from '../api/http-api.js';
 import { createMetrics } from '../api/metrics.js';
 import type { NodeInfo, ServerApiBackend } from '../api/server-api-backend.js';
@@ -28,6 +30,8 @@ export interface ClusterHandle {
   readonly adminUrl: string;
   readonly adminPort: number;
   readonly adminToken: string;
+  /** The console in a browser: `http://host:adminPort/?token=…` (the token opens the admin API). */
+  readonly consoleUrl: string;
   readonly config: ClusterConfig;
   /** Node ids with their process ids and states, in start order. */
   nodes(): { id: string; pid: number; state: string }[];
@@ -82,12 +86,16 @@ export async function startCluster(config: ClusterConfig): Promise<ClusterHandle
     await listen(gateway, config.port, config.host);
     const port = (gateway.address() as AddressInfo).port;
     const urls = urlsFor(config.host, port);
-    admin = await startAdminServer({ host: config.host, port: config.adminPort, token: config.adminToken, backend: createAdminBackend(sv, urls) });
+    admin = await startAdminServer({
+      host: config.host, port: config.adminPort, token: config.adminToken, backend: createAdminBackend(sv, urls),
+      http: serveConsole(consoleDir(), config.adminToken),
+    });
     const adminServer = admin;
     return {
       ...urls,
       port,
       adminUrl: adminServer.url,
+      consoleUrl: `${adminServer.url.replace(/^ws/, 'http').replace(/\/admin$/, '/')}?token=${encodeURIComponent(config.adminToken)}`,
       adminPort: adminServer.port,
       adminToken: config.adminToken,
       config,
@@ -106,6 +114,11 @@ function listen(server: NetServer, port: number, host: string): Promise<void> {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+}
+
+/** The built console bundle: `dist/console` at the package root, or SWITCHBOARD_CONSOLE_DIR. */
+function consoleDir(): string {
+  return process.env.SWITCHBOARD_CONSOLE_DIR || fileURLToPath(new URL('../../dist/console', import.meta.url));
 }
 
 function urlsFor(host: string, port: number): { clientUrl: string; apiUrl: string } {

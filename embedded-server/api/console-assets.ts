@@ -1,0 +1,67 @@
+/**
+ * Serves the built console (renderer bundle) on the admin port, so `switchboard serve` runs it in
+ * any browser, plus `/auth-check`, which tells the console whether its token is the right one (a
+ * browser cannot see why a WebSocket upgrade failed). The admin API itself stays behind the token.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** A request handler for the admin server's `http` hook; answers false for what it does not serve. */
+export function serveConsole(dir: string, token: string): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const expected = digest(token);
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/auth-check') return authCheck(req, res, expected);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    if (url.pathname === '/' || url.pathname === '/index.html') return sendIndex(res, dir);
+    const file = normalize(join(dir, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) return false;
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+    return true;
+  };
+}
+
+function authCheck(req: IncomingMessage, res: ServerResponse, expected: Buffer): boolean {
+  const header = req.headers.authorization ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+  const ok = given !== '' && timingSafeEqual(digest(given), expected);
+  res.writeHead(ok ? 204 : 401, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization' });
+  res.end();
+  return true;
+}
+
+function sendIndex(res: ServerResponse, dir: string): boolean {
+  const index = join(dir, 'index.html');
+  const security = {
+    'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+  if (!existsSync(index)) {
+    res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', ...security });
+    res.end('<!doctype html><title>Switchboard</title><h1>The console is not built</h1><p>Run <code>npm run build:console</code>, then reload this page. The cluster and its admin API are running.</p>');
+    return true;
+  }
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...security });
+  res.end(readFileSync(index));
+  return true;
+}

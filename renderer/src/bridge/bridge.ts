@@ -1,0 +1,89 @@
+/**
+ * Started once from the entry: connects the admin link and writes every push into the stores with
+ * `getState()` (STYLE.md §7). `call` is how actions reach the server; it reports success or the
+ * server's error as a toast, so every action shows its outcome.
+ */
+import type { AdminMethod, AdminParamsInput, AdminPushFrame, AdminResults } from '../../../shared/admin/admin-api.js';
+import { assertNever } from '../../../shared/result.js';
+import { useActivity } from '../stores/activity.store.js';
+import { useCluster } from '../stores/cluster.store.js';
+import { useEvents } from '../stores/events.store.js';
+import { useSession } from '../stores/session.store.js';
+import { AdminCallError, AdminLink } from './admin-link.js';
+import { findLinkTarget, rememberToken } from './link-target.js';
+
+let link: AdminLink | null = null;
+
+export function startBridge(): () => void {
+  link = new AdminLink(findLinkTarget(), {
+    state: (state) => {
+      useSession.getState().setLink(state);
+      if (state === 'connected') void catchUpEvents();
+    },
+    push: onPush,
+  });
+  link.start();
+  return () => link?.stop();
+}
+
+function onPush(frame: AdminPushFrame): void {
+  switch (frame.push) {
+    case 'hello': return useSession.getState().setHello(frame.data);
+    case 'series': return useCluster.getState().receiveSeries(frame.data);
+    case 'snapshot': return useCluster.getState().receiveSnapshot(frame.data);
+    case 'events': return useEvents.getState().receive(frame.data);
+    case 'channel.activity': return useActivity.getState().receive(frame.data.channel, frame.data.items);
+    default: return assertNever(frame);
+  }
+}
+
+/** After (re)connecting: the events the console has not seen yet (the first time, the latest 500). */
+async function catchUpEvents(): Promise<void> {
+  const last = useEvents.getState().lastSeq;
+  try {
+    const hello = await waitForHello();
+    const from = last > 0 ? last : Math.max(0, hello - 500);
+    const { events } = await request('events.since', { seq: from, limit: 5000 });
+    useEvents.getState().receive(events);
+  } catch {
+    // the live pushes go on; a missed replay shows as a gap in sequence numbers only
+  }
+}
+
+function waitForHello(): Promise<number> {
+  return new Promise((resolve) => {
+    const h = useSession.getState().hello;
+    if (h) return resolve(h.lastEventSeq);
+    const stop = useSession.subscribe((s) => {
+      if (!s.hello) return;
+      stop();
+      resolve(s.hello.lastEventSeq);
+    });
+  });
+}
+
+/** A request without feedback (queries). */
+export function request<M extends AdminMethod>(method: M, params: AdminParamsInput<M>): Promise<AdminResults[M]> {
+  if (!link) return Promise.reject(new AdminCallError(0, 'the console is not connected'));
+  return link.request(method, params);
+}
+
+/** An action: the result, with a toast saying it worked (`done`) or what the server answered. */
+export async function call<M extends AdminMethod>(
+  method: M, params: AdminParamsInput<M>, done?: (result: AdminResults[M]) => string,
+): Promise<AdminResults[M] | null> {
+  try {
+    const result = await request(method, params);
+    if (done) useSession.getState().toast('ok', done(result));
+    return result;
+  } catch (e) {
+    useSession.getState().toast('error', e instanceof Error ? e.message : String(e));
+    return null;
+  }
+}
+
+/** The user pasted a token. */
+export function applyToken(token: string): void {
+  rememberToken(token);
+  link?.useToken(token);
+}

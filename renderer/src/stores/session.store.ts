@@ -1,0 +1,36 @@
+/** The admin link: its state, what the server said hello with, and the action feedback (toasts). */
+import { create } from 'zustand';
+import type { AdminHello } from '../../../shared/admin/admin-model.js';
+import type { LinkState } from '../bridge/admin-link.js';
+
+export interface Toast {
+  id: number;
+  kind: 'ok' | 'error';
+  text: string;
+}
+
+interface SessionStore {
+  link: LinkState;
+  hello: AdminHello | null;
+  toasts: Toast[];
+  setLink(link: LinkState): void;
+  setHello(hello: AdminHello): void;
+  toast(kind: Toast['kind'], text: string): void;
+  dismiss(id: number): void;
+}
+
+let nextToast = 1;
+
+export const useSession = create<SessionStore>()((set) => ({
+  link: 'idle',
+  hello: null,
+  toasts: [],
+  setLink: (link) => set({ link }),
+  setHello: (hello) => set({ hello }),
+  toast: (kind, text) => {
+    const id = nextToast++;
+    set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, text }] }));
+    setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 8000 : 4000);
+  },
+  dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+}));
