@@ -80,6 +80,7 @@ export class AdminLink {
       this.handlers.state('connected');
     };
     ws.onmessage = (e) => this.onFrame(String(e.data));
+    ws.onerror = () => undefined; // a close always follows; onClose decides what it meant
     ws.onclose = () => this.onClose(ws);
   }
 

@@ -3,14 +3,12 @@
  * `getState()` (STYLE.md §7). `call` is how actions reach the server; it reports success or the
  * server's error as a toast, so every action shows its outcome.
  */
-import type { AdminMethod, AdminParamsInput, AdminPushFrame, AdminResults } from '../../../shared/admin/admin-api.js';
-import { assertNever } from '../../../shared/result.js';
-import { useActivity } from '../stores/activity.store.js';
-import { useCluster } from '../stores/cluster.store.js';
+import type { AdminMethod, AdminParamsInput, AdminResults } from '../../../shared/admin/admin-api.js';
 import { useEvents } from '../stores/events.store.js';
 import { useSession } from '../stores/session.store.js';
 import { AdminCallError, AdminLink } from './admin-link.js';
 import { findLinkTarget, rememberToken } from './link-target.js';
+import { routePush } from './push-router.js';
 
 let link: AdminLink | null = null;
 
@@ -20,21 +18,10 @@ export function startBridge(): () => void {
       useSession.getState().setLink(state);
       if (state === 'connected') void catchUpEvents();
     },
-    push: onPush,
+    push: routePush,
   });
   link.start();
   return () => link?.stop();
-}
-
-function onPush(frame: AdminPushFrame): void {
-  switch (frame.push) {
-    case 'hello': return useSession.getState().setHello(frame.data);
-    case 'series': return useCluster.getState().receiveSeries(frame.data);
-    case 'snapshot': return useCluster.getState().receiveSnapshot(frame.data);
-    case 'events': return useEvents.getState().receive(frame.data);
-    case 'channel.activity': return useActivity.getState().receive(frame.data.channel, frame.data.items);
-    default: return assertNever(frame);
-  }
 }
 
 /** After (re)connecting: the events the console has not seen yet (the first time, the latest 500). */

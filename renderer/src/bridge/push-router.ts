@@ -1,0 +1,18 @@
+/** Every admin push, written into its store with `getState()` (STYLE.md §7). */
+import type { AdminPushFrame } from '../../../shared/admin/admin-api.js';
+import { assertNever } from '../../../shared/result.js';
+import { useActivity } from '../stores/activity.store.js';
+import { useCluster } from '../stores/cluster.store.js';
+import { useEvents } from '../stores/events.store.js';
+import { useSession } from '../stores/session.store.js';
+
+export function routePush(frame: AdminPushFrame): void {
+  switch (frame.push) {
+    case 'hello': return useSession.getState().setHello(frame.data);
+    case 'series': return useCluster.getState().receiveSeries(frame.data);
+    case 'snapshot': return useCluster.getState().receiveSnapshot(frame.data);
+    case 'events': return useEvents.getState().receive(frame.data);
+    case 'channel.activity': return useActivity.getState().receive(frame.data.channel, frame.data.items);
+    default: return assertNever(frame);
+  }
+}
