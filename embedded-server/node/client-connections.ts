@@ -86,12 +86,13 @@ function onOpen(rt: NodeRuntime, ws: WebSocket, req: IncomingMessage): void {
 function onMessage(rt: NodeRuntime, s: Session, data: RawData, isBinary: boolean): void {
   if (s.state === 'closed') return;
   const buf = data as Buffer;
-  rt.counters.messagesIn++;
   rt.counters.bytesIn += buf.length;
-  s.messagesIn++;
   s.bytesIn += buf.length;
   if (isBinary) return s.close(Disconnects.inappropriateProtocol);
   const decoded = decodeFrame(buf.toString());
   if (!decoded.ok) return s.close(decoded.error);
+  // Messages are protocol messages (commands), as outgoing ones are replies and pushes, not frames.
+  rt.counters.messagesIn += decoded.value.length;
+  s.messagesIn += decoded.value.length;
   enqueueCommands(rt, s, decoded.value);
 }

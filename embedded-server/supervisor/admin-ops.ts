@@ -119,6 +119,9 @@ async function kick(sv: Supervisor, p: AdminParams<'session.kick'>, who: string)
   if (isReconnectCode(code) !== p.reconnect) {
     return err(badRequest(`code ${code} ${p.reconnect ? 'does not let' : 'lets'} the client reconnect; pick one that matches "reconnect"`));
   }
+  if ('client' in p.target && !sv.registry.sessions.has(p.target.client)) {
+    return err({ code: AdminErrors.notFound, message: `no connection ${p.target.client} (it may have disconnected)` });
+  }
   const reason = p.reason && p.reason.trim() !== '' ? p.reason : code === fallback.code ? fallback.reason : 'kicked by an operator';
   const kicked = await disconnect(sv, p.target, code, reason);
   sv.events.emit({ type: 'client.kicked', by: who, target: p.target, count: kicked, code, reason });

@@ -37,11 +37,11 @@ export class ClusterMetrics {
       users: this.source.users(),
       channels: this.source.channels(),
       subscriptions: sum(nodes, (n) => n.subscriptions),
-      messagesInPerSec: sum(nodes, (n) => n.messagesInPerSec),
-      messagesOutPerSec: sum(nodes, (n) => n.messagesOutPerSec),
-      bytesInPerSec: sum(nodes, (n) => n.bytesInPerSec),
-      bytesOutPerSec: sum(nodes, (n) => n.bytesOutPerSec),
-      publicationsPerSec: this.source.publicationsPerSec(),
+      messagesInPerSec: round(sum(nodes, (n) => n.messagesInPerSec)),
+      messagesOutPerSec: round(sum(nodes, (n) => n.messagesOutPerSec)),
+      bytesInPerSec: round(sum(nodes, (n) => n.bytesInPerSec)),
+      bytesOutPerSec: round(sum(nodes, (n) => n.bytesOutPerSec)),
+      publicationsPerSec: round(this.source.publicationsPerSec()),
     };
     const snapshot: ClusterSnapshot = { at: now, nodes, totals, strategy: this.source.strategy(), autoRestart: this.source.autoRestart() };
     append(this.total, point(now, { ...totals, cpuPercent: sum(nodes, (n) => n.cpuPercent) }));

@@ -91,6 +91,9 @@ async function reconcile(sv: Supervisor, proc: NodeProcess): Promise<void> {
 export async function dropSockets(sv: Supervisor, id: string, by: string): Outcome<{ dropped: number }> {
   const p = live(sv, id);
   if (!p.ok) return p;
+  // A hung node could not answer (the request would time out with `dropped: 0`, then drop every
+  // socket once continued): like the other faults, one at a time.
+  if (sv.faults.has(id)) return err({ code: AdminErrors.conflict, message: `${id} already has a fault in progress` });
   sv.events.emit({ type: 'fault.injected', by, node: id, fault: 'drop' });
   const { count } = await sv.toNode(id, 'node.drop-sockets', {});
   return ok({ dropped: count });

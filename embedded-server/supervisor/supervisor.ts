@@ -28,6 +28,8 @@ import { ChannelWatchers } from './channel-watchers.js';
 
 const NODE_REQUEST_TIMEOUT_MS = 5_000;
 
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+
 const FALLBACKS: { [K in SupervisorRequestName]: SupervisorRequests[K]['res'] } = {
   'sessions.disconnect': { count: 0 },
   'sessions.unsubscribe': { count: 0 },
@@ -176,11 +178,11 @@ export class Supervisor {
         connections: s?.connections ?? 0,
         users: s?.users ?? 0,
         subscriptions: s?.subscriptions ?? 0,
-        messagesInPerSec: up ? p.rates.messagesIn : 0,
-        messagesOutPerSec: up ? p.rates.messagesOut : 0,
-        bytesInPerSec: up ? p.rates.bytesIn : 0,
-        bytesOutPerSec: up ? p.rates.bytesOut : 0,
-        cpuPercent: up ? Math.round(p.rates.cpuPercent * 10) / 10 : 0,
+        messagesInPerSec: up ? round1(p.rates.messagesIn) : 0,
+        messagesOutPerSec: up ? round1(p.rates.messagesOut) : 0,
+        bytesInPerSec: up ? Math.round(p.rates.bytesIn) : 0,
+        bytesOutPerSec: up ? Math.round(p.rates.bytesOut) : 0,
+        cpuPercent: up ? round1(p.rates.cpuPercent) : 0,
         rss: s?.rss ?? 0,
         heapUsed: s?.heapUsed ?? 0,
         loopDelayP50Ms: s?.loopDelayP50 ?? 0,
@@ -233,11 +235,18 @@ export class Supervisor {
   private onNodeDown(node: NodeProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const fault = this.faults.get(node.id);
     if (fault) {
+      // The process is gone, and with it the fault.
       clearTimeout(fault.timer);
       this.faults.delete(node.id);
       node.partitioned = false;
+      this.events.emit({ type: 'fault.healed', node: node.id, fault: fault.kind });
     }
     this.events.emit({ type: 'node.down', node: node.id, code, signal });
+    // Its clients lost their connections with it (they saw the TCP connection vanish: 1006).
+    for (const s of this.registry.sessions.values()) {
+      if (s.node !== node.id) continue;
+      this.events.emit({ type: 'client.disconnected', node: node.id, client: s.client, user: s.user, code: 1006, reason: `${node.id} went down` });
+    }
     void dropNodeState(node.id, { registry: this.registry, broker: this.broker, channels: this.config.channels });
   }
 }

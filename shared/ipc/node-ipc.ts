@@ -21,11 +21,15 @@ export interface NodeInit {
 
 /** Per-node figures, reported every `statsIntervalMs` (counters are totals since the node started). */
 export interface NodeStats {
+  /** Open WebSockets (connected or still before their connect command). */
   connections: number;
   users: number;
   subscriptions: number;
+  /** Protocol messages received (commands; several may share a frame). */
   messagesIn: number;
+  /** Protocol messages sent (replies and pushes; several may share a frame). */
   messagesOut: number;
+  /** WebSocket payload bytes. */
   bytesIn: number;
   bytesOut: number;
   /** CPU time (user + system) in µs since the node started. */
