@@ -7,12 +7,14 @@ import assert from 'node:assert/strict';
 import type { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
 import type { AdminError, AdminMethod, AdminParamsInput, AdminResults } from '../../shared/admin/admin-api.js';
-import type { AdminEvent, AdminEventType, ChannelActivity } from '../../shared/admin/admin-model.js';
+import type { AdminEvent, AdminEventType, ChannelActivity, ClusterSnapshot } from '../../shared/admin/admin-model.js';
 import { AdminClient, AdminRequestError } from './admin-client.js';
 import type { TestCluster } from './test-cluster.js';
 import { waitFor } from './test-cluster.js';
 
-export type EventOf<T extends AdminEventType> = Extract<AdminEvent, { type: T }>;
+/** The event type(s) that may carry `type` T (some members share one shape between two types). */
+export type EventOf<T extends AdminEventType> = Carrying<AdminEvent, T>;
+type Carrying<E, T> = E extends { type: infer U } ? (T extends U ? E : never) : never;
 export type ConnectionFilter = NonNullable<AdminParamsInput<'connections.query'>['filter']>;
 export type Close = { code: number; reason: string };
 
@@ -55,6 +57,18 @@ export async function eventAfter<T extends AdminEventType>(
 ): Promise<EventOf<T>> {
   let found: EventOf<T> | undefined;
   await waitFor(() => (found = eventsAfter(admin, mark, type, check)[0]) !== undefined, { timeoutMs, what: `a ${type} event` });
+  return found!;
+}
+
+/**
+ * Waits for a snapshot received after `mark` (an index into `admin.snapshots`) that matches
+ * `check`. A mark taken after a command's reply sees only snapshots taken after the command.
+ */
+export async function snapshotAfter(
+  admin: AdminClient, mark: number, check: (s: ClusterSnapshot) => boolean, what: string, timeoutMs = 5000,
+): Promise<ClusterSnapshot> {
+  let found: ClusterSnapshot | undefined;
+  await waitFor(() => (found = admin.snapshots.slice(mark).find(check)) !== undefined, { timeoutMs, what });
   return found!;
 }
 
