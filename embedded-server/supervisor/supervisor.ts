@@ -213,7 +213,8 @@ export class Supervisor {
   private answer(node: NodeProcess, msg: Extract<NodeMessage, { t: 'req' }>): void {
     // A partitioned node's broker traffic is lost; only its unsubscribes (bookkeeping) get through.
     if (node.partitioned && msg.op !== 'broker.unsubscribe') {
-      node.send({ t: 'res', id: msg.id, res: err(Errors.internal) });
+      // Position checks expect a map (an empty one: nothing known); the rest a Result.
+      node.send({ t: 'res', id: msg.id, res: msg.op === 'broker.positions' ? {} : err(Errors.internal) });
       return;
     }
     const handler = this.ops[msg.op] as (n: NodeId, r: unknown) => Promise<unknown>;

@@ -4,11 +4,19 @@
  * client saw (publications with seq, offset and time; connects, resubscribes, recoveries), with
  * an exactly-once, in-order check by seq and offset. Times are `Date.now()`: the cluster runs in
  * the test's process, so they compare with the `at` of admin events.
+ *
+ * Then the bench of the fault tests (`test/faults-*.test.ts`): a 3-node cluster with fast pings,
+ * 15 recorders on one channel, the node a fault will hit and its clients, and the checks and the
+ * report every fault shares.
  */
 import assert from 'node:assert/strict';
 import type { Centrifuge, Options, SubscribedContext, SubscriptionOptions } from 'centrifuge';
-import type { TestCluster } from './test-cluster.js';
-import { sleep, waitFor } from './test-cluster.js';
+import type { AdminEvent, ClusterSnapshot, NodeSnapshot } from '../../shared/admin/admin-model.js';
+import { defaultChannelSettings } from '../../embedded-server/index.js';
+import { AdminClient } from './admin-client.js';
+import { settledCounts } from './cluster-nodes.js';
+import type { TestCluster, TestClusterOptions } from './test-cluster.js';
+import { sleep, startTestCluster, waitFor } from './test-cluster.js';
 
 export const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
@@ -196,4 +204,154 @@ export function streamProblems(received: readonly Received[], total: number): st
 
 function short(items: readonly (number | string)[]): string {
   return items.length <= 12 ? `[${items.join(', ')}]` : `[${items.slice(0, 12).join(', ')}, … ${items.length} in all]`;
+}
+
+// ─── The fault bench ─────────────────────────────────────────────────────────────────────────
+
+/** The channel of the stream (namespace `chat`: force_recovery) and how many clients listen. */
+export const CHANNEL = 'chat:faults';
+export const CLIENTS = 15;
+/** Publications before the fault, and after every affected client is back. */
+export const BEFORE_FAULT = 25;
+export const AFTER_BACK = 25;
+export const STREAM = { everyMs: 20, max: 800, deadlineMs: 40_000 };
+export const CLIENT_OPTIONS = { minReconnectDelay: 100, maxReconnectDelay: 500, maxServerPingDelay: 1000 };
+export const SUB_OPTIONS = { minResubscribeDelay: 100, maxResubscribeDelay: 500 };
+
+/**
+ * Fast pings and stats; chat history long enough for a few seconds of the stream (the default 100
+ * would legitimately answer recovered:false after a 3 s hang at 50 publications a second).
+ */
+export function faultClusterOptions(extra: TestClusterOptions = {}): TestClusterOptions {
+  const channels = defaultChannelSettings();
+  channels.namespaces.chat = { ...channels.namespaces.chat!, historySize: 1000 };
+  return { nodes: 3, statsIntervalMs: 250, client: { pingIntervalMs: 1000, pongTimeoutMs: 500 }, channels, ...extra };
+}
+
+/** A cluster, an admin connection, the recorders, and the node the fault will hit. */
+export interface Bench {
+  cluster: TestCluster;
+  admin: AdminClient;
+  recorders: StreamRecorder[];
+  victim: string;
+  victimPid: number;
+  /** Connections of the victim before the fault. */
+  victimConnections: number;
+  /** The recorders connected to the victim. */
+  affected: StreamRecorder[];
+  unaffected: StreamRecorder[];
+}
+
+/** Starts the bench; the node with the most clients is the victim. Stops the cluster if it fails. */
+export async function setUpBench(extra: TestClusterOptions = {}): Promise<Bench> {
+  const cluster = await startTestCluster(faultClusterOptions(extra));
+  try {
+    const admin = cluster.track(await AdminClient.connect(cluster.handle));
+    const recorders = await Promise.all(range(1, CLIENTS).map((i) => StreamRecorder.start(
+      cluster, `user-${i}`, CHANNEL, { client: CLIENT_OPTIONS, sub: SUB_OPTIONS },
+    )));
+    const counts = await settledCounts(cluster, CLIENTS);
+    const [victim, victimConnections] = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a));
+    const page = await admin.request('connections.query', { filter: { node: victim }, limit: 1000 });
+    const onVictim = new Set(page.items.map((row) => row.client));
+    const affected = recorders.filter((r) => onVictim.has(r.clientId));
+    assert.equal(affected.length, victimConnections, `${victim} reports ${victimConnections} connections, the registry ${onVictim.size}`);
+    const node = cluster.handle.nodes().find((n) => n.id === victim)!;
+    assert.equal(node.state, 'healthy');
+    const unaffected = recorders.filter((r) => !onVictim.has(r.clientId));
+    return { cluster, admin, recorders, victim, victimPid: node.pid, victimConnections, affected, unaffected };
+  } catch (e) {
+    await cluster.stop();
+    throw e;
+  }
+}
+
+/**
+ * Publishes a little more once every affected client is back, stops the stream and waits (bounded)
+ * for every client to have it all; a loss shows in the tests, not as a timeout here. Answers the total.
+ */
+export async function finishStream(b: Bench, publisher: PublishStream): Promise<number> {
+  await publisher.waitSent(publisher.sent + AFTER_BACK);
+  publisher.stop();
+  await publisher.finished;
+  const total = publisher.sent;
+  await waitFor(() => b.recorders.every((r) => r.hasAll(total)), { timeoutMs: 10_000, what: 'every client to have every publication' })
+    .catch(() => undefined);
+  await sleep(300); // room for a late duplicate to show
+  return total;
+}
+
+/** The victim in every snapshot taken since `t`, oldest first. */
+export function nodeSince(admin: AdminClient, node: string, t: number): (NodeSnapshot & { at: number })[] {
+  return admin.snapshots
+    .filter((s: ClusterSnapshot) => s.at >= t)
+    .flatMap((s) => s.nodes.filter((n) => n.id === node).map((n) => ({ ...n, at: s.at })));
+}
+
+/** Consecutive duplicates removed: `healthy, hung, hung, healthy` → `healthy → hung → healthy`. */
+export function statePath(states: readonly string[]): string {
+  return states.filter((s, i) => i === 0 || s !== states[i - 1]).join(' → ');
+}
+
+/** Events about `node` since `t`, in order. */
+export function nodeEvents(admin: AdminClient, node: string, t: number): AdminEvent[] {
+  return admin.events.filter((e) => e.at >= t && 'node' in e && e.node === node).sort((a, b) => a.seq - b.seq);
+}
+
+export function eventIndex(events: readonly AdminEvent[], check: (e: AdminEvent) => boolean, what: string): number {
+  const i = events.findIndex(check);
+  assert.ok(i >= 0, `no ${what} event among: ${events.map((e) => e.type).join(', ')}`);
+  return i;
+}
+
+/** Every client got 1..total exactly once, in order, with offsets equal to seqs. */
+export function checkStreams(b: Bench, total: number): void {
+  const problems = b.recorders
+    .map((r) => ({ r, problem: streamProblems(r.received, total) }))
+    .filter((x) => x.problem !== '')
+    .map(({ r, problem }) => `${r.user}${b.affected.includes(r) ? ` (on ${b.victim})` : ''}: ${problem}`);
+  assert.deepEqual(problems, [], `of ${total} publications:\n${problems.join('\n')}`);
+}
+
+/** The publisher got offsets 1..N in order. */
+export function checkPublisher(publisher: PublishStream, total: number): void {
+  assert.ok(total >= BEFORE_FAULT + AFTER_BACK, `only ${total} publications went out`);
+  assert.deepEqual(publisher.offsets, range(1, total));
+}
+
+/**
+ * Clients of the other nodes kept their first connection and subscription. A server close for a
+ * missed pong (3012) is let pass: with a 500 ms pong timeout it says the test's process was slow
+ * to answer a ping (a loaded machine), not that the fault reached another node.
+ */
+export function checkUntouched(b: Bench): void {
+  for (const r of b.unaffected) {
+    const slow = r.reconnects.filter((x) => x.ctx.code === 3012).length;
+    assert.deepEqual(r.reconnects.map((x) => x.ctx).filter((c) => c.code !== 3012), [], `${r.user} lost its connection`);
+    assert.equal(r.clientIds.length, 1 + slow, `${r.user} reconnected`);
+    assert.equal(r.subscribed.length, 1 + slow, `${r.user} resubscribed`);
+  }
+}
+
+/**
+ * Prints how long the affected clients took, from `from` (the injection), to be subscribed again
+ * with recovered:true and to get the first publication sent after `healedAt` (the kill or drop
+ * itself, the end of a hang or partition): the stream reaches them live again.
+ */
+export function reportHeal(fault: string, b: Bench, from: number, healedAt: number, publisher: PublishStream, note = ''): void {
+  const recovered = b.affected.map((r) => r.recoveredAfter(from)).filter((t): t is number => t !== null).map((t) => t - from);
+  const fresh = publisher.firstStartedAfter(healedAt);
+  const caughtUp = fresh === null ? [] : b.affected.map((r) => r.receivedAt(fresh)).filter((t): t is number => t !== null).map((t) => t - from);
+  console.log(`fault ${fault} on ${b.victim} (${b.victimConnections} of ${CLIENTS} clients), from injection: `
+    + `subscribed again with recovered:true ${describeTimes(recovered)}; `
+    + `got the first publication sent after the heal ${describeTimes(caughtUp)}${note ? `; ${note}` : ''}`);
+}
+
+/** Every subscribe of `r` since `t` recovered, and there was at least one. */
+export function checkRecoveredSince(r: StreamRecorder, t: number): void {
+  const again = r.subscribedAfter(t);
+  assert.ok(again.length >= 1, `${r.user}: not subscribed again`);
+  for (const ctx of again) {
+    assert.deepEqual({ wasRecovering: ctx.wasRecovering, recovered: ctx.recovered }, { wasRecovering: true, recovered: true }, r.user);
+  }
 }
