@@ -1,0 +1,154 @@
+/**
+ * The nodes: every figure of each node's snapshot with its recent traffic, fault injection and
+ * lifecycle actions (confirmed first), and the cluster's routing strategy and auto-restart. What
+ * the table shows always comes from the latest snapshot: an action shows once the cluster did it.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Strategy } from '../../../shared/admin/admin-model.js';
+import { STRATEGIES } from '../../../shared/admin/admin-model.js';
+import { call } from '../bridge/bridge.js';
+import { NodeSeriesChart } from '../components/NodeSeriesChart.js';
+import { sortedNodeIds } from '../components/series.rows.js';
+import { fmtTime } from '../format.js';
+import { useCluster } from '../stores/cluster.store.js';
+import { NodeActionDialog } from './NodeActionDialog.js';
+import { NodeRow } from './NodeRow.js';
+import type { NodeAction } from './nodes.model.js';
+import { STRATEGY_HINTS } from './nodes.model.js';
+import './nodes.css';
+
+export function NodesView() {
+  const nodes = useCluster((s) => s.snapshot?.nodes);
+  const at = useCluster((s) => s.snapshot?.at ?? 0);
+  const autoRestart = useCluster((s) => s.snapshot?.autoRestart ?? false);
+  const [pending, setPending] = useState<{ action: NodeAction; node: string } | null>(null);
+  const onAction = useCallback((action: NodeAction, node: string) => setPending({ action, node }), []);
+  const closeDialog = useCallback(() => setPending(null), []);
+  // Series colours follow the sorted ids, as on the Overview.
+  const colorIndex = useMemo(() => new Map(sortedNodeIds((nodes ?? []).map((n) => n.id)).map((id, i) => [id, i])), [nodes]);
+  const pendingNode = pending ? nodes?.find((n) => n.id === pending.node) : undefined;
+  // A node removed while its dialog is open takes the dialog with it.
+  useEffect(() => {
+    if (pending && nodes && !pendingNode) setPending(null);
+  }, [pending, nodes, pendingNode]);
+  return (
+    <section className="nodes-view" aria-labelledby="nodes-title">
+      <header className="view-header">
+        <h1 id="nodes-title" tabIndex={-1}>Nodes</h1>
+        {at > 0 ? <span className="muted nodes-updated">updated {fmtTime(at)}</span> : null}
+        <span className="spacer" />
+        <ClusterControls />
+      </header>
+      <div className="card nodes-card">
+        {!nodes ? <p className="empty">Waiting for the first snapshot…</p> : (
+          <div className="nodes-scroll">
+            <table className="data nodes-table">
+              <thead>
+                <tr>
+                  <th>Node</th>
+                  <th>State</th>
+                  <th className="num">Uptime</th>
+                  <th className="num" title="Connections">Conns</th>
+                  <th className="num" title="Users and subscriptions">Users</th>
+                  <th className="num">Msgs/s</th>
+                  <th className="num">Bytes/s</th>
+                  <th className="num">CPU</th>
+                  <th className="num">Memory</th>
+                  <th className="num" title="Event loop delay">Loop</th>
+                  <th title="Messages out per second, last 5 minutes">Trend</th>
+                  <th>Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {nodes.map((n) => (
+                  <NodeRow key={n.id} node={n} index={colorIndex.get(n.id) ?? 0} at={at} nodeCount={nodes.length} onAction={onAction} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+      <NodeCharts />
+      {pending && pendingNode ? (
+        <NodeActionDialog key={`${pending.action}:${pending.node}`} action={pending.action} node={pendingNode}
+          autoRestart={autoRestart} onClose={closeDialog} />
+      ) : null}
+    </section>
+  );
+}
+
+/** Where the clients went and what it cost, per node over 5 minutes: a kill or a drain shows as connections moving. */
+function NodeCharts() {
+  const series = useCluster((s) => s.series);
+  return (
+    <div className="nodes-charts">
+      <section className="card" aria-labelledby="nodes-conns-chart">
+        <h2 id="nodes-conns-chart">Connections per node</h2>
+        <div className="muted nodes-chart-sub">Last 5 minutes · clients move to the other nodes when one fails</div>
+        <NodeSeriesChart series={series} metric="connections" unit="count" height={200} />
+      </section>
+      <section className="card" aria-labelledby="nodes-cpu-chart">
+        <h2 id="nodes-cpu-chart">CPU per node</h2>
+        <div className="muted nodes-chart-sub">Last 5 minutes · one core = 100%</div>
+        <NodeSeriesChart series={series} metric="cpuPercent" unit="percent" height={200} />
+      </section>
+    </div>
+  );
+}
+
+/** Add node, routing strategy and auto-restart: each shows the snapshot's value, never a guess. */
+function ClusterControls() {
+  const strategy = useCluster((s) => s.snapshot?.strategy);
+  const autoRestart = useCluster((s) => s.snapshot?.autoRestart);
+  const strategyWait = useUntilSnapshot(strategy);
+  const restartWait = useUntilSnapshot(autoRestart);
+  const [adding, setAdding] = useState(false);
+  const ready = strategy !== undefined && autoRestart !== undefined;
+  return (
+    <div className="nodes-controls">
+      <label className="nodes-control" title={strategy ? STRATEGY_HINTS[strategy] : undefined}>
+        <span>Routing</span>
+        <select value={strategy ?? ''} disabled={!ready || strategyWait.waiting} aria-label="Routing strategy"
+          onChange={(e) => {
+            const next = e.target.value as Strategy;
+            strategyWait.await(next, call('cluster.set-strategy', { strategy: next }, () => `Routing: ${next}`));
+          }}>
+          {STRATEGIES.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+      </label>
+      <label className="nodes-control nodes-switch">
+        <input type="checkbox" role="switch" checked={autoRestart ?? false} disabled={!ready || restartWait.waiting}
+          onChange={(e) => {
+            const enabled = e.target.checked;
+            restartWait.await(enabled, call('cluster.set-auto-restart', { enabled }, () => `Auto-restart ${enabled ? 'on' : 'off'}`));
+          }} />
+        <span>Auto-restart</span>
+      </label>
+      <button type="button" className="primary" disabled={!ready || adding}
+        onClick={() => {
+          setAdding(true);
+          void call('node.add', {}, (r) => `${r.node} added`).finally(() => setAdding(false));
+        }}>
+        {adding ? 'Adding…' : 'Add node'}
+      </button>
+    </div>
+  );
+}
+
+/**
+ * A setting changed from here stays disabled until a snapshot shows the new value (or the server
+ * refused it), so the control never shows a value the cluster does not have.
+ */
+function useUntilSnapshot<T>(current: T | undefined): { waiting: boolean; await(want: T, sent: Promise<unknown>): void } {
+  const [want, setWant] = useState<{ value: T } | null>(null);
+  useEffect(() => {
+    if (want && want.value === current) setWant(null);
+  }, [want, current]);
+  return {
+    waiting: want !== null,
+    await: (value, sent) => {
+      setWant({ value });
+      void sent.then((r) => { if (r === null) setWant(null); });
+    },
+  };
+}
