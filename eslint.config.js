@@ -36,7 +36,13 @@ export default tseslint.config(
   },
   {
     files: ['embedded-server/**/*.ts'],
+    ignores: ['embedded-server/**/*.test.ts'],
     rules: outside(['main', 'renderer', 'test', 'bench'], 'embedded-server/ may import only shared/ (STYLE.md §1)'),
+  },
+  {
+    // Unit tests beside the code may use the shared test support, nothing else outside.
+    files: ['embedded-server/**/*.test.ts'],
+    rules: outside(['main', 'renderer', 'bench'], 'embedded-server/ may import only shared/ (STYLE.md §1)'),
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],

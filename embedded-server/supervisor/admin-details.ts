@@ -7,6 +7,7 @@ import type { HistoryResult } from '../../shared/protocol/client-protocol.js';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import { streamOptions } from '../broker/broker.js';
+import { toConnectionRow } from './queries.js';
 import type { Supervisor } from './supervisor.js';
 
 export async function connectionDetail(sv: Supervisor, client: string): Promise<Result<AdminResults['connection.get'], AdminError>> {
@@ -15,14 +16,7 @@ export async function connectionDetail(sv: Supervisor, client: string): Promise<
   const detail = await sv.toNode(s.node, 'session.detail', { client });
   if (!detail) return err({ code: AdminErrors.notFound, message: `no connection ${client} on ${s.node}` });
   return ok({
-    client: s.client,
-    user: s.user,
-    node: s.node,
-    remote: s.remote,
-    connectedAt: s.connectedAt,
-    subscriptions: s.channels.size,
-    name: s.name,
-    version: s.version,
+    ...toConnectionRow(s),
     subscriptionList: detail.subscriptions,
     bytesIn: detail.bytesIn,
     bytesOut: detail.bytesOut,

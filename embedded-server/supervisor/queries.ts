@@ -106,7 +106,8 @@ function caseInsensitive(text: string): RegExp {
   return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
 }
 
-function toConnectionRow(s: SessionRecord): ConnectionRow {
+/** The row of a session as the admin API lists it. */
+export function toConnectionRow(s: SessionRecord): ConnectionRow {
   return {
     client: s.client,
     user: s.user,

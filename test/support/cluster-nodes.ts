@@ -3,7 +3,7 @@
  * killing a node's process, and the HTTP status of a WebSocket upgrade the gateway refuses.
  */
 import assert from 'node:assert/strict';
-import WebSocket from 'ws';
+import { upgradeStatusAt } from './admin-helpers.js';
 import type { TestCluster } from './test-cluster.js';
 import { waitFor } from './test-cluster.js';
 
@@ -55,29 +55,5 @@ export async function nodeInState(
  * ('unexpected-response'), or 101 when the socket opened (it is closed again at once).
  */
 export function upgradeStatus(cluster: TestCluster, path = '/connection/websocket', timeoutMs = 5000): Promise<number> {
-  const ws = new WebSocket(`ws://127.0.0.1:${cluster.handle.port}${path}`);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new Error('no answer to the upgrade in time'));
-    }, timeoutMs);
-    const done = (status: number): void => {
-      clearTimeout(timer);
-      resolve(status);
-    };
-    ws.once('unexpected-response', (_req, res) => {
-      res.resume();
-      ws.terminate();
-      done(res.statusCode ?? 0);
-    });
-    ws.once('open', () => {
-      ws.terminate();
-      done(101);
-    });
-    // After a refusal `terminate()` may report the aborted handshake too: keep listening.
-    ws.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
+  return upgradeStatusAt(`ws://127.0.0.1:${cluster.handle.port}${path}`, {}, timeoutMs);
 }

@@ -1,8 +1,7 @@
 /**
  * A strict reader of the Prometheus text exposition format (version 0.0.4) for tests: every line
  * must be a `# HELP`, a `# TYPE` or a sample of a declared family, no series may appear twice, and
- * every family needs its HELP. A copy of the parser in embedded-server/api/metrics.test.ts, which
- * integration tests may not import (they reach the server only through embedded-server/index.ts).
+ * every family needs its HELP. Used by the metrics unit test and the integration test alike.
  */
 import assert from 'node:assert/strict';
 
