@@ -32,3 +32,12 @@ export const fmtTime = (at: number): string =>
   new Date(at).toLocaleTimeString('en-GB', { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export const fmtMs = (ms: number): string => (ms < 10 ? `${dec.format(ms)} ms` : `${int.format(ms)} ms`);
+
+/** 1 → "1 user", 3 → "3 users" (with thousands separators). */
+export const plural = (n: number, noun: string): string => `${int.format(n)} ${noun}${n === 1 ? '' : 's'}`;
+
+/** One date-and-time format everywhere: "28 Nov 2026, 03:27:02". */
+export const fmtDateTime = (at: number): string => {
+  const d = new Date(at);
+  return `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })}, ${fmtTime(at)}`;
+};

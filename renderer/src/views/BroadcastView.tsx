@@ -6,7 +6,7 @@ import { useEffect, useId, useState } from 'react';
 import type { Audience } from '../../../shared/admin/admin-model.js';
 import type { Json } from '../../../shared/protocol/client-protocol.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
-import { fmtInt, fmtTime } from '../format.js';
+import { fmtInt, fmtTime, fmtDateTime } from '../format.js';
 import { editDraft, loadBroadcasts, previewReach, sendBroadcast, useBroadcasts } from '../stores/broadcasts.store.js';
 import type { Reach } from '../stores/broadcasts.store.js';
 import type { AudienceKind } from '../stores/broadcasts.model.js';
@@ -188,7 +188,7 @@ function PastBroadcasts() {
           <tbody>
             {records.map((r) => (
               <tr key={r.id} data-testid="broadcast-record">
-                <td className="mono nowrap" title={new Date(r.at).toLocaleString()}>{fmtDay(r.at)}{fmtTime(r.at)}</td>
+                <td className="mono nowrap" title={fmtDateTime(r.at)}>{fmtDay(r.at)}{fmtTime(r.at)}</td>
                 <td className="ellipsis" title={r.by}>{r.by === you ? 'you' : r.by}</td>
                 <td className="ellipsis" title={describeAudience(r.audience)}>{describeAudience(r.audience)}</td>
                 <td className="ellipsis"><code title={r.preview}>{r.preview}</code></td>

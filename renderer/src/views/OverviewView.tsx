@@ -7,7 +7,7 @@ import { FirstClientHelp } from '../components/FirstClientHelp.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { Tile } from '../components/Tile.js';
 import { NodeSeriesChart, nodeColor } from '../components/NodeSeriesChart.js';
-import { fmtBytes, fmtDuration, fmtInt, fmtRate, fmtTime } from '../format.js';
+import { fmtBytes, fmtDuration, fmtInt, fmtRate, fmtTime, plural } from '../format.js';
 import { useCluster } from '../stores/cluster.store.js';
 import { useEvents } from '../stores/events.store.js';
 import { faultSecondsLeft, STRATEGY_HINTS } from './nodes.model.js';
@@ -133,7 +133,7 @@ function ConnectionsPerNode() {
               </span>
               <span className="num ov-bar-value">{fmtInt(b.connections)}</span>
               <span className="num muted ov-bar-share">{Math.round(b.share * 100)}%</span>
-              <span className="ov-bar-sub">{b.state === 'healthy' ? `${fmtInt(b.users)} users · ${fmtInt(b.subscriptions)} subscriptions` : `${b.state}: takes no new clients`}</span>
+              <span className="ov-bar-sub">{b.state === 'healthy' ? `${plural(b.users, 'user')} · ${plural(b.subscriptions, 'subscription')}` : `${b.state}: takes no new clients`}</span>
             </li>
           ))}
         </ul>

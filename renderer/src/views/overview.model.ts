@@ -51,7 +51,7 @@ export interface EventLine {
 export function describeEvent(e: AdminEvent): EventLine {
   switch (e.type) {
     case 'client.connected': return { node: e.node, text: `${who(e.user)} connected from ${e.remote}`, tone: 'ok' };
-    case 'client.disconnected': return { node: e.node, text: `${who(e.user)} disconnected (${e.code} ${e.reason})`, tone: 'plain' };
+    case 'client.disconnected': return { node: e.node, text: `${who(e.user)} disconnected (${e.reason ? `${e.code} ${e.reason}` : e.code})`, tone: 'plain' };
     case 'client.subscribed': return { node: e.node, text: `${who(e.user)} subscribed to ${e.channel}`, tone: 'plain' };
     case 'client.unsubscribed': return { node: e.node, text: `${who(e.user)} left ${e.channel}`, tone: 'plain' };
     case 'subscription.recovered':

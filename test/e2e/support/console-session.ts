@@ -41,16 +41,35 @@ export class ConsoleSession {
     await this.page.getByRole('heading', { level: 1, name: view }).waitFor();
   }
 
-  /** Saves a full-page screenshot under test-results/screenshots/. */
-  async shot(name: string): Promise<string> {
-    mkdirSync(SHOTS, { recursive: true });
-    const path = `${SHOTS}/${name}.png`;
-    await this.page.screenshot({ path, fullPage: true });
-    return path;
+  /** Saves a screenshot of the whole view under test-results/screenshots/. */
+  shot(name: string): Promise<string> {
+    return saveShot(this.page, name);
   }
 
   async stop(): Promise<void> {
     await this.browser.close().catch(() => undefined);
     await this.cluster.stop();
   }
+}
+
+/**
+ * Saves a screenshot of the page with the whole of the current view: the shell scrolls its
+ * `.content` pane rather than the document, so `fullPage` alone would stop at the window's
+ * height. The window grows to the pane's content for the shot, then gets its size back.
+ */
+export async function saveShot(page: Page, name: string): Promise<string> {
+  mkdirSync(SHOTS, { recursive: true });
+  const path = `${SHOTS}/${name}.png`;
+  const size = page.viewportSize();
+  const hidden = await page.locator('main.content').evaluate((el) => el.scrollHeight - el.clientHeight).catch(() => 0);
+  if (size && hidden > 0) {
+    await page.setViewportSize({ width: size.width, height: size.height + hidden });
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))'); // laid out again
+  }
+  try {
+    await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+  } finally {
+    if (size && hidden > 0) await page.setViewportSize(size);
+  }
+  return path;
 }

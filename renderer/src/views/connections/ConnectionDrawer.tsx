@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import type { ConnectionDetail, RecoveryRecord, SubscriptionDetail } from '../../../../shared/admin/admin-model.js';
 import { CopyButton } from '../../components/CopyButton.js';
-import { fmtBytes, fmtDuration, fmtInt, fmtTime } from '../../format.js';
+import { fmtBytes, fmtDuration, fmtInt, fmtTime, fmtDateTime } from '../../format.js';
 import { useConnections } from '../../stores/connections.store.js';
 
 const REFRESH_MS = 2000;
@@ -100,7 +100,7 @@ function Identity({ d, gone }: { d: ConnectionDetail; gone: boolean }) {
       <dd className="mono">{d.remote || <span className="muted">—</span>}</dd>
       <dt>Connected since</dt>
       <dd>
-        {new Date(d.connectedAt).toLocaleString('en-GB', { hour12: false })}
+        {fmtDateTime(d.connectedAt)}
         {gone ? null : <span className="muted"> · for {fmtDuration(Math.max(0, Date.now() - d.connectedAt))}</span>}
       </dd>
       <dt>SDK</dt>

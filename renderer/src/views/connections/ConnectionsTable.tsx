@@ -8,7 +8,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import type { ConnectionRow } from '../../../../shared/admin/admin-model.js';
-import { fmtDuration, fmtInt, fmtTime } from '../../format.js';
+import { fmtDuration, fmtInt, fmtTime, fmtDateTime } from '../../format.js';
 import type { SortKey } from '../../stores/connections.reducers.js';
 import { indexOf, rowAt, selectedClient } from '../../stores/connections.reducers.js';
 import { useConnections } from '../../stores/connections.store.js';
@@ -211,7 +211,7 @@ const Row = memo(function Row({ row, index, selected, open, now }: {
   return (
     <tr className={cls} data-testid="conn-row" data-client={row.client} data-index={index} aria-rowindex={index + 2}
       aria-current={selected ? 'true' : undefined}>
-      <td className="c-since" title={new Date(row.connectedAt).toLocaleString()}>
+      <td className="c-since" title={fmtDateTime(row.connectedAt)}>
         <span className="tnum">{fmtTime(row.connectedAt)}</span>
         <span className="muted"> · {fmtDuration(Math.max(0, now - row.connectedAt))}</span>
       </td>

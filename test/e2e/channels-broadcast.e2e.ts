@@ -1,0 +1,139 @@
+/**
+ * Issue 4, end to end: presence in the Channels view follows a real client that subscribes and
+ * leaves; a publication in a typing channel shows its user as typing; a broadcast composed in the
+ * Broadcast view reaches exactly the real clients its dry run counted; the Events view tells a
+ * user's story. Screenshots of Channels, Broadcast and Events, and Channels in dark mode.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { waitFor } from '../support/test-cluster.js';
+import { ConsoleSession } from './support/console-session.js';
+import { ConsoleUi, eventually, leadingNumber } from './support/console-pages.js';
+import { Peer } from './support/peers.js';
+
+const LOBBY = 'chat:e2e-lobby';
+const TYPING = 'typing:e2e-lobby';
+const NEWS = 'chat:e2e-news';
+
+describe('the Channels, Broadcast and Events views', () => {
+  let session: ConsoleSession;
+  let ui: ConsoleUi;
+  const peers = new Map<string, Peer>();
+
+  async function connect(user: string): Promise<Peer> {
+    const p = await Peer.connect(session.cluster, user);
+    peers.set(user, p);
+    return p;
+  }
+
+  before(async () => {
+    session = await ConsoleSession.start();
+    ui = new ConsoleUi(session.page);
+  });
+
+  after(async () => {
+    for (const p of peers.values()) p.disconnect();
+    await session?.stop();
+  });
+
+  it('follows presence in the channel view: a client that subscribes appears, and disappears when it leaves', async () => {
+    const ann = await connect('ann');
+    await ann.subscribe(LOBBY);
+    await ui.open('Channels');
+    await ui.channels.openChannel(LOBBY);
+    await ui.channels.member(LOBBY, ann.id).waitFor();
+
+    const bob = await connect('bob');
+    await bob.subscribe(LOBBY);
+    const member = ui.channels.member(LOBBY, bob.id);
+    await member.waitFor();
+    assert.equal(await member.getAttribute('data-user'), 'bob');
+    await ui.channels.detail(LOBBY).getByTestId('presence-count').filter({ hasText: '2 connections · 2 users' }).waitFor();
+    await session.shot('channels');
+
+    bob.unsubscribe(LOBBY);
+    await member.waitFor({ state: 'detached' });
+    await ui.channels.detail(LOBBY).getByRole('region', { name: 'Presence' }).getByText('bob left').waitFor();
+    assert.deepEqual(await ui.channels.members(LOBBY).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-client'))), [ann.id]);
+    assert.ok(bob.connected, 'bob only left the channel');
+  });
+
+  it('shows a publication in a typing channel as its user typing', async () => {
+    const cy = await connect('cy');
+    await cy.subscribe(TYPING);
+    const detail = await ui.channels.openChannel(TYPING);
+    await detail.getByRole('region', { name: 'Typing' }).waitFor();
+    assert.equal(await ui.channels.typing(TYPING, 'cy').count(), 0, 'nobody types before the publication');
+
+    await cy.publish(TYPING, { typing: true });
+    const indicator = ui.channels.typing(TYPING, 'cy');
+    await indicator.waitFor();
+    assert.match((await indicator.textContent()) ?? '', /cy is typing/);
+    await detail.getByRole('region', { name: 'Typing' }).getByText('1 signal since you opened the channel').waitFor();
+    await session.shot('channels-typing');
+  });
+
+  it('delivers a broadcast to a channel to exactly as many subscribers as the dry run counted', async () => {
+    for (const user of ['dan', 'eve', 'fay']) await (await connect(user)).subscribe(NEWS);
+    await connect('gus'); // connected, not subscribed: outside the audience
+    const message = { notice: 'news desk maintenance', n: 1 };
+
+    await ui.open('Broadcast');
+    await ui.broadcast.audience('Channels', NEWS);
+    await ui.broadcast.json(message);
+    const reach = await ui.broadcast.previewReach();
+    assert.equal(leadingNumber(reach), 3, `the dry run counts the channel's subscribers: ${reach}`);
+    assert.equal(await ui.broadcast.send(), reach, 'the confirmation repeats the dry run');
+
+    const got = (): Peer[] => [...peers.values()].filter((p) => p.received(NEWS).some((d) => JSON.stringify(d) === JSON.stringify(message)));
+    await waitFor(() => got().length >= leadingNumber(reach), { timeoutMs: 10_000, what: 'the subscribers to receive the broadcast' });
+    await ui.toast(`Broadcast sent to ${reach}`); // the server's count of the real send
+    assert.deepEqual(got().map((p) => p.user).sort(), ['dan', 'eve', 'fay']);
+    assert.equal(got().length, leadingNumber(reach), 'as many received it as the dry run said');
+    await ui.broadcast.records().filter({ hasText: NEWS }).filter({ hasText: reach }).first().waitFor();
+  });
+
+  it('delivers a broadcast to everyone to every connected client, as many as the dry run counted', async () => {
+    const message = { notice: 'all hands', n: 2 };
+    await ui.broadcast.audience('Everyone');
+    await ui.broadcast.json(message);
+    const reach = await ui.broadcast.previewReach();
+    const connected = [...peers.values()].filter((p) => p.connected);
+    assert.equal(leadingNumber(reach), connected.length, `the dry run counts every connection: ${reach}`);
+    assert.equal(await ui.broadcast.send(), reach);
+
+    const got = (): Peer[] => [...peers.values()].filter((p) => p.messages.some((d) => JSON.stringify(d) === JSON.stringify(message)));
+    await waitFor(() => got().length >= connected.length, { timeoutMs: 10_000, what: 'every client to receive the broadcast' });
+    assert.equal(got().length, leadingNumber(reach), 'as many received it as the dry run said');
+    await ui.toast(`Broadcast sent to ${reach}`);
+    await eventually(() => ui.broadcast.records().count(), (n) => n === 2, 'both broadcasts in the list');
+    await session.shot('broadcast');
+  });
+
+  it('tells one user\'s story in the Events view: connected, subscribed, unsubscribed', async () => {
+    await ui.open('Events');
+    await ui.events.rows().first().waitFor();
+    await session.shot('events');
+    await ui.events.filterByUser('bob');
+    const rows = await eventually(() => ui.events.rendered(), (r) => r.some((x) => x.type === 'client.unsubscribed'), 'bob\'s unsubscribe in the log');
+    assert.ok(rows.every((r) => r.user === 'bob'), `users shown: ${[...new Set(rows.map((r) => r.user))].join(', ')}`);
+    // Newest first.
+    assert.deepEqual(rows.map((r) => r.type).filter((t) => t.startsWith('client.')).reverse(),
+      ['client.connected', 'client.subscribed', 'client.unsubscribed']);
+  });
+
+  it('follows the OS in dark mode: the Channels view with a channel open', async () => {
+    const dark = await ConsoleUi.openIn(session, 'dark');
+    try {
+      await dark.open('Channels');
+      await dark.channels.openChannel(LOBBY);
+      await dark.channels.member(LOBBY, peers.get('ann')!.id).waitFor();
+      await dark.shot('channels-dark');
+      await dark.open('Broadcast');
+      await dark.broadcast.records().first().waitFor();
+      await dark.shot('broadcast-dark');
+    } finally {
+      await dark.page.context().close();
+    }
+  });
+});
