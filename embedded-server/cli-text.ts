@@ -2,15 +2,17 @@
 import type { ChannelSettings } from '../shared/channels/channel-options.js';
 import type { ClusterConfig } from './config/index.js';
 import { CONFIG_DEFAULTS, ROUTING_STRATEGIES, describeNamespaces } from './config/index.js';
+import { SIM_LIMITS, SIM_PROFILES } from '../shared/admin/simulator-model.js';
 
 export const MAIN_HELP = `switchboard — a local Centrifugo-compatible WebSocket cluster
 
 Usage:
   switchboard serve [options]          start the cluster (see switchboard serve --help)
   switchboard token --user NAME [...]  print a connection token (see switchboard token --help)
+  switchboard simulate [options]       a simulated client fleet against a running cluster (see switchboard simulate --help)
   switchboard help                     this text
 
-Docs: docs/config.md (config file, default namespaces, secrets).
+Docs: docs/config.md (config file, default namespaces, secrets), docs/simulator.md (load simulator).
 `;
 
 export const SERVE_HELP = `Usage: switchboard serve [options]
@@ -44,6 +46,28 @@ Options:
   --channel CHANNEL     subscribe server-side on connect (repeatable)
   --config FILE         config file (for client.token.hmac_secret_key, audience, issuer)
   --token-secret S      sign with this secret instead
+  -h, --help            this text
+`;
+
+export const SIMULATE_HELP = `Usage: switchboard simulate [options]
+
+Runs a simulated client fleet against a running cluster (e.g. \`npm run serve\`): bots in their own
+processes speak the real protocol, keep their own counts (sent, received, lost, duplicated, out of
+order, recovered, latency) and print them every few seconds. Ctrl+C stops every bot. docs/simulator.md
+explains the profiles and the counts.
+
+Options:
+  --clients N           simulated clients (default 1000, at most ${SIM_LIMITS.clients.max})
+  --profile P           ${SIM_PROFILES.join(' | ')} (default chat)
+  --channels N          rooms (chat, flaky, slow) or feeds (feed); bot i joins channel i mod N (default 50)
+  --rate R              publications per second per channel (default 1; 0 = connections only)
+  --ramp DURATION       bots start evenly over this long (default 10s)
+  --duration DURATION   the whole run, ramp included (default 60s)
+  --url URL             client WebSocket (default from the config: ws://127.0.0.1:8000/connection/websocket)
+  --api-url URL         server HTTP API, used by the feed profile (default http://127.0.0.1:8000/api)
+  --api-key K           HTTP API key (default: stored key, as serve)
+  --token-secret S      HMAC secret the bots sign their tokens with (default: stored secret, as serve)
+  --config FILE         the config file the cluster runs with
   -h, --help            this text
 `;
 

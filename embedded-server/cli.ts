@@ -1,5 +1,5 @@
 /**
- * The `switchboard` command line: `serve`, `token`, `help`.
+ * The `switchboard` command line: `serve`, `token`, `simulate`, `help`.
  * Exit codes: 0 ok; 2 a flag or the config needs changing (one line per problem, never a stack);
  * 1 a runtime failure (the cluster could not start or stop).
  * Run with `node --import tsx embedded-server/cli.ts <command>` or through bin/switchboard.js.
@@ -11,12 +11,12 @@ import { err, ok } from '../shared/result.js';
 import type { CliOverrides, LoadedConfig, RoutingStrategy } from './config/index.js';
 import { ROUTING_STRATEGIES, loadConfig, mintConnectionToken, parseTtl } from './config/index.js';
 import { closest } from './config/suggest.js';
+import type { Outcome } from './cli-common.js';
+import { EXIT_USAGE, complain, describeArgsError, reportConfig, say, usageError, wholeNumber } from './cli-common.js';
+import { simulate } from './cli-simulate.js';
 import { INSECURE_NOTICE, MAIN_HELP, SERVE_HELP, TOKEN_HELP, serveBanner } from './cli-text.js';
 
-const EXIT_USAGE = 2;
 const DEMO_TTL_SECONDS = 24 * 3600;
-
-type Outcome = number | 'running';
 
 const SERVE_OPTIONS = {
   nodes: { type: 'string' },
@@ -41,37 +41,6 @@ const TOKEN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const say = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-const complain = (text: string): void => void process.stderr.write(`switchboard: ${text}\n`);
-
-function usageError(text: string): number {
-  complain(text);
-  return EXIT_USAGE;
-}
-
-/** Node's parseArgs errors → one line naming the option, with a "did you mean". */
-function describeArgsError(e: unknown, command: string, known: readonly string[]): string {
-  const message = e instanceof Error ? e.message : String(e);
-  const code = (e as { code?: string }).code;
-  const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
-  const seeHelp = `see switchboard ${command} --help`;
-  const flag = quoted.replace(/ <value>$/, '');
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const guess = closest(flag.replace(/^-+/, ''), known);
-    return `unknown option ${flag} (${guess === undefined ? '' : `did you mean --${guess}? `}${seeHelp})`;
-  }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument '${quoted}' (${seeHelp})`;
-  if (message.includes('does not take an argument')) return `option ${flag} takes no value (${seeHelp})`;
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `option ${flag} needs a value (${seeHelp})`;
-  return `${message.split('\n')[0]} (${seeHelp})`;
-}
-
-function wholeNumber(flag: string, text: string | undefined): Result<number | undefined, string> {
-  if (text === undefined) return ok(undefined);
-  if (!/^\d+$/.test(text)) return err(`${flag} expects a whole number (got "${text}")`);
-  return ok(Number(text));
-}
-
 const isStrategy = (s: string): s is RoutingStrategy => (ROUTING_STRATEGIES as readonly string[]).includes(s);
 
 type ServeValues = ReturnType<typeof parseArgs<{ options: typeof SERVE_OPTIONS; strict: true }>>['values'];
@@ -90,16 +59,6 @@ function serveOverrides(v: ServeValues): Result<CliOverrides, string> {
     nodes: nodes.value, port: port.value, adminPort: adminPort.value, host: v.host,
     tokenSecret: v['token-secret'], apiKey: v['api-key'], strategy: v.strategy, insecure: v.insecure,
   });
-}
-
-function reportConfig(loaded: Result<LoadedConfig, string[]>): LoadedConfig | undefined {
-  if (!loaded.ok) {
-    complain(loaded.error.length === 1 ? `${loaded.error[0]}` : 'invalid configuration:');
-    if (loaded.error.length > 1) for (const line of loaded.error) process.stderr.write(`  - ${line}\n`);
-    return undefined;
-  }
-  for (const warning of loaded.value.warnings) complain(`warning: ${warning}`);
-  return loaded.value;
 }
 
 async function serve(args: string[]): Promise<Outcome> {
@@ -208,8 +167,10 @@ async function main(argv: string[]): Promise<Outcome> {
       return serve(rest);
     case 'token':
       return token(rest);
+    case 'simulate':
+      return simulate(rest);
     default: {
-      const guess = closest(command, ['serve', 'token', 'help']);
+      const guess = closest(command, ['serve', 'token', 'simulate', 'help']);
       const hint = guess === undefined ? '' : `did you mean ${guess}? `;
       return usageError(`unknown command '${command}' (${hint}see switchboard help)`);
     }

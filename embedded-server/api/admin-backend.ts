@@ -4,6 +4,7 @@
  */
 import type { AdminError, AdminMethod, AdminParams, AdminResults } from '../../shared/admin/admin-api.js';
 import type { AdminEvent, AdminHello, ChannelActivity, ClusterSnapshot, TimeSeries } from '../../shared/admin/admin-model.js';
+import type { SimulatorStatus } from '../../shared/admin/simulator-model.js';
 import type { Result } from '../../shared/result.js';
 
 /** Methods the admin server answers itself, per connection. */
@@ -24,4 +25,6 @@ export interface AdminBackend {
   onEvents(listener: (events: AdminEvent[]) => void): () => void;
   /** Live publications, joins and leaves of one channel. Returns a dispose. */
   watch(channel: string, listener: (items: ChannelActivity[]) => void): () => void;
+  /** The simulated fleet's status, once a second while one runs and once with its final counts. Returns a dispose. */
+  onSimulator(listener: (status: SimulatorStatus) => void): () => void;
 }

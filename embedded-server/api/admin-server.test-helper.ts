@@ -64,6 +64,7 @@ export function recordingBackend() {
       rec.eventListeners.add(l);
       return () => rec.eventListeners.delete(l);
     },
+    onSimulator: () => () => undefined,
     watch: (channel, l) => {
       rec.watchCalls.push(channel);
       rec.watches.set(channel, l);

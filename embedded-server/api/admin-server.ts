@@ -125,6 +125,10 @@ function fanOut(backend: AdminBackend, conns: ReadonlySet<AdminConnection>): (()
       const frame = encodeAdminPush('events', events);
       for (const c of conns) c.send(frame);
     }),
+    backend.onSimulator((status) => {
+      const frame = encodeAdminPush('simulator', status);
+      for (const c of conns) c.send(frame);
+    }),
   ];
 }
 

@@ -45,7 +45,7 @@ function readHead(socket: Socket, routes: GatewayRoutes): void {
     clearTimeout(timer);
     socket.off('data', onData);
     socket.off('error', onError);
-    socket.pause();
+    stopReading(socket);
     then();
   };
   const onError = (): void => {
@@ -56,6 +56,22 @@ function readHead(socket: Socket, routes: GatewayRoutes): void {
   socket.on('error', onError);
   socket.on('close', () => clearTimeout(timer));
   socket.resume();
+}
+
+/**
+ * Pauses the socket and also stops its handle reading from the kernel. `pause()` alone leaves the
+ * handle reading into the stream's buffer, and a handle sent to a node keeps that read armed until
+ * the node acknowledges it, with its `onread` set to a no-op: bytes the client sends right after
+ * the node's 101 (its connect frame) could be swallowed by the supervisor and never reach the node.
+ * The HTTP path resumes the socket, which starts reading again.
+ */
+function stopReading(socket: Socket): void {
+  socket.pause();
+  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } | null })._handle;
+  if (handle?.reading && typeof handle.readStop === 'function') {
+    handle.reading = false;
+    handle.readStop();
+  }
 }
 
 function route(socket: Socket, head: Buffer, routes: GatewayRoutes): void {

@@ -13,6 +13,7 @@ import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import type { AdminBackend, ServerHandledMethod } from '../api/admin-backend.js';
 import { streamOptions } from '../broker/broker.js';
+import type { SimTarget } from '../simulator/sim-ipc.js';
 import { describeOptions } from '../config/default-namespaces.js';
 import { mintConnectionToken } from '../config/tokens.js';
 import { badRequest } from './admin-errors.js';
@@ -87,6 +88,17 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
       });
       return ok({ token, user: p.user, expiresAt: p.ttlSeconds > 0 ? Date.now() + p.ttlSeconds * 1000 : null });
     },
+    'simulator.start': async (p, who) => {
+      const started = sv.simulator.start(p, simTarget(sv, urls));
+      if (!started.ok) return err({ code: AdminErrors.conflict, message: 'a simulation is already running: stop it first (simulator.stop)' });
+      sv.events.emit({ type: 'admin.action', by: who, action: 'simulator.start', detail: `${started.value.id}: ${p.clients} ${p.profile} clients` });
+      return ok(started.value);
+    },
+    'simulator.stop': async (_p, who) => {
+      if (await sv.simulator.stop()) sv.events.emit({ type: 'admin.action', by: who, action: 'simulator.stop', detail: 'fleet stopped' });
+      return ok({});
+    },
+    'simulator.status': async () => ok(sv.simulator.status()),
   };
   return {
     hello: (you) => hello(sv, you, urls),
@@ -96,6 +108,16 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
     onSnapshot: (l) => sv.onSnapshot(l),
     onEvents: (l) => sv.events.subscribe(l),
     watch: (channel, l) => sv.watchers.watch(channel, l),
+    onSimulator: (l) => sv.simulator.onStatus(l),
+  };
+}
+
+/** Where the simulated fleet connects: this cluster's own addresses and secrets. */
+function simTarget(sv: Supervisor, urls: { clientUrl: string; apiUrl: string }): SimTarget {
+  const { client } = sv.config;
+  return {
+    url: urls.clientUrl, apiUrl: urls.apiUrl, apiKey: sv.config.apiInsecure ? '' : sv.config.apiKey,
+    tokenSecret: client.tokenHmacSecret, tokenAudience: client.tokenAudience, tokenIssuer: client.tokenIssuer,
   };
 }
 

@@ -25,6 +25,7 @@ import { RecoveryLog } from './recovery-log.js';
 import { Registry } from './registry.js';
 import { SERVER_VERSION } from './version.js';
 import { ChannelWatchers } from './channel-watchers.js';
+import { SimulatorHost } from '../simulator/simulator-host.js';
 
 const NODE_REQUEST_TIMEOUT_MS = 5_000;
 
@@ -59,6 +60,8 @@ export class Supervisor {
   readonly pool: NodePool;
   readonly metrics: ClusterMetrics;
   readonly faults = new Map<string, ActiveFault>();
+  /** The load simulator's fleet, in a process of its own. */
+  readonly simulator = new SimulatorHost();
   private readonly ops;
   private readonly disposeFanout: () => void;
   private readonly lastHealth = new Map<string, NodeHealth>();
@@ -109,6 +112,8 @@ export class Supervisor {
   }
 
   async stop(): Promise<void> {
+    // The fleet first, so its bots do not chase nodes that are going away.
+    await this.simulator.stop();
     if (this.ticker) clearInterval(this.ticker);
     for (const f of this.faults.values()) clearTimeout(f.timer);
     this.faults.clear();

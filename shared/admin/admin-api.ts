@@ -9,6 +9,8 @@ import type {
   ConnectionDetail, ConnectionRow, TimeSeries,
 } from './admin-model.js';
 import { STRATEGIES } from './admin-model.js';
+import type { SimulatorStatus } from './simulator-model.js';
+import { SIM_LIMITS, SIM_PROFILES } from './simulator-model.js';
 
 const json: z.ZodType<Json> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]),
@@ -18,6 +20,8 @@ const channel = z.string().min(1).max(255);
 const seconds = z.number().int().min(1).max(3600);
 const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) };
 const dir = z.enum(['asc', 'desc']).default('asc');
+const within = (b: { min: number; max: number }) => z.number().min(b.min).max(b.max);
+const wholeWithin = (b: { min: number; max: number }) => within(b).int();
 
 const kickTarget = z.union([
   z.strictObject({ client: z.string().min(1) }),
@@ -88,6 +92,17 @@ export const ADMIN_PARAMS = {
   'node.add': z.strictObject({}),
   'node.remove': z.strictObject({ node: nodeId }),
   'token.mint': z.strictObject({ user: z.string(), ttlSeconds: z.number().int().min(0).max(365 * 86400).default(86400) }),
+  /** A simulated client fleet in its own processes (docs/simulator.md); 409 while one runs. */
+  'simulator.start': z.strictObject({
+    profile: z.enum(SIM_PROFILES),
+    clients: wholeWithin(SIM_LIMITS.clients),
+    channels: wholeWithin(SIM_LIMITS.channels).default(50),
+    rate: within(SIM_LIMITS.rate).default(1),
+    rampSeconds: within(SIM_LIMITS.rampSeconds).default(10),
+    durationSeconds: within(SIM_LIMITS.durationSeconds).default(60),
+  }),
+  'simulator.stop': z.strictObject({}),
+  'simulator.status': z.strictObject({}),
 } as const;
 
 export type AdminMethod = keyof typeof ADMIN_PARAMS;
@@ -122,6 +137,11 @@ export interface AdminResults {
   'node.add': { node: string };
   'node.remove': { drained: number };
   'token.mint': { token: string; user: string; expiresAt: number | null };
+  'simulator.start': { id: string };
+  /** Resolves once every process of the fleet has exited; ok when none runs. */
+  'simulator.stop': Record<string, never>;
+  /** The running fleet's counts; null when none runs. */
+  'simulator.status': SimulatorStatus | null;
 }
 
 /** Server pushes. */
@@ -131,6 +151,8 @@ export interface AdminPushes {
   series: TimeSeries;
   events: AdminEvent[];
   'channel.activity': { channel: string; items: ChannelActivity[] };
+  /** Once a second while a simulated fleet runs, and once more with its final counts. */
+  simulator: SimulatorStatus;
 }
 
 export type AdminPushName = keyof AdminPushes;

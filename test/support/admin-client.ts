@@ -5,6 +5,7 @@
 import WebSocket from 'ws';
 import type { AdminError, AdminMethod, AdminParamsInput, AdminPushes, AdminResults } from '../../shared/admin/admin-api.js';
 import type { AdminEvent, ChannelActivity, ClusterSnapshot } from '../../shared/admin/admin-model.js';
+import type { SimulatorStatus } from '../../shared/admin/simulator-model.js';
 import { decodeAdminServerFrame } from '../../shared/admin/admin.codec.js';
 import type { ClusterHandle } from '../../embedded-server/index.js';
 import { waitFor } from './test-cluster.js';
@@ -20,6 +21,8 @@ export class AdminClient {
   readonly snapshots: ClusterSnapshot[] = [];
   readonly events: AdminEvent[] = [];
   readonly activity: { channel: string; items: ChannelActivity[] }[] = [];
+  /** `simulator` pushes: the simulated fleet's status, once a second while one runs. */
+  readonly simulator: SimulatorStatus[] = [];
   hello: AdminPushes['hello'] | null = null;
   series: AdminPushes['series'] | null = null;
   private seq = 0;
@@ -91,6 +94,7 @@ export class AdminClient {
         case 'snapshot': this.snapshots.push(f.data); if (this.snapshots.length > 600) this.snapshots.shift(); return;
         case 'events': this.events.push(...f.data); return;
         case 'channel.activity': this.activity.push(f.data); return;
+        case 'simulator': this.simulator.push(f.data); if (this.simulator.length > 600) this.simulator.shift(); return;
       }
     }
     if (f.id === null) return;

@@ -5,6 +5,8 @@ import { useActivity } from '../stores/activity.store.js';
 import { useCluster } from '../stores/cluster.store.js';
 import { useEvents } from '../stores/events.store.js';
 import { useSession } from '../stores/session.store.js';
+import { useSimulator } from '../stores/simulator.store.js';
+import { emptySimulatorCounts } from '../../../shared/admin/simulator-model.js';
 
 describe('the bridge: admin pushes in, store state out', () => {
   it('stores the hello', () => {
@@ -32,5 +34,14 @@ describe('the bridge: admin pushes in, store state out', () => {
   it('files channel activity under its channel', () => {
     routePush({ push: 'channel.activity', data: { channel: 'chat:a', items: [{ kind: 'join', info: { user: 'ann', client: 'c1' }, at: 1 }] } });
     assert.equal(useActivity.getState().byChannel['chat:a']?.[0]?.kind, 'join');
+  });
+
+  it('keeps the simulated fleet\'s latest status, final counts included', () => {
+    const params = { profile: 'chat' as const, clients: 60, channels: 6, rate: 1, rampSeconds: 1, durationSeconds: 5 };
+    const counts = { ...emptySimulatorCounts(), connected: 60, sent: 12 };
+    routePush({ push: 'simulator', data: { id: 'sim-1', params, state: 'running', startedAt: 1, elapsedMs: 3000, pids: [10, 11], counts } });
+    routePush({ push: 'simulator', data: { id: 'sim-1', params, state: 'finished', startedAt: 1, elapsedMs: 5500, pids: [10, 11], counts: { ...counts, connected: 0 } } });
+    assert.equal(useSimulator.getState().status?.state, 'finished');
+    assert.equal(useSimulator.getState().status?.counts.sent, 12);
   });
 });

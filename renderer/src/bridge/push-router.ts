@@ -5,6 +5,7 @@ import { useActivity } from '../stores/activity.store.js';
 import { useCluster } from '../stores/cluster.store.js';
 import { useEvents } from '../stores/events.store.js';
 import { useSession } from '../stores/session.store.js';
+import { useSimulator } from '../stores/simulator.store.js';
 
 export function routePush(frame: AdminPushFrame): void {
   switch (frame.push) {
@@ -13,6 +14,7 @@ export function routePush(frame: AdminPushFrame): void {
     case 'snapshot': return useCluster.getState().receiveSnapshot(frame.data);
     case 'events': return useEvents.getState().receive(frame.data);
     case 'channel.activity': return useActivity.getState().receive(frame.data.channel, frame.data.items);
+    case 'simulator': return useSimulator.getState().receive(frame.data);
     default: return assertNever(frame);
   }
 }
