@@ -57,6 +57,48 @@ export default tseslint.config(
     },
   },
   {
+    // Electron main (STYLE.md §1): shared/ and the cluster's one public entry; `electron` only in the adapter.
+    files: ['main/**/*.ts'],
+    ignores: ['main/**/*.test.ts', 'main/**/*.test-helper.ts', 'main/settings/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/embedded-server/**', '!**/embedded-server/index.js', '**/renderer/**', '**/test/**', '**/bench/**'],
+          message: 'import-boundary: main/ may import only shared/ and embedded-server/index.js (STYLE.md §1)',
+        }],
+        paths: [{ name: 'electron', message: 'import-boundary: only main/electron-adapter.ts imports electron; the rest runs under plain Node in tests (TOOLCHAIN.md §1.4)' }],
+      }],
+    },
+  },
+  {
+    files: ['main/electron-adapter.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/embedded-server/**', '!**/embedded-server/index.js', '**/renderer/**', '**/test/**', '**/bench/**'],
+          message: 'import-boundary: main/ may import only shared/ and embedded-server/index.js (STYLE.md §1)',
+        }],
+      }],
+    },
+  },
+  {
+    // Preloads and the settings page run in a renderer: electron (preloads) and shared/ types, nothing else.
+    files: ['main/preload/**/*.cts', 'main/settings/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(?!electron$|(\\.\\./)+shared/)',
+          message: 'import-boundary: a preload (and the settings page) may import only shared/ (and electron in a preload) (STYLE.md §1)',
+        }],
+      }],
+    },
+  },
+  {
+    // A .cts preload under verbatimModuleSyntax loads electron with `import x = require(…)` (TOOLCHAIN.md §3).
+    files: ['main/preload/**/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

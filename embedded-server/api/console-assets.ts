@@ -41,6 +41,12 @@ export function serveConsole(dir: string, token: string): (req: IncomingMessage,
 }
 
 function authCheck(req: IncomingMessage, res: ServerResponse, expected: Buffer): boolean {
+  if (req.method === 'OPTIONS') {
+    // The CORS preflight of a console loaded from elsewhere (the desktop app's scheme, a remote one).
+    res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization', 'access-control-max-age': '600' });
+    res.end();
+    return true;
+  }
   const header = req.headers.authorization ?? '';
   const given = header.startsWith('Bearer ') ? header.slice(7) : '';
   const ok = given !== '' && timingSafeEqual(digest(given), expected);

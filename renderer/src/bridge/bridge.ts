@@ -8,6 +8,7 @@ import { useEvents } from '../stores/events.store.js';
 import { useSession } from '../stores/session.store.js';
 import { AdminCallError, AdminLink } from './admin-link.js';
 import { findLinkTarget, rememberToken } from './link-target.js';
+import { startNodeNotices } from './node-notices.js';
 import { routePush } from './push-router.js';
 
 let link: AdminLink | null = null;
@@ -21,7 +22,11 @@ export function startBridge(): () => void {
     push: routePush,
   });
   link.start();
-  return () => link?.stop();
+  const stopNotices = startNodeNotices();
+  return () => {
+    link?.stop();
+    stopNotices();
+  };
 }
 
 /** After (re)connecting: the events the console has not seen yet (the first time, the latest 500). */

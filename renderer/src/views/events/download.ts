@@ -1,5 +1,8 @@
-/** Saves text as a file in the browser: a Blob behind an <a download>. */
+import { saveFile } from '../../bridge/desktop-host.js';
+
+/** Saves text as a file: the desktop app's save dialog inside it, else a Blob behind an <a download>. */
 export function downloadText(fileName: string, text: string, type = 'application/x-ndjson'): void {
+  if (saveFile(fileName, text)) return;
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;
