@@ -1,12 +1,7 @@
 /** The console's views, addressed by the URL hash (#/nodes) so reload and back/forward work. */
-export const VIEWS = [
-  { id: 'overview', label: 'Overview', key: '1' },
-  { id: 'nodes', label: 'Nodes', key: '2' },
-  { id: 'connections', label: 'Connections', key: '3' },
-  { id: 'channels', label: 'Channels', key: '4' },
-  { id: 'broadcast', label: 'Broadcast', key: '5' },
-  { id: 'events', label: 'Events', key: '6' },
-] as const;
+import { CONSOLE_VIEWS } from '../../shared/desktop/console-bridge.js';
+
+export const VIEWS = CONSOLE_VIEWS;
 
 export type ViewId = (typeof VIEWS)[number]['id'];
 

@@ -52,7 +52,7 @@ export type ShowViewChannel = typeof SHOW_VIEW_CHANNEL;
 
 export type ConsoleInvokeChannel = keyof ConsoleInvokes;
 
-/** The console's views (renderer/src/routes.ts; a test keeps the two equal) for the View menu. */
+/** The console's views: the renderer's navigation (renderer/src/routes.ts) and the desktop View menu. */
 export const CONSOLE_VIEWS = [
   { id: 'overview', label: 'Overview', key: '1' },
   { id: 'nodes', label: 'Nodes', key: '2' },
