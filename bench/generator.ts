@@ -1,0 +1,648 @@
+/**
+ * The load generator: one process, forked by the bench, holding every client of a run. The same
+ * thin client for every peer — `ws` with one `JSON.parse` per JSON object received (a Switchboard
+ * frame may carry several, split on "\n"; a Socket.IO packet is its type digits and one JSON array),
+ * so the generator's cost per message is the same whichever server it measures.
+ *
+ * Publications carry `{seq, t}`: `t` is `process.hrtime` in µs (monotonic, one clock for every
+ * process on the machine), so publish→receive latency crosses processes without skew. Every
+ * subscriber checks the seqs it receives against what was published: lost, duplicated, out of order.
+ *
+ * Commands come over IPC (see `GeneratorCommand`); each is answered with `{id, ok, ...}`.
+ */
+import WebSocket from 'ws';
+import { mintConnectionToken } from '../embedded-server/index.js';
+import { Histogram } from './stats.js';
+
+export type ClientKind = 'raw' | 'sio' | 'sb';
+
+export interface ConnectRequest {
+  kind: ClientKind;
+  url: string;
+  count: number;
+  concurrency: number;
+  /** Client i subscribes to channels[i % length]; none: the client only connects (idle). */
+  channels?: string[];
+  /** Switchboard: the HMAC secret tokens are minted with (users `u<index>`). */
+  tokenSecret?: string;
+  /** Reconnect like centrifuge-js after a lost connection (Switchboard only): backoff bounds in ms. */
+  reconnect?: { minDelayMs: number; maxDelayMs: number };
+}
+
+export type GeneratorCommand =
+  | { t: 'connect'; req: ConnectRequest }
+  | { t: 'alive' }
+  | { t: 'step.begin'; first: number; count: number; startUs: number; inTimeUs: number }
+  | { t: 'step.end'; drainMs: number }
+  | { t: 'quiet'; quietMs: number; maxMs: number }
+  | { t: 'failover.arm'; killedAtUs: number }
+  | { t: 'failover.status' }
+  | { t: 'failover.check'; published: number[]; drainMs: number }
+  | { t: 'exit' };
+
+export interface ConnectResult {
+  connected: number;
+  failed: number;
+  /** From the first connection attempt to the last successful handshake. */
+  ms: number;
+  /** Up to 5 reasons of failed handshakes, with their counts. */
+  failures: string[];
+  /** Handshakes that failed and were tried again (a second connection), and why. */
+  retried: number;
+  retries: string[];
+  /** Tokens minted before the timed part (Switchboard), ms. */
+  tokenMs: number;
+}
+
+export interface StepResult {
+  expected: number;
+  delivered: number;
+  /** Delivered before the step's deadline (the last publication's due time + a grace). */
+  inTime: number;
+  duplicates: number;
+  outOfOrder: number;
+  /** Deliveries of seqs outside the step (late ones of an earlier step). */
+  stray: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+  /** µs from the step's first publication to its last delivery. */
+  spanUs: number;
+  disconnects: number;
+  subscribers: number;
+}
+
+export interface FailoverStatus {
+  clients: number;
+  open: number;
+  affected: number;
+  recovered: number;
+  notRecovered: number;
+}
+
+export interface FailoverResult extends FailoverStatus {
+  /** ms from the kill to back and recovered, per affected client that recovered. */
+  recoveryMs: number[];
+  /** ms from the kill, per affected client: connection lost, socket open again, connect reply. */
+  phasesMs: { lost: number[]; reopened: number[]; reconnected: number[] };
+  lost: number;
+  duplicates: number;
+  outOfOrder: number;
+  reconnectAttempts: number;
+  connectErrors: number;
+}
+
+const HANDSHAKE_TIMEOUT_MS = 5000;
+/** A failed handshake is tried again (as a real client would reconnect) this many times; retries are counted. */
+const HANDSHAKE_RETRIES = 2;
+
+const nowUs = (): number => {
+  const [s, ns] = process.hrtime();
+  return s * 1e6 + ns / 1e3;
+};
+
+interface Pub {
+  seq: number;
+  t: number;
+}
+
+/** Fan-out accounting of one rate step. */
+class Step {
+  readonly seen: Uint8Array;
+  readonly hist = new Histogram();
+  delivered = 0;
+  inTime = 0;
+  duplicates = 0;
+  outOfOrder = 0;
+  stray = 0;
+  lastUs = 0;
+  disconnects = 0;
+
+  constructor(
+    readonly first: number, readonly count: number, readonly subscribers: number,
+    readonly startUs: number, readonly inTimeUs: number,
+  ) {
+    this.seen = new Uint8Array(subscribers * count);
+  }
+
+  record(c: Client, seq: number, latUs: number, at: number): void {
+    const k = seq - this.first;
+    if (k < 0 || k >= this.count || c.slot < 0) {
+      this.stray++;
+      return;
+    }
+    if (seq < c.lastSeq) this.outOfOrder++;
+    else c.lastSeq = seq;
+    const i = c.slot * this.count + k;
+    if (this.seen[i] !== 0) {
+      this.duplicates++;
+      return;
+    }
+    this.seen[i] = 1;
+    this.delivered++;
+    if (at <= this.inTimeUs) this.inTime++;
+    this.hist.add(latUs);
+    this.lastUs = at;
+  }
+}
+
+/** Failover accounting: per-client seqs on its channel, and the recovery after the kill. */
+class Failover {
+  killedAtUs = 0;
+  armed = false;
+  duplicates = 0;
+  outOfOrder = 0;
+  reconnectAttempts = 0;
+  connectErrors = 0;
+
+  record(c: Client, seq: number): void {
+    if (seq >= c.seen.length) {
+      const grown = new Uint8Array(Math.max(seq + 1, c.seen.length * 2));
+      grown.set(c.seen);
+      c.seen = grown;
+    }
+    if (c.seen[seq] !== 0) {
+      this.duplicates++;
+      return;
+    }
+    if (seq < c.lastSeq) this.outOfOrder++;
+    else c.lastSeq = seq;
+    c.seen[seq] = 1;
+    c.unique++;
+  }
+}
+
+let step: Step | null = null;
+let failover: Failover | null = null;
+const clients: Client[] = [];
+
+/** A thin client of one peer's protocol. */
+class Client {
+  ws: WebSocket | null = null;
+  ready = false;
+  lastSeq = 0;
+  /** Position among the subscribers of the current step; -1: not counted (was not ready at its start). */
+  slot = -1;
+  // Switchboard
+  private cmdId = 0;
+  private connectId = 0;
+  private subscribeId = 0;
+  offset = 0;
+  epoch = '';
+  // Failover
+  seen = new Uint8Array(0);
+  unique = 0;
+  affected = false;
+  recoveredAtUs = 0;
+  /** Failover phases (hrtime µs): connection lost, first socket open again, connect reply. */
+  lostAtUs = 0;
+  reopenedAtUs = 0;
+  reconnectedAtUs = 0;
+  notRecovered = false;
+  private attempts = 0;
+  private sentRecover = false;
+  private closedByUs = false;
+  private onReady: ((ok: boolean) => void) | null = null;
+  /** Why the handshake failed, and how far it got (for the report). */
+  failure = '';
+  private progress = 'opening';
+  readyAtUs = 0;
+
+  constructor(
+    readonly index: number,
+    readonly req: ConnectRequest,
+    readonly channel: string | null,
+    readonly token: string,
+  ) {}
+
+  /** Opens the socket and does the handshake; resolves true once connected (and subscribed). */
+  start(): Promise<boolean> {
+    this.failure = '';
+    this.progress = 'opening';
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.failure = `no handshake in ${HANDSHAKE_TIMEOUT_MS} ms (${this.progress})`;
+        this.settle(false);
+        this.ws?.terminate();
+      }, HANDSHAKE_TIMEOUT_MS);
+      this.onReady = (ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      this.open();
+    });
+  }
+
+  private settle(ok: boolean): void {
+    const done = this.onReady;
+    this.onReady = null;
+    if (ok) {
+      this.ready = true;
+      if (this.readyAtUs === 0) this.readyAtUs = nowUs();
+    }
+    done?.(ok);
+  }
+
+  private open(): void {
+    const ws = new WebSocket(this.req.url, { perMessageDeflate: false, skipUTF8Validation: true });
+    this.ws = ws;
+    ws.on('open', () => this.onOpen());
+    ws.on('message', (data: Buffer) => this.onMessage(data.toString()));
+    ws.on('error', (e: Error) => {
+      if (!this.ready) this.failure ||= `socket error: ${e.message}`;
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      this.failure = `HTTP ${res.statusCode} instead of an upgrade`;
+      ws.terminate();
+    });
+    ws.on('close', (code: number) => {
+      if (!this.ready) this.failure ||= `closed (${code}) during the handshake (${this.progress})`;
+      this.onClose(ws);
+    });
+  }
+
+  private onOpen(): void {
+    this.progress = 'open, no reply';
+    if (this.affected && this.reopenedAtUs === 0) this.reopenedAtUs = nowUs();
+    switch (this.req.kind) {
+      case 'raw':
+        if (this.channel === null) this.settle(true);
+        else this.ws!.send(JSON.stringify({ subscribe: this.channel }));
+        return;
+      case 'sio':
+        return; // waits for the engine.io open packet
+      case 'sb': {
+        const frames: string[] = [];
+        this.connectId = ++this.cmdId;
+        frames.push(JSON.stringify({ connect: { token: this.token, name: 'bench' }, id: this.connectId }));
+        if (this.channel !== null) {
+          this.subscribeId = ++this.cmdId;
+          const sub: Record<string, unknown> = { channel: this.channel };
+          // Like centrifuge-js on resubscribe: the position it has, to recover what it missed.
+          this.sentRecover = this.epoch !== '';
+          if (this.sentRecover) {
+            sub.recover = true;
+            if (this.offset > 0) sub.offset = this.offset;
+            sub.epoch = this.epoch;
+          }
+          frames.push(JSON.stringify({ subscribe: sub, id: this.subscribeId }));
+        }
+        this.ws!.send(frames.join('\n'));
+        return;
+      }
+    }
+  }
+
+  private onMessage(text: string): void {
+    switch (this.req.kind) {
+      case 'raw': return this.onRaw(text);
+      case 'sio': return this.onSio(text);
+      case 'sb': return this.onSb(text);
+    }
+  }
+
+  private onRaw(text: string): void {
+    const m = JSON.parse(text) as { data?: Pub; subscribed?: string };
+    if (m.data !== undefined) this.onPub(m.data, nowUs());
+    else if (m.subscribed !== undefined) this.settle(true);
+  }
+
+  private onSio(text: string): void {
+    // engine.io packet type, then socket.io packet type: "42[…]" event, "43<id>[…]" ack, "40{…}" connect.
+    if (text.charCodeAt(0) === 52 /* 4 */) {
+      const sub = text.charCodeAt(1);
+      if (sub === 50 /* 2 event */) {
+        const arr = JSON.parse(text.slice(2)) as [string, { data: Pub }];
+        if (arr[0] === 'pub') this.onPub(arr[1].data, nowUs());
+        return;
+      }
+      if (sub === 51 /* 3 ack */) {
+        this.settle(true);
+        return;
+      }
+      if (sub === 48 /* 0 connect */) {
+        if (this.channel === null) this.settle(true);
+        else this.ws!.send(`421${JSON.stringify(['subscribe', this.channel])}`);
+        return;
+      }
+      return;
+    }
+    if (text === '2') {
+      this.ws!.send('3'); // engine.io ping → pong
+      return;
+    }
+    if (text.charCodeAt(0) === 48 /* 0 open */) this.ws!.send('40');
+  }
+
+  private onSb(text: string): void {
+    if (text.indexOf('\n') < 0) {
+      this.onSbLine(text);
+      return;
+    }
+    for (const line of text.split('\n')) if (line !== '') this.onSbLine(line);
+  }
+
+  private onSbLine(line: string): void {
+    if (line === '{}') {
+      this.ws!.send('{}'); // ping → pong
+      return;
+    }
+    const m = JSON.parse(line) as SbMessage;
+    const push = m.push;
+    if (push !== undefined) {
+      const pub = push.pub;
+      if (pub !== undefined) {
+        if (pub.offset !== undefined) this.offset = pub.offset;
+        this.onPub(pub.data, nowUs());
+      }
+      return;
+    }
+    if (m.id === undefined) return;
+    if (m.error !== undefined) {
+      this.failure = `error reply ${JSON.stringify(m.error)}`;
+      if (failover) failover.connectErrors++;
+      this.ws?.close();
+      if (!failover) this.settle(false);
+      return;
+    }
+    if (m.id === this.connectId && m.connect !== undefined) {
+      this.progress = 'connected, no subscribe reply';
+      if (this.affected && this.reconnectedAtUs === 0) this.reconnectedAtUs = nowUs();
+      if (this.channel === null) this.settle(true);
+      return;
+    }
+    if (m.id === this.subscribeId && m.subscribe !== undefined) {
+      const r = m.subscribe;
+      if (this.sentRecover) {
+        if (r.recovered === true) {
+          for (const p of r.publications ?? []) {
+            if (p.offset !== undefined) this.offset = p.offset;
+            this.onPub(p.data, nowUs());
+          }
+          if (this.affected && this.recoveredAtUs === 0) this.recoveredAtUs = nowUs();
+        } else {
+          this.notRecovered = true;
+          if (r.offset !== undefined) this.offset = r.offset;
+        }
+      } else if (r.offset !== undefined) {
+        this.offset = r.offset;
+      }
+      if (r.epoch !== undefined) this.epoch = r.epoch;
+      this.attempts = 0;
+      this.settle(true);
+    }
+  }
+
+  private onPub(data: Pub, at: number): void {
+    if (step !== null) step.record(this, data.seq, at - data.t, at);
+    else if (failover !== null) failover.record(this, data.seq);
+  }
+
+  private onClose(ws: WebSocket): void {
+    if (ws !== this.ws) return;
+    const wasReady = this.ready;
+    this.ready = false;
+    this.ws = null;
+    if (!wasReady) this.settle(false);
+    if (step !== null && wasReady) step.disconnects++;
+    // Reconnects only once it was up: a failed first handshake is retried by `connect`.
+    if (this.closedByUs || !this.req.reconnect || failover === null || this.readyAtUs === 0) return;
+    if (failover.armed && wasReady && !this.affected) {
+      this.affected = true;
+      this.lostAtUs = nowUs();
+    }
+    // centrifuge-js: full-jitter exponential backoff between min and max (utils.ts `backoff`).
+    const { minDelayMs, maxDelayMs } = this.req.reconnect;
+    const step2 = Math.min(this.attempts, 31);
+    const delay = Math.min(maxDelayMs, minDelayMs + Math.floor(Math.random() * (Math.min(maxDelayMs, minDelayMs * 2 ** step2) + 1)));
+    this.attempts++;
+    failover.reconnectAttempts++;
+    setTimeout(() => {
+      if (!this.closedByUs) this.open();
+    }, delay);
+  }
+
+  close(): void {
+    this.closedByUs = true;
+    this.ws?.terminate();
+  }
+}
+
+interface SbPub {
+  data: Pub;
+  offset?: number;
+}
+
+interface SbMessage {
+  id?: number;
+  error?: { code: number; message: string };
+  connect?: Record<string, unknown>;
+  subscribe?: { epoch?: string; offset?: number; recovered?: boolean; publications?: SbPub[] };
+  push?: { channel?: string; pub?: SbPub };
+}
+
+async function connect(req: ConnectRequest): Promise<ConnectResult> {
+  const first = clients.length;
+  let tokens: string[] = [];
+  const t0 = performance.now();
+  if (req.kind === 'sb') {
+    const secret = req.tokenSecret ?? '';
+    tokens = await Promise.all(Array.from({ length: req.count }, (_, i) => mintConnectionToken({ secret, user: `u${first + i}` })));
+  }
+  const tokenMs = performance.now() - t0;
+  const batch: Client[] = [];
+  for (let i = 0; i < req.count; i++) {
+    const index = first + i;
+    const channel = req.channels && req.channels.length > 0 ? req.channels[index % req.channels.length]! : null;
+    const c = new Client(index, req, channel, tokens[i] ?? '');
+    clients.push(c);
+    batch.push(c);
+  }
+  const start = performance.now();
+  let failed = 0;
+  let retried = 0;
+  const retryReasons = new Map<string, number>();
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    let inFlight = 0;
+    let done = 0;
+    if (batch.length === 0) return resolve();
+    const launch = (): void => {
+      while (inFlight < req.concurrency && next < batch.length) {
+        const c = batch[next++]!;
+        inFlight++;
+        const attempt = (tries: number): void => {
+          void c.start().then((ok) => {
+            if (!ok && tries < HANDSHAKE_RETRIES) {
+              retried++;
+              retryReasons.set(c.failure, (retryReasons.get(c.failure) ?? 0) + 1);
+              attempt(tries + 1);
+              return;
+            }
+            inFlight--;
+            done++;
+            if (!ok) failed++;
+            if (done === batch.length) resolve();
+            else launch();
+          });
+        };
+        attempt(0);
+      }
+    };
+    launch();
+  });
+  const startUs = nowUs() - (performance.now() - start) * 1000;
+  const lastReady = batch.reduce((m, c) => Math.max(m, c.readyAtUs), startUs);
+  const reasons = new Map<string, number>();
+  for (const c of batch) if (!c.ready && c.failure) reasons.set(c.failure, (reasons.get(c.failure) ?? 0) + 1);
+  const failures = [...reasons].slice(0, 5).map(([r, n]) => `${n}× ${r}`);
+  const retries = [...retryReasons].slice(0, 5).map(([r, n]) => `${n}× ${r}`);
+  return { connected: batch.length - failed, failed, retried, ms: (lastReady - startUs) / 1000, tokenMs, failures, retries };
+}
+
+function endStep(drainMs: number): Promise<StepResult> {
+  const s = step!;
+  const expected = s.subscribers * s.count;
+  const deadline = performance.now() + drainMs;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (s.delivered < expected && performance.now() < deadline) {
+        setTimeout(check, 10);
+        return;
+      }
+      step = null;
+      resolve({
+        expected,
+        delivered: s.delivered,
+        inTime: s.inTime,
+        duplicates: s.duplicates,
+        outOfOrder: s.outOfOrder,
+        stray: s.stray,
+        p50Us: s.hist.percentile(50),
+        p99Us: s.hist.percentile(99),
+        maxUs: s.hist.max,
+        spanUs: s.lastUs > 0 ? s.lastUs - s.startUs : 0,
+        disconnects: s.disconnects,
+        subscribers: s.subscribers,
+      });
+    };
+    check();
+  });
+}
+
+/** Resolves once no message arrived for `quietMs` (bounded by `maxMs`): a backlog has drained. */
+function quiet(quietMs: number, maxMs: number): Promise<{ ms: number }> {
+  const start = performance.now();
+  let last = performance.now();
+  const mark = (): void => {
+    last = performance.now();
+  };
+  for (const c of clients) c.ws?.on('message', mark);
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const now = performance.now();
+      if (now - last < quietMs && now - start < maxMs) {
+        setTimeout(check, 20);
+        return;
+      }
+      for (const c of clients) c.ws?.off('message', mark);
+      resolve({ ms: now - start });
+    };
+    check();
+  });
+}
+
+function failoverStatus(): FailoverStatus {
+  let open = 0;
+  let affected = 0;
+  let recovered = 0;
+  let notRecovered = 0;
+  for (const c of clients) {
+    if (c.ready) open++;
+    if (c.affected) affected++;
+    if (c.recoveredAtUs > 0) recovered++;
+    if (c.notRecovered) notRecovered++;
+  }
+  return { clients: clients.length, open, affected, recovered, notRecovered };
+}
+
+/** Waits (bounded) until every client has every seq of its channel, then counts what is missing. */
+function failoverCheck(published: number[], drainMs: number): Promise<FailoverResult> {
+  const f = failover!;
+  const expectedOf = (c: Client): number => published[c.index % published.length] ?? 0;
+  const deadline = performance.now() + drainMs;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const missing = clients.some((c) => c.unique < expectedOf(c));
+      if (missing && performance.now() < deadline) {
+        setTimeout(check, 50);
+        return;
+      }
+      let lost = 0;
+      for (const c of clients) {
+        const n = expectedOf(c);
+        for (let seq = 1; seq <= n; seq++) if (c.seen[seq] !== 1) lost++;
+      }
+      const since = (at: number): number => (at - f.killedAtUs) / 1000;
+      const affected = clients.filter((c) => c.affected);
+      const recoveryMs = affected.filter((c) => c.recoveredAtUs > 0).map((c) => since(c.recoveredAtUs));
+      const phase = (f2: (c: Client) => number): number[] => affected.map(f2).filter((t) => t > 0).map(since);
+      const phasesMs = { lost: phase((c) => c.lostAtUs), reopened: phase((c) => c.reopenedAtUs), reconnected: phase((c) => c.reconnectedAtUs) };
+      resolve({
+        ...failoverStatus(),
+        recoveryMs,
+        phasesMs,
+        lost,
+        duplicates: f.duplicates,
+        outOfOrder: f.outOfOrder,
+        reconnectAttempts: f.reconnectAttempts,
+        connectErrors: f.connectErrors,
+      });
+    };
+    check();
+  });
+}
+
+async function handle(cmd: GeneratorCommand): Promise<unknown> {
+  switch (cmd.t) {
+    case 'connect':
+      if (cmd.req.reconnect) failover ??= new Failover();
+      return connect(cmd.req);
+    case 'alive':
+      return { alive: clients.filter((c) => c.ready).length, total: clients.length };
+    case 'step.begin': {
+      let slots = 0;
+      for (const c of clients) {
+        c.lastSeq = 0;
+        c.slot = c.ready ? slots++ : -1;
+      }
+      step = new Step(cmd.first, cmd.count, slots, cmd.startUs, cmd.inTimeUs);
+      return {};
+    }
+    case 'step.end':
+      return endStep(cmd.drainMs);
+    case 'quiet':
+      return quiet(cmd.quietMs, cmd.maxMs);
+    case 'failover.arm':
+      failover ??= new Failover();
+      failover.killedAtUs = cmd.killedAtUs;
+      failover.armed = true;
+      return {};
+    case 'failover.status':
+      return failoverStatus();
+    case 'failover.check':
+      return failoverCheck(cmd.published, cmd.drainMs);
+    case 'exit':
+      for (const c of clients) c.close();
+      setTimeout(() => process.exit(0), 50);
+      return {};
+  }
+}
+
+process.on('message', (m: { id: number; cmd: GeneratorCommand }) => {
+  handle(m.cmd).then(
+    (result) => process.send?.({ id: m.id, ok: true, result }),
+    (e: unknown) => process.send?.({ id: m.id, ok: false, error: String((e as Error)?.stack ?? e) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,139 @@
+/**
+ * What a bench run does: the full run (`npm run bench`, ≥ 3 repetitions, under 20 minutes) and the
+ * quick one (`npm run bench -- --quick`, 1 repetition, fewer and shorter steps, under 2 minutes).
+ */
+import type { PeerId } from './peers.js';
+
+export interface CapacityOptions {
+  peers: PeerId[];
+  /** Idle connections held at each level (cumulative, one server per repetition). */
+  levels: number[];
+  concurrency: number;
+  settleMs: number;
+}
+
+export interface FanoutOptions {
+  peers: PeerId[];
+  /** Subscriber counts, in rising order; one server per peer and repetition serves all of them. */
+  subscribers: number[];
+  /** Subscriber counts of the console-cost variant (it is compared with Switchboard 2 nodes at these). */
+  consoleSubscribers: number[];
+  /** Offered deliveries per second, rising; a peer's series stops at the first step it cannot keep up with. */
+  rates: number[];
+  stepMs: number;
+  /** After the last publication of a step, how long to wait for the missing ones. */
+  drainMs: number;
+  warmupMs: number;
+  concurrency: number;
+  /** Rates whose CPU per delivery and latency are reported (must be among `rates`). */
+  cpuRates: number[];
+  latencyRate: number;
+}
+
+export interface FailoverOptions {
+  nodes: number;
+  clients: number;
+  channels: number;
+  /** Publications per second over all channels (round robin). */
+  publishRate: number;
+  beforeKillMs: number;
+  afterRecoveryMs: number;
+  /** centrifuge-js defaults: 500 ms … 20 s. */
+  reconnect: { minDelayMs: number; maxDelayMs: number };
+  recoverTimeoutMs: number;
+  concurrency: number;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  reps: number;
+  /**
+   * Pin server processes to core 0 and the generator to core 1 (taskset) for capacity and fan-out.
+   * Failover always runs unpinned: 3 nodes, a restarting node and the gateway need more than one core
+   * for a moment, and no peer is compared there.
+   */
+  pin: boolean;
+  capacity: CapacityOptions | null;
+  fanout: FanoutOptions | null;
+  failover: FailoverOptions | null;
+  /** Wall-clock budget; repetitions that would not fit are skipped and said so. */
+  budgetMs: number;
+}
+
+/** Development only: `--peers=ws,sb1` narrows the peers (the report still pairs against raw ws and SIO cluster when present). */
+
+const ALL: PeerId[] = ['ws', 'sio', 'sio-cluster', 'sb1', 'sb2'];
+
+export function fullOptions(): BenchOptions {
+  return {
+    quick: false,
+    reps: 3,
+    pin: true,
+    capacity: { peers: ALL, levels: [2000, 5000, 10_000], concurrency: 100, settleMs: 1000 },
+    fanout: {
+      peers: [...ALL, 'sb2-console'],
+      subscribers: [1000, 5000],
+      consoleSubscribers: [5000],
+      rates: [10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000],
+      stepMs: 2500,
+      drainMs: 1500,
+      warmupMs: 500,
+      concurrency: 100,
+      cpuRates: [25_000, 50_000],
+      latencyRate: 25_000,
+    },
+    failover: {
+      nodes: 3, clients: 10_000, channels: 100, publishRate: 200, beforeKillMs: 2000, afterRecoveryMs: 1500,
+      reconnect: { minDelayMs: 500, maxDelayMs: 20_000 }, recoverTimeoutMs: 30_000, concurrency: 100,
+    },
+    budgetMs: 19 * 60_000,
+  };
+}
+
+export function quickOptions(): BenchOptions {
+  return {
+    quick: true,
+    reps: 1,
+    pin: true,
+    capacity: { peers: ALL, levels: [2000], concurrency: 100, settleMs: 800 },
+    fanout: {
+      peers: [...ALL, 'sb2-console'],
+      subscribers: [1000],
+      consoleSubscribers: [1000],
+      rates: [10_000, 25_000, 50_000, 100_000],
+      stepMs: 1200,
+      drainMs: 800,
+      warmupMs: 300,
+      concurrency: 100,
+      cpuRates: [25_000, 50_000],
+      latencyRate: 25_000,
+    },
+    failover: {
+      nodes: 3, clients: 1500, channels: 30, publishRate: 100, beforeKillMs: 1000, afterRecoveryMs: 800,
+      reconnect: { minDelayMs: 500, maxDelayMs: 20_000 }, recoverTimeoutMs: 15_000, concurrency: 100,
+    },
+    budgetMs: 115_000,
+  };
+}
+
+export function parseArgs(argv: readonly string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const o = quick ? quickOptions() : fullOptions();
+  if (argv.includes('--no-pin')) o.pin = false;
+  const reps = argv.find((a) => a.startsWith('--reps='));
+  if (reps) o.reps = Math.max(1, Number(reps.slice('--reps='.length)) || o.reps);
+  const only = argv.find((a) => a.startsWith('--only='));
+  if (only) {
+    const keep = new Set(only.slice('--only='.length).split(','));
+    if (!keep.has('capacity')) o.capacity = null;
+    if (!keep.has('fanout')) o.fanout = null;
+    if (!keep.has('failover')) o.failover = null;
+  }
+  const peers = argv.find((a) => a.startsWith('--peers='));
+  if (peers) {
+    const keep = new Set(peers.slice('--peers='.length).split(','));
+    if (o.capacity) o.capacity.peers = o.capacity.peers.filter((p) => keep.has(p));
+    if (o.fanout) o.fanout.peers = o.fanout.peers.filter((p) => keep.has(p));
+  }
+  return o;
+}

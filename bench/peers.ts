@@ -1,0 +1,56 @@
+/**
+ * The peers measured side by side, and how the bench starts each one and talks to it: the server
+ * script, the thin client kind in the generator, the channel name, and the publish request.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Cpus } from './children.js';
+import { ServerProcess } from './children.js';
+import type { ClientKind } from './generator.js';
+
+export type PeerId = 'ws' | 'sio' | 'sio-cluster' | 'sb1' | 'sb2' | 'sb2-console' | 'sb3';
+
+export interface Peer {
+  id: PeerId;
+  label: string;
+  kind: ClientKind;
+  script: string;
+  args: Record<string, unknown>;
+  /** Channel (room) name for a given base: Switchboard channels live in the `feed` namespace. */
+  channel(base: string): string;
+  /** Whether an admin client watches the cluster during the run (the console-cost workload). */
+  console?: boolean;
+}
+
+/** Secrets shared by every Switchboard server of one bench invocation (so tokens can be minted). */
+export const BENCH_SECRETS = {
+  tokenSecret: randomBytes(24).toString('hex'),
+  apiKey: randomBytes(16).toString('hex'),
+  adminToken: randomBytes(16).toString('hex'),
+};
+
+const plain = (base: string): string => base;
+const feed = (base: string): string => `feed:${base}`;
+
+function switchboard(id: PeerId, nodes: number, label: string, console = false): Peer {
+  return {
+    id, label, kind: 'sb', script: './servers/switchboard.ts', channel: feed, console,
+    args: { nodes, ...BENCH_SECRETS },
+  };
+}
+
+export const PEERS: Record<PeerId, Peer> = {
+  ws: { id: 'ws', label: 'raw ws (1 process)', kind: 'raw', script: './servers/raw-ws.ts', args: {}, channel: plain },
+  sio: { id: 'sio', label: 'Socket.IO 4 (1 process)', kind: 'sio', script: './servers/socketio.ts', args: {}, channel: plain },
+  'sio-cluster': {
+    id: 'sio-cluster', label: 'Socket.IO 4 cluster (2 workers)', kind: 'sio', script: './servers/socketio-cluster.ts',
+    args: { workers: 2 }, channel: plain,
+  },
+  sb1: switchboard('sb1', 1, 'Switchboard (1 node)'),
+  sb2: switchboard('sb2', 2, 'Switchboard (2 nodes)'),
+  'sb2-console': switchboard('sb2-console', 2, 'Switchboard (2 nodes) + console', true),
+  sb3: switchboard('sb3', 3, 'Switchboard (3 nodes)'),
+};
+
+export function startPeer(peer: Peer, cpus: Cpus): Promise<ServerProcess> {
+  return ServerProcess.start(peer.script, peer.args, cpus);
+}

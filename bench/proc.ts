@@ -1,0 +1,148 @@
+/**
+ * What the bench reads from /proc: CPU time (user+sys) and RSS of given pids, total machine CPU
+ * from /proc/stat (to see background load), and a description of the machine. Linux only.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** Clock ticks per second of /proc/PID/stat times (USER_HZ: 100 on every Linux this runs on). */
+export const CLK_TCK = 100;
+const PAGE = 4096;
+
+/** utime+stime of one process in µs, or null when it is gone. */
+export function cpuMicros(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name (field 2) may contain spaces: fields are counted after its closing ")".
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(rest[11]);
+    const stime = Number(rest[12]);
+    return ((utime + stime) * 1_000_000) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Resident set size of one process in bytes, or null when it is gone. */
+export function rssBytes(pid: number): number | null {
+  try {
+    const statm = readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ');
+    return Number(statm[1]) * PAGE;
+  } catch {
+    return null;
+  }
+}
+
+/** Sum over pids (gone ones count 0). */
+export function sumCpuMicros(pids: readonly number[]): number {
+  let sum = 0;
+  for (const pid of pids) sum += cpuMicros(pid) ?? 0;
+  return sum;
+}
+
+export function sumRss(pids: readonly number[]): number {
+  let sum = 0;
+  for (const pid of pids) sum += rssBytes(pid) ?? 0;
+  return sum;
+}
+
+/** Machine-wide busy (processes and steal, not interrupts) and total time in µs from /proc/stat (all CPUs). */
+export interface MachineCpu {
+  busyUs: number;
+  totalUs: number;
+}
+
+export function machineCpu(): MachineCpu {
+  const line = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0]!;
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal guest guest_nice; guest time is inside user.
+  // Interrupt time is left out of "busy": loopback TCP is mostly processed in softirq, charged to no
+  // process, so counting it would make the bench's own traffic look like foreign load.
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
+  const busy = user + nice + system + steal;
+  const total = busy + idle + iowait + irq + softirq;
+  return { busyUs: (busy * 1_000_000) / CLK_TCK, totalUs: (total * 1_000_000) / CLK_TCK };
+}
+
+/**
+ * A window of measurement: CPU of the server pids, of the bench's own processes, and of the whole
+ * machine, so that "foreign" load (other work on the machine) can be told apart.
+ */
+export class CpuWindow {
+  private readonly server0: number;
+  private readonly own0: number;
+  private readonly machine0: MachineCpu;
+  private readonly t0 = performance.now();
+
+  constructor(private readonly serverPids: () => readonly number[], private readonly ownPids: () => readonly number[]) {
+    this.server0 = sumCpuMicros(serverPids());
+    this.own0 = sumCpuMicros(ownPids());
+    this.machine0 = machineCpu();
+  }
+
+  /** CPU used since the start: server µs, bench-side µs, foreign cores (average), wall ms. */
+  end(): { serverUs: number; ownUs: number; foreignCores: number; wallMs: number; machineBusyCores: number } {
+    const wallMs = performance.now() - this.t0;
+    const serverUs = sumCpuMicros(this.serverPids()) - this.server0;
+    const ownUs = sumCpuMicros(this.ownPids()) - this.own0;
+    const m = machineCpu();
+    const busyUs = m.busyUs - this.machine0.busyUs;
+    const foreignUs = Math.max(0, busyUs - serverUs - ownUs);
+    const wallUs = Math.max(1, wallMs * 1000);
+    return { serverUs, ownUs, foreignCores: foreignUs / wallUs, wallMs, machineBusyCores: busyUs / wallUs };
+  }
+}
+
+/** A window counts as disturbed when other work took more than this share of a core on average. */
+export const DISTURBED_CORES = 0.15;
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGb: number;
+  loadBefore: [number, number, number];
+  kernel: string;
+  node: string;
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  const load = os.loadavg();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    loadBefore: [load[0]!, load[1]!, load[2]!],
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+  };
+}
+
+/** Whether a process exists (signal 0). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Child pids of a process (from /proc/PID/task/TID/children), recursively. */
+export function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const visit = (p: number): void => {
+    let kids: number[];
+    try {
+      kids = readFileSync(`/proc/${p}/task/${p}/children`, 'latin1').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      kids = [];
+    }
+    for (const k of kids) {
+      out.push(k);
+      visit(k);
+    }
+  };
+  visit(pid);
+  return out;
+}

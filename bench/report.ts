@@ -1,0 +1,456 @@
+/**
+ * Results → Markdown: one table per workload with medians over the repetitions (min–max), ratios
+ * against raw ws and Socket.IO cluster computed pair by pair (per repetition, then the median of the
+ * ratios), the targets of issue 6 with how far each is met or missed, the machine and versions.
+ */
+import type { CapacityRun } from './capacity.js';
+import type { FailoverRun } from './failover.js';
+import type { FanoutRun, StepRecord } from './fanout.js';
+import type { BenchOptions } from './options.js';
+import type { PeerId } from './peers.js';
+import { PEERS } from './peers.js';
+import type { MachineInfo } from './proc.js';
+import { DISTURBED_CORES } from './proc.js';
+import type { Spread } from './stats.js';
+import { fmtNum, fmtRate, fmtSpread, pairedRatio, spread } from './stats.js';
+
+export interface BenchResults {
+  options: BenchOptions;
+  machine: MachineInfo;
+  loadAfter: [number, number, number];
+  versions: Record<string, string>;
+  startedAt: string;
+  wallMs: number;
+  capacity: CapacityRun[];
+  fanout: FanoutRun[];
+  failover: FailoverRun[];
+  /** Things said plainly: skipped repetitions, errors. */
+  notes: string[];
+  pinned: boolean;
+}
+
+const REF_WS: PeerId = 'ws';
+const REF_CLUSTER: PeerId = 'sio-cluster';
+
+function table(head: string[], rows: string[][], align?: ('l' | 'r')[]): string {
+  const a = align ?? head.map((_, i) => (i === 0 ? 'l' : 'r'));
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${a.map((x) => (x === 'l' ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Values per repetition index (NaN where the repetition has none), for pairing. */
+function byRep<R extends { rep: number }>(runs: readonly R[], peer: PeerId | null, reps: number, value: (r: R) => number, peerOf: (r: R) => PeerId | null): number[] {
+  const out: number[] = Array.from({ length: reps }, () => Number.NaN);
+  for (const r of runs) if (peerOf(r) === peer && r.rep < reps) out[r.rep] = value(r);
+  return out;
+}
+
+// ─── capacity ───────────────────────────────────────────────────────────────────────────────
+
+function capacitySection(res: BenchResults): string {
+  const o = res.options.capacity;
+  if (!o || res.capacity.length === 0) return '';
+  const reps = res.options.reps;
+  const peers = o.peers;
+  const top = o.levels.at(-1)!;
+  const kbAt = (level: number) => (r: CapacityRun): number => {
+    const l = r.levels.find((x) => x.level === level);
+    return l && l.failed === 0 ? l.bytesPerConn / 1024 : Number.NaN;
+  };
+  const rate = (r: CapacityRun): number => {
+    const ms = r.levels.reduce((s, l) => s + l.batchMs, 0);
+    const n = r.levels.reduce((s, l) => s + l.batchConnected, 0);
+    return ms > 0 ? n / (ms / 1000) : Number.NaN;
+  };
+  const cpuPerConnect = (r: CapacityRun): number => {
+    const n = r.levels.reduce((s, l) => s + l.batchConnected, 0);
+    return n > 0 ? r.levels.reduce((s, l) => s + l.cpuUsPerConnect * l.batchConnected, 0) / n : Number.NaN;
+  };
+  const peerOf = (r: CapacityRun): PeerId => r.peer;
+  const vals = (peer: PeerId, f: (r: CapacityRun) => number): number[] => byRep(res.capacity, peer, reps, f, peerOf);
+  const rows = peers.map((p) => [
+    PEERS[p].label,
+    ...o.levels.map((l) => fmtSpread(spread(vals(p, kbAt(l))), 1)),
+    fmtSpread(spread(vals(p, (r) => {
+      const l = r.levels.find((x) => x.level === top);
+      return l && l.failed === 0 ? l.rootDeltaBytes / 1024 / l.connected : Number.NaN;
+    })), 1),
+    fmtSpread(spread(vals(p, rate)), 0),
+    fmtSpread(spread(vals(p, cpuPerConnect)), 0),
+    fmtSpread(spread(vals(p, (r) => r.baselineRss / 2 ** 20)), 0),
+  ]);
+  const hasWs = peers.includes(REF_WS);
+  const hasCluster = peers.includes(REF_CLUSTER);
+  const ratioRows = !hasWs || !hasCluster ? [] : peers.filter((p) => p !== REF_WS).map((p) => [
+    PEERS[p].label,
+    fmtSpread(pairedRatio(vals(p, kbAt(top)), vals(REF_WS, kbAt(top))), 2, '×'),
+    p === REF_CLUSTER ? '1' : fmtSpread(pairedRatio(vals(p, kbAt(top)), vals(REF_CLUSTER, kbAt(top))), 2, '×'),
+    fmtSpread(pairedRatio(vals(p, rate), vals(REF_WS, rate)), 2, '×'),
+    p === REF_CLUSTER ? '1' : fmtSpread(pairedRatio(vals(p, rate), vals(REF_CLUSTER, rate)), 2, '×'),
+  ]);
+  const disturbed = res.capacity.flatMap((r) => r.levels).filter((l) => l.disturbed).length;
+  const all = res.capacity.flatMap((r) => r.levels).length;
+  const errors = res.capacity.filter((r) => r.error).map((r) => `${PEERS[r.peer].label} rep ${r.rep + 1}: ${r.error}`);
+  return [
+    '## 1. Capacity and memory (idle connections)',
+    '',
+    'RSS Δ per connection = (RSS of every server process with N connections open − RSS before the first) / N, in KB (1024 B).',
+    `Connect rate: connections opened per second by the generator (${o.concurrency} handshakes in flight; Switchboard: connect with a token through the gateway).`,
+    '',
+    table(['peer', ...o.levels.map((l) => `KB/conn @${fmtRate(l)}`), `of which root process @${fmtRate(top)}`, 'connect rate (conn/s)', 'server CPU µs/connect', 'baseline RSS (MB)'], rows),
+    '',
+    'Root process: the one the bench started — Switchboard\'s supervisor (gateway, registry), Socket.IO cluster\'s primary (sticky); the rest is in the nodes or workers.',
+    '',
+    ...(ratioRows.length === 0 ? [] : [
+      `Ratios, pair by pair (per repetition, then the median): KB/conn at ${fmtRate(top)} and connect rate.`,
+      '',
+      table(['peer', `KB/conn ÷ raw ws`, `KB/conn ÷ SIO cluster`, 'connect rate ÷ raw ws', 'connect rate ÷ SIO cluster'], ratioRows),
+      '',
+    ]),
+    `Measurement windows disturbed by other work (> ${DISTURBED_CORES} core): ${disturbed} of ${all}.`,
+    ...errors.map((e) => `- error: ${e}`),
+  ].join('\n');
+}
+
+// ─── fan-out ────────────────────────────────────────────────────────────────────────────────
+
+function stepsOf(run: FanoutRun, subscribers: number): StepRecord[] | null {
+  return run.series.find((s) => s.subscribers === subscribers)?.steps ?? null;
+}
+
+/** Highest rate of the unbroken run of steps meeting `ok`; 0 when the first fails; NaN without data. */
+function highest(steps: StepRecord[] | null, ok: (s: StepRecord) => boolean): number {
+  if (!steps || steps.length === 0) return Number.NaN;
+  let best = 0;
+  for (const s of steps) {
+    if (!ok(s)) break;
+    best = s.rate;
+  }
+  return best;
+}
+
+function atRate(steps: StepRecord[] | null, rate: number, f: (s: StepRecord) => number): number {
+  const s = steps?.find((x) => x.rate === rate);
+  return s ? f(s) : Number.NaN;
+}
+
+interface FanoutMetrics {
+  cpu: Record<number, number[]>;
+  p50: number[];
+  p99: number[];
+  keepsUp: number[];
+  lowLatency: number[];
+  peak: number[];
+  /** Server CPU (% of a core) with the subscribers connected and nothing published. */
+  idle: number[];
+}
+
+function fanoutMetrics(res: BenchResults, peer: PeerId, subscribers: number): FanoutMetrics {
+  const o = res.options.fanout!;
+  const reps = res.options.reps;
+  const peerOf = (r: FanoutRun): PeerId => r.peer;
+  const v = (f: (steps: StepRecord[] | null) => number): number[] => byRep(res.fanout, peer, reps, (r) => f(stepsOf(r, subscribers)), peerOf);
+  const cpu: Record<number, number[]> = {};
+  for (const rate of o.cpuRates) cpu[rate] = v((s) => atRate(s, rate, (x) => (x.lost === 0 ? x.cpuUsPerDelivery : Number.NaN)));
+  return {
+    cpu,
+    p50: v((s) => atRate(s, o.latencyRate, (x) => x.p50Ms)),
+    p99: v((s) => atRate(s, o.latencyRate, (x) => x.p99Ms)),
+    keepsUp: v((s) => highest(s, (x) => x.keepsUp)),
+    lowLatency: v((s) => highest(s, (x) => x.lowLatency)),
+    peak: v((s) => (s && s.length > 0 ? Math.max(...s.map((x) => x.deliveredPerSec)) : Number.NaN)),
+    idle: byRep(res.fanout, peer, reps, (r) => r.series.find((s) => s.subscribers === subscribers)?.idleCores ?? Number.NaN, peerOf),
+  };
+}
+
+function fmtRateSpread(s: Spread): string {
+  if (s.n === 0) return '—';
+  const f = (x: number): string => (x === 0 ? '0' : fmtRate(x));
+  return s.n === 1 || s.min === s.max ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+}
+
+function fanoutSection(res: BenchResults): string {
+  const o = res.options.fanout;
+  if (!o || res.fanout.length === 0) return '';
+  const peers: PeerId[] = o.peers.filter((p) => p !== 'sb2-console');
+  const parts: string[] = [
+    '## 2. Fan-out (one channel, ~100-byte JSON publications, rising rates)',
+    '',
+    `Rates are offered deliveries per second (publications/s × subscribers); ${o.stepMs / 1000} s a step, ${o.drainMs / 1000} s drain. `
+      + 'A peer\'s series stops at the first step it does not keep up with. **Keeps up**: nothing lost or duplicated, '
+      + '≥ 95 % delivered by the last publication\'s due time + 0.5 s, p99 ≤ 500 ms. **p99 ≤ 100 ms**: the same without the 95 % rule, '
+      + 'p99 ≤ 100 ms. "Highest" counts the unbroken run of steps from the lowest rate; 0 = not even the first step. '
+      + 'CPU µs/delivery: user+sys of every server process over the step (drain included) ÷ deliveries.',
+  ];
+  for (const subscribers of o.subscribers) {
+    const m = Object.fromEntries(peers.map((p) => [p, fanoutMetrics(res, p, subscribers)])) as Record<PeerId, FanoutMetrics>;
+    const rows = peers.map((p) => [
+      PEERS[p].label,
+      ...o.cpuRates.map((r) => fmtSpread(spread(m[p].cpu[r]!), 2)),
+      fmtSpread(spread(m[p].p50), 1),
+      fmtSpread(spread(m[p].p99), 1),
+      fmtRateSpread(spread(m[p].lowLatency)),
+      fmtRateSpread(spread(m[p].keepsUp)),
+      fmtRateSpread(spread(m[p].peak)),
+      fmtSpread(spread(m[p].idle.map((x) => x * 100)), 1),
+    ]);
+    const ratioRow = (p: PeerId, ref: PeerId): string[] => [
+      PEERS[p].label,
+      ...o.cpuRates.map((r) => fmtSpread(pairedRatio(m[p].cpu[r]!, m[ref].cpu[r]!), 2, '×')),
+      fmtSpread(pairedRatio(m[p].p99, m[ref].p99), 2, '×'),
+      fmtSpread(pairedRatio(m[p].keepsUp, m[ref].keepsUp), 2, '×'),
+      fmtSpread(pairedRatio(m[p].peak, m[ref].peak), 2, '×'),
+    ];
+    const ratioHead = ['peer', ...o.cpuRates.map((r) => `CPU/delivery @${fmtRate(r)}`), `p99 @${fmtRate(o.latencyRate)}`, 'highest keeps up', 'peak delivered/s'];
+    parts.push(
+      '',
+      `### ${subscribers.toLocaleString('en-US')} subscribers`,
+      '',
+      table(['peer', ...o.cpuRates.map((r) => `CPU µs/delivery @${fmtRate(r)}`), `p50 ms @${fmtRate(o.latencyRate)}`, `p99 ms @${fmtRate(o.latencyRate)}`,
+        'highest p99 ≤ 100 ms', 'highest keeps up', 'peak delivered/s', 'idle server CPU %'], rows),
+      '',
+      'Idle server CPU: % of one core used by all server processes with the subscribers connected and nothing published (1 s; 10 ms resolution) — '
+        + 'the fixed cost (timers, pings, stats) that the CPU per delivery at low rates includes.',
+      '',
+      ...(peers.includes(REF_WS) ? [
+        'Ratios against raw ws, pair by pair (lower is better for CPU and p99, higher for rates):',
+        '',
+        table(ratioHead, peers.filter((p) => p !== REF_WS).map((p) => ratioRow(p, REF_WS))),
+        '',
+      ] : []),
+      ...(peers.includes(REF_CLUSTER) ? [
+        'Ratios against Socket.IO cluster, pair by pair:',
+        '',
+        table(ratioHead, peers.filter((p) => p !== REF_CLUSTER).map((p) => ratioRow(p, REF_CLUSTER))),
+        '',
+      ] : []),
+      `<details><summary>Every step, ${subscribers.toLocaleString('en-US')} subscribers (medians over the repetitions that reached the step)</summary>`,
+      '',
+      stepsTable(res, [...peers, ...(o.peers.includes('sb2-console') ? ['sb2-console' as PeerId] : [])], subscribers),
+      '',
+      '</details>',
+    );
+  }
+  const errors = res.fanout.filter((r) => r.error).map((r) => `${PEERS[r.peer].label} rep ${r.rep + 1}: ${r.error}`);
+  if (errors.length > 0) parts.push('', ...errors.map((e) => `- error: ${e}`));
+  return parts.join('\n');
+}
+
+function stepsTable(res: BenchResults, peers: PeerId[], subscribers: number): string {
+  const o = res.options.fanout!;
+  const rows: string[][] = [];
+  for (const p of peers) {
+    const runs = res.fanout.filter((r) => r.peer === p);
+    for (const rate of o.rates) {
+      const steps = runs.map((r) => stepsOf(r, subscribers)?.find((s) => s.rate === rate)).filter((s): s is StepRecord => s !== undefined);
+      if (steps.length === 0) continue;
+      const s = (f: (x: StepRecord) => number, d = 1): string => fmtSpread(spread(steps.map(f)), d);
+      rows.push([
+        PEERS[p].label, fmtRate(rate), `${steps.length}`, s((x) => x.deliveredPerSec, 0), s((x) => x.p50Ms), s((x) => x.p99Ms), s((x) => x.maxMs, 0),
+        s((x) => x.lost, 0), s((x) => x.duplicates, 0), s((x) => x.cpuUsPerDelivery, 2), s((x) => x.serverCores, 2),
+        `${steps.filter((x) => x.keepsUp).length}/${steps.length}`, `${steps.filter((x) => x.disturbed).length}`,
+      ]);
+    }
+  }
+  return table(['peer', 'offered/s', 'runs', 'delivered/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'CPU µs/del', 'server cores', 'kept up', 'disturbed'], rows);
+}
+
+// ─── console ────────────────────────────────────────────────────────────────────────────────
+
+function consoleSection(res: BenchResults): string {
+  const o = res.options.fanout;
+  if (!o || !o.peers.includes('sb2-console') || !o.peers.includes('sb2')) return '';
+  const parts = [
+    '## 4. Console cost',
+    '',
+    'The same fan-out on Switchboard with 2 nodes, with an admin API client attached (the pushes every console gets: a snapshot a second, '
+      + 'series, events; and the first page of the connections list, 100 rows, asked for every second) versus none, interleaved in the same repetitions. '
+      + 'Cost = 1 − (with console ÷ without), pair by pair; for CPU the extra CPU per delivery.',
+  ];
+  for (const subscribers of o.consoleSubscribers) {
+    const a = fanoutMetrics(res, 'sb2', subscribers);
+    const b = fanoutMetrics(res, 'sb2-console', subscribers);
+    const cost = (x: number[], y: number[]): string => {
+      const r = pairedRatio(x, y);
+      if (r.n === 0) return '—';
+      const pct = (v: number): string => `${((1 - v) * 100).toFixed(1)} %`;
+      return r.n === 1 || r.min === r.max ? pct(r.median) : `${pct(r.median)} (${pct(r.max)} … ${pct(r.min)})`;
+    };
+    const extra = (x: number[], y: number[]): string => {
+      const r = pairedRatio(x, y);
+      if (r.n === 0) return '—';
+      const pct = (v: number): string => `${((v - 1) * 100).toFixed(1)} %`;
+      return r.n === 1 || r.min === r.max ? pct(r.median) : `${pct(r.median)} (${pct(r.min)} … ${pct(r.max)})`;
+    };
+    const cpuRate = o.cpuRates.at(-1)!;
+    parts.push(
+      '',
+      `### ${subscribers.toLocaleString('en-US')} subscribers`,
+      '',
+      table(['variant', 'peak delivered/s', 'highest keeps up', `CPU µs/delivery @${fmtRate(cpuRate)}`, `p99 ms @${fmtRate(o.latencyRate)}`], [
+        [PEERS.sb2.label, fmtRateSpread(spread(a.peak)), fmtRateSpread(spread(a.keepsUp)), fmtSpread(spread(a.cpu[cpuRate]!), 2), fmtSpread(spread(a.p99), 1)],
+        [PEERS['sb2-console'].label, fmtRateSpread(spread(b.peak)), fmtRateSpread(spread(b.keepsUp)), fmtSpread(spread(b.cpu[cpuRate]!), 2), fmtSpread(spread(b.p99), 1)],
+        ['cost of the console', cost(b.peak, a.peak), cost(b.keepsUp, a.keepsUp), extra(b.cpu[cpuRate]!, a.cpu[cpuRate]!), extra(b.p99, a.p99)],
+      ]),
+    );
+  }
+  const watched = res.fanout.filter((r) => r.console).map((r) => r.console!);
+  if (watched.length > 0) {
+    parts.push('', `Admin client per run: ${watched.map((c) => `${c.answers}/${c.queries} queries answered, ${c.pushes} pushes`).join('; ')}.`);
+  }
+  return parts.join('\n');
+}
+
+// ─── failover ───────────────────────────────────────────────────────────────────────────────
+
+function pct(values: readonly number[], p: number): number {
+  const v = [...values].sort((a, b) => a - b);
+  if (v.length === 0) return Number.NaN;
+  return v[Math.min(v.length - 1, Math.max(0, Math.ceil((p / 100) * v.length) - 1))]!;
+}
+
+function failoverSection(res: BenchResults): string {
+  const o = res.options.failover;
+  if (!o || res.failover.length === 0) return '';
+  const rows = res.failover.map((r) => [
+    `${r.rep + 1}`, `${r.connected.toLocaleString('en-US')}`, `${r.affected}`,
+    fmtNum(pct(r.recoveryMs, 50), 0), fmtNum(pct(r.recoveryMs, 99), 0), fmtNum(pct(r.recoveryMs, 100), 0),
+    `${r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered)}`, `${r.lost}`, `${r.duplicates}`, `${r.outOfOrder}`,
+    `${fmtNum(r.phases.lost, 0)} / ${fmtNum(r.phases.reopened, 0)} / ${fmtNum(r.phases.reconnected, 0)}`,
+    `${r.published}`, `${r.publishErrors}`, r.disturbed ? `yes (${r.foreignCores.toFixed(2)})` : 'no', r.error ?? '',
+  ]);
+  const s = (f: (r: FailoverRun) => number, d = 0): string => fmtSpread(spread(res.failover.map(f)), d);
+  rows.push([
+    '**median (min–max)**', '', s((r) => r.affected), s((r) => pct(r.recoveryMs, 50)), s((r) => pct(r.recoveryMs, 99)), s((r) => pct(r.recoveryMs, 100)),
+    s((r) => r.notRecovered), s((r) => r.lost), s((r) => r.duplicates), s((r) => r.outOfOrder),
+    `${s((r) => r.phases.lost)} / ${s((r) => r.phases.reopened)} / ${s((r) => r.phases.reconnected)}`, '', '', '', '',
+  ]);
+  return [
+    '## 3. Failover (Switchboard only)',
+    '',
+    `${o.clients.toLocaleString('en-US')} clients on ${o.nodes} nodes, ${o.channels} channels (\`feed:\` namespace, history and recovery), `
+      + `a backend publishing ${o.publishRate}/s round robin through the HTTP API; ${o.beforeKillMs / 1000} s after publishing starts one node is SIGKILLed by pid. `
+      + `Its clients reconnect like centrifuge-js (backoff ${o.reconnect.minDelayMs} ms + full jitter, so the first retry comes 0.5–1 s after the loss) `
+      + 'and resubscribe with `recover`, `offset` and `epoch`. Time to recovered = from the kill until the subscribe reply with `recovered: true` '
+      + 'arrived and its publications were applied. Lost = publications some client never got; duplicates = the same publication delivered twice to a client.',
+    '',
+    table(['rep', 'clients', 'affected', 'recovered p50 ms', 'p99 ms', 'max ms', 'not recovered', 'lost', 'duplicates', 'out of order',
+      'median ms to: loss seen / socket open / connected', 'published', 'publish errors', 'disturbed', 'error'], rows),
+    '',
+    'The phases are medians over the affected clients, from the kill: the client saw its connection close; its new WebSocket was open '
+      + '(the gateway had handed the socket to a node and the node answered 101); the connect reply arrived. Recovered (the subscribe '
+      + 'reply with `recovered: true`) follows.',
+  ].join('\n');
+}
+
+// ─── targets ────────────────────────────────────────────────────────────────────────────────
+
+function targetsSection(res: BenchResults): string {
+  const lines: string[] = ['## Targets of issue 6', '', table(['target', 'measured (median, min–max)', 'verdict'], targetRows(res), ['l', 'l', 'l'])];
+  return lines.join('\n');
+}
+
+function verdict(ok: boolean | null, missBy: string): string {
+  if (ok === null) return 'not measured';
+  return ok ? 'met' : `**missed** — ${missBy}`;
+}
+
+function targetRows(res: BenchResults): string[][] {
+  const rows: string[][] = [];
+  const reps = res.options.reps;
+  const cap = res.options.capacity;
+  if (cap) {
+    const top = cap.levels.at(-1)!;
+    for (const p of ['sb1', 'sb2'] as PeerId[]) {
+      const v = byRep(res.capacity, p, reps, (r) => {
+        const l = r.levels.find((x) => x.level === top);
+        return l ? l.bytesPerConn / 1024 : Number.NaN;
+      }, (r) => r.peer);
+      const s = spread(v);
+      rows.push([`idle memory ≤ 10 KB/conn at ${fmtRate(top)} — ${PEERS[p].label}`, `${fmtSpread(s, 1)} KB`,
+        verdict(s.n ? s.median <= 10 : null, `by ${fmtNum(s.median - 10, 1)} KB (${fmtNum((s.median / 10 - 1) * 100, 0)} %)`)]);
+    }
+  }
+  const fo = res.options.fanout;
+  if (fo && fo.peers.includes('ws')) {
+    const subs = fo.subscribers.at(-1)!;
+    const ws = fanoutMetrics(res, 'ws', subs);
+    for (const p of ['sb1', 'sb2'] as PeerId[]) {
+      if (!fo.peers.includes(p)) continue;
+      const m = fanoutMetrics(res, p, subs);
+      const ku = pairedRatio(m.keepsUp, ws.keepsUp);
+      rows.push([`${subs.toLocaleString('en-US')} subs: keeps up at least as far as raw ws — ${PEERS[p].label}`,
+        `${fmtRateSpread(spread(m.keepsUp))} vs ${fmtRateSpread(spread(ws.keepsUp))}; ratio ${fmtSpread(ku, 2, '×')}`,
+        verdict(ku.n ? ku.median >= 1 : null, `reaches ${fmtNum(ku.median * 100, 0)} % of raw ws's rate`)]);
+      const p99 = pairedRatio(m.p99, ws.p99);
+      rows.push([`${subs.toLocaleString('en-US')} subs: p99 at ${fmtRate(fo.latencyRate)}/s no worse than raw ws — ${PEERS[p].label}`,
+        `${fmtSpread(spread(m.p99), 1)} ms vs ${fmtSpread(spread(ws.p99), 1)} ms; ratio ${fmtSpread(p99, 2, '×')}`,
+        verdict(p99.n ? p99.median <= 1 : null, `${fmtNum((p99.median - 1) * 100, 0)} % higher`)]);
+      for (const rate of fo.cpuRates) {
+        const c = pairedRatio(m.cpu[rate]!, ws.cpu[rate]!);
+        rows.push([`${subs.toLocaleString('en-US')} subs: server CPU/delivery at ${fmtRate(rate)}/s ≤ 1.1× raw ws — ${PEERS[p].label}`,
+          `${fmtSpread(spread(m.cpu[rate]!), 2)} µs vs ${fmtSpread(spread(ws.cpu[rate]!), 2)} µs; ratio ${fmtSpread(c, 2, '×')}`,
+          verdict(c.n ? c.median <= 1.1 : null, `${fmtNum(c.median, 2)}× (${fmtNum((c.median / 1.1 - 1) * 100, 0)} % over the bar)`)]);
+      }
+    }
+    if (fo.peers.includes('sb2-console')) {
+      for (const s of fo.consoleSubscribers) {
+        const a = fanoutMetrics(res, 'sb2', s);
+        const b = fanoutMetrics(res, 'sb2-console', s);
+        const r = pairedRatio(b.peak, a.peak);
+        const cost = (1 - r.median) * 100;
+        rows.push([`console attached costs ≤ 5 % throughput (${s.toLocaleString('en-US')} subs, peak delivered/s)`,
+          r.n ? `${fmtNum(cost, 1)} % (ratio ${fmtSpread(r, 3, '×')})` : '—',
+          verdict(r.n ? cost <= 5 : null, `by ${fmtNum(cost - 5, 1)} points`)]);
+      }
+    }
+  }
+  if (res.options.failover && res.failover.length > 0) {
+    const runs = res.failover.filter((r) => !r.error);
+    const lost = runs.map((r) => r.lost);
+    const dup = runs.map((r) => r.duplicates);
+    const notRec = runs.map((r) => r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered));
+    const p99 = spread(runs.map((r) => pct(r.recoveryMs, 99)));
+    const none = runs.length === 0 ? null : undefined;
+    rows.push(['failover: 0 publications lost', `${lost.join(', ')} (per repetition); not recovered: ${notRec.join(', ')}`,
+      verdict(none ?? lost.every((x) => x === 0), `${Math.max(...lost)} lost`)]);
+    rows.push(['failover: 0 duplicates delivered', `${dup.join(', ')} (per repetition)`, verdict(none ?? dup.every((x) => x === 0), `${Math.max(...dup)} duplicates`)]);
+    rows.push(['failover: p99 time to recovered ≤ 3 s', `${fmtSpread(p99, 0)} ms`,
+      verdict(p99.n ? p99.median <= 3000 && notRec.every((x) => x === 0) : null, `${fmtNum(p99.median, 0)} ms`)]);
+  }
+  return rows;
+}
+
+// ─── whole document ─────────────────────────────────────────────────────────────────────────
+
+export function renderReport(res: BenchResults): string {
+  const m = res.machine;
+  const o = res.options;
+  const steps = res.fanout.flatMap((r) => r.series.flatMap((s) => s.steps));
+  const disturbedSteps = steps.filter((s) => s.disturbed).length;
+  const maxForeign = Math.max(0, ...steps.map((s) => s.foreignCores), ...res.capacity.flatMap((r) => r.levels.map((l) => l.foreignCores)),
+    ...res.failover.map((r) => r.foreignCores));
+  const header = [
+    o.quick ? '# Switchboard benchmark — quick run (development figures, 1 repetition)' : '# Switchboard benchmark',
+    '',
+    `Run ${res.startedAt}, ${(res.wallMs / 60_000).toFixed(1)} min, ${o.reps} repetition${o.reps === 1 ? '' : 's'} per workload`
+      + `${o.quick ? ' (quick mode: one repetition, fewer and shorter steps — not for comparison)' : ''}. Produced by \`npm run bench${o.quick ? ' -- --quick' : ''}\`; `
+      + 'every figure below comes from this run. The method is in `docs/benchmark.md`.',
+    '',
+    `**Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB; ${m.kernel}; Node ${m.node}. `
+      + `Load average before ${m.loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after ${res.loadAfter.map((x) => x.toFixed(2)).join(' / ')}.`,
+    '',
+    `**Versions:** ${Object.entries(res.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    `**Pinning:** ${res.pinned ? 'capacity and fan-out: server processes (all of them) on core 0, the generator on core 1 (`taskset`); failover unpinned; the bench process itself (publisher, admin client, /proc sampling) unpinned' : 'none'}.`,
+    '',
+    `**Background load:** ${disturbedSteps} of ${steps.length} fan-out steps were disturbed (other work used > ${DISTURBED_CORES} of a core on average, from /proc/stat minus the bench's own processes); `
+      + `the most foreign load seen in any window: ${maxForeign.toFixed(2)} cores.`,
+  ];
+  if (res.notes.length > 0) header.push('', '**Notes:**', '', ...res.notes.map((n) => `- ${n}`));
+  const sections = [targetsSection(res), capacitySection(res), fanoutSection(res), failoverSection(res), consoleSection(res)].filter((s) => s !== '');
+  return `${[header.join('\n'), ...sections].join('\n\n')}\n`;
+}

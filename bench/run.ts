@@ -1,0 +1,168 @@
+/**
+ * `npm run bench` (full: ≥ 3 repetitions, writes BENCHMARKS.md) and `npm run bench -- --quick`
+ * (1 repetition, prints, and writes test-results/bench-quick.md — never BENCHMARKS.md).
+ * Options: `--no-pin`, `--reps=N`, `--only=capacity,fanout,failover`, `--peers=ws,sb1,…` (development).
+ *
+ * Peers run interleaved within each repetition (the order rotates from one repetition to the next),
+ * so background load on this shared machine spreads over all of them instead of hitting one.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runCapacity } from './capacity.js';
+import type { CapacityRun } from './capacity.js';
+import { pinningAvailable } from './children.js';
+import type { Cpus } from './children.js';
+import { runFailover } from './failover.js';
+import type { FailoverRun } from './failover.js';
+import { runFanout } from './fanout.js';
+import type { FanoutRun } from './fanout.js';
+import type { BenchOptions } from './options.js';
+import { parseArgs } from './options.js';
+import type { PeerId } from './peers.js';
+import { PEERS } from './peers.js';
+import { machineInfo } from './proc.js';
+import type { BenchResults } from './report.js';
+import { renderReport } from './report.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function versions(): Record<string, string> {
+  const read = (path: string): string => {
+    try {
+      return (JSON.parse(readFileSync(`${ROOT}${path}`, 'utf8')) as { version: string }).version;
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    switchboard: `${read('package.json')} (${source()})`,
+    ws: read('node_modules/ws/package.json'),
+    'socket.io': read('node_modules/socket.io/package.json'),
+    '@socket.io/cluster-adapter': read('node_modules/@socket.io/cluster-adapter/package.json'),
+    '@socket.io/sticky': read('node_modules/@socket.io/sticky/package.json'),
+    tsx: read('node_modules/tsx/package.json'),
+  };
+}
+
+/** Which Switchboard code ran: BENCH_SOURCE when set (a clean export), else the git commit, marked when its server code has local changes. */
+function source(): string {
+  if (process.env.BENCH_SOURCE) return process.env.BENCH_SOURCE;
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'embedded-server', 'shared'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return `commit ${commit}${dirty ? ' with local changes to embedded-server/ or shared/' : ''}`;
+  } catch {
+    return 'commit unknown';
+  }
+}
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const k = items.length === 0 ? 0 : by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/** Relative weight of each workload in the time budget (what is left is shared forward). */
+const SHARES = { capacity: 0.2, failover: 0.1, fanout: 0.7 } as const;
+type Workload = keyof typeof SHARES;
+
+export async function runBench(o: BenchOptions, log: (s: string) => void = (s) => console.log(s)): Promise<BenchResults> {
+  const started = Date.now();
+  const machine = machineInfo();
+  const pinned = o.pin && pinningAvailable() && machine.cores >= 2;
+  const cpus: { server: Cpus; generator: Cpus } = pinned ? { server: '0', generator: '1' } : { server: null, generator: null };
+  const res: BenchResults = {
+    options: o, machine, loadAfter: [0, 0, 0], versions: versions(), startedAt: new Date(started).toISOString(), wallMs: 0,
+    capacity: [], fanout: [], failover: [], notes: [], pinned,
+  };
+  if (o.pin && !pinned) res.notes.push('Pinning asked for but not possible here (no taskset or fewer than 2 cores): nothing was pinned.');
+
+  const order: Workload[] = ['capacity', 'failover', 'fanout'];
+  const enabled = order.filter((w) => o[w] !== null);
+  for (let wi = 0; wi < enabled.length; wi++) {
+    const w = enabled[wi]!;
+    const left = o.budgetMs - (Date.now() - started);
+    const shareLeft = enabled.slice(wi).reduce((s, x) => s + SHARES[x], 0);
+    const allotMs = (left * SHARES[w]) / shareLeft;
+    const wStart = Date.now();
+    let repMs = 0;
+    log(`${w}: up to ${o.reps} repetition(s), ${(allotMs / 1000).toFixed(0)} s allotted`);
+    for (let rep = 0; rep < o.reps; rep++) {
+      const spent = Date.now() - wStart;
+      if (rep > 0 && spent + repMs > allotMs) {
+        res.notes.push(`${w}: ${rep} of ${o.reps} repetitions run — the next would not have fit in the ${(o.budgetMs / 60_000).toFixed(0)}-minute budget.`);
+        log(`  ${w}: stopping after ${rep} repetition(s) (time budget)`);
+        break;
+      }
+      const repStart = Date.now();
+      await runRep(w, rep, o, cpus, res, log);
+      repMs = Math.max(repMs, Date.now() - repStart);
+      log(`  ${w} repetition ${rep + 1} took ${((Date.now() - repStart) / 1000).toFixed(0)} s`);
+    }
+  }
+  const load = os.loadavg();
+  res.loadAfter = [load[0]!, load[1]!, load[2]!];
+  res.wallMs = Date.now() - started;
+  return res;
+}
+
+async function runRep(w: Workload, rep: number, o: BenchOptions, cpus: { server: Cpus; generator: Cpus }, res: BenchResults, log: (s: string) => void): Promise<void> {
+  if (w === 'capacity') {
+    for (const p of rotate(o.capacity!.peers, rep)) {
+      log(`  capacity rep ${rep + 1}: ${PEERS[p].label}`);
+      const r: CapacityRun = await runCapacity(PEERS[p], rep, o.capacity!, cpus);
+      res.capacity.push(r);
+      log(`    ${r.error ? `error: ${r.error}` : r.levels.map((l) => `${l.level}: ${(l.bytesPerConn / 1024).toFixed(1)} KB/conn (root ${(l.rootDeltaBytes / 1024 / l.level).toFixed(1)}), ${Math.round(l.connectRate)} conn/s${l.failed ? `, ${l.failed} failed (${l.failures.join('; ')})` : ''}${l.retried ? `, ${l.retried} retried (${l.retries.join('; ')})` : ''}`).join('; ')}`);
+    }
+    return;
+  }
+  if (w === 'failover') {
+    const r: FailoverRun = await runFailover(rep, o.failover!, { server: null, generator: null }, log);
+    res.failover.push(r);
+    return;
+  }
+  for (const p of rotate(o.fanout!.peers, rep) as PeerId[]) {
+    log(`  fan-out rep ${rep + 1}: ${PEERS[p].label}`);
+    const r: FanoutRun = await runFanout(PEERS[p], rep, o.fanout!, cpus, log);
+    res.fanout.push(r);
+  }
+}
+
+/** Pins this process (publisher, admin client, sampling) nowhere in particular: it stays unpinned. */
+function describeSelf(): string {
+  try {
+    return execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  console.log(`switchboard bench — ${o.quick ? 'quick' : 'full'} run, ${o.reps} repetition(s)${describeSelf() ? `; ${describeSelf()}` : ''}`);
+  const res = await runBench(o);
+  const md = renderReport(res);
+  console.log(`\n${md}`);
+  if (o.quick) {
+    mkdirSync(`${ROOT}test-results`, { recursive: true });
+    writeFileSync(`${ROOT}test-results/bench-quick.md`, md);
+    console.log('quick run: written to test-results/bench-quick.md (BENCHMARKS.md is left alone)');
+  } else {
+    const partial = o.capacity === null || o.fanout === null || o.failover === null;
+    const path = partial ? `${ROOT}test-results/bench-partial.md` : `${ROOT}BENCHMARKS.md`;
+    if (partial) mkdirSync(`${ROOT}test-results`, { recursive: true });
+    writeFileSync(path, md);
+    console.log(`written to ${path.slice(ROOT.length)}`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
