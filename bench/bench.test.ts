@@ -5,14 +5,15 @@
  * duplicated, that every process ended, and that the tables render. No timing or throughput
  * assertion: figures on a shared machine prove nothing in a test.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FanoutRun } from './fanout.js';
 import { runFanout } from './fanout.js';
 import { quickOptions } from './options.js';
 import type { BenchOptions } from './options.js';
 import { PEERS } from './peers.js';
-import { alive, machineInfo } from './proc.js';
+import { machineInfo, running } from './proc.js';
+import type { ProcessRef } from './proc.js';
 import { renderReport } from './report.js';
 
 const SUBSCRIBERS = 50;
@@ -36,16 +37,12 @@ describe('bench --quick, reduced: one fan-out step with 50 subscribers', () => {
   const o = smokeOptions();
   const runs: FanoutRun[] = [];
   const log: string[] = [];
-  const children: number[] = [];
+  const children: ProcessRef[] = [];
 
   before(async () => {
     for (const id of o.fanout!.peers) {
-      runs.push(await runFanout(PEERS[id], 0, o.fanout!, { server: null, generator: null }, (s) => log.push(s), (pid) => children.push(pid)));
+      runs.push(await runFanout(PEERS[id], 0, o.fanout!, { server: null, generator: null }, (s) => log.push(s), (refs) => children.push(...refs)));
     }
-  });
-
-  after(() => {
-    for (const pid of children.filter(alive)) process.kill(pid, 'SIGKILL');
   });
 
   for (const id of ['ws', 'sb1'] as const) {
@@ -67,8 +64,9 @@ describe('bench --quick, reduced: one fan-out step with 50 subscribers', () => {
   }
 
   it('ends every process it started', () => {
-    assert.ok(children.length >= 4, `saw ${children.length} child pids`);
-    assert.deepEqual(children.filter(alive), []);
+    // raw ws: server + generator; Switchboard: supervisor + node + generator.
+    assert.ok(children.length >= 5, `saw ${children.length} processes`);
+    assert.deepEqual(children.filter(running).map((r) => r.pid), []);
   });
 
   it('renders the fan-out table with both peers and the ratio against raw ws', () => {

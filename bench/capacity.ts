@@ -44,7 +44,7 @@ export interface CapacityRun {
 async function steadyRss(pids: () => number[], samples = 3): Promise<number> {
   const v: number[] = [];
   for (let i = 0; i < samples; i++) {
-    if (i > 0) await sleep(200);
+    if (i > 0) await sleep(100);
     v.push(sumRss(pids()));
   }
   return v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;

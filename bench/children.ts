@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchToServer, ServerInfo, ServerToBench } from './servers/common.js';
 import type { ConnectRequest, ConnectResult, FailoverResult, FailoverStatus, GeneratorCommand, StepResult } from './generator.js';
-import { alive, descendants } from './proc.js';
+import { descendants, refOf, running, signal } from './proc.js';
+import type { ProcessRef } from './proc.js';
 
 const TSX = import.meta.resolve('tsx');
 const HAS_TASKSET = existsSync('/usr/bin/taskset') || existsSync('/bin/taskset');
@@ -41,11 +42,11 @@ export function pinningAvailable(): boolean {
   return HAS_TASKSET;
 }
 
-/** Waits until none of the pids is alive, or the bound passes; answers the ones still alive. */
-async function waitGone(pids: readonly number[], ms: number): Promise<number[]> {
+/** Waits until none of the processes runs, or the bound passes; answers the ones still running. */
+async function waitGone(refs: readonly ProcessRef[], ms: number): Promise<ProcessRef[]> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const left = pids.filter(alive);
+    const left = refs.filter(running);
     if (left.length === 0 || Date.now() > deadline) return left;
     await sleep(25);
   }
@@ -53,24 +54,20 @@ async function waitGone(pids: readonly number[], ms: number): Promise<number[]> 
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Ends a process tree by pid: SIGTERM to the root, then SIGKILL each pid still alive. */
-async function endByPid(root: number, known: readonly number[], graceMs: number): Promise<void> {
-  const pids = [...new Set([root, ...known, ...descendants(root)])].filter((p) => p > 0);
-  try {
-    process.kill(root, 'SIGTERM');
-  } catch {
-    // already gone
-  }
-  const left = await waitGone(pids, graceMs);
-  for (const pid of left) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
+/**
+ * Ends a process tree by pid: SIGTERM to the root, then SIGKILL each process still running after the
+ * grace. Only processes the bench started (the root, the pids it reported, its live descendants),
+ * each checked against its recorded start time before any signal.
+ */
+async function endByPid(root: ProcessRef | null, known: readonly ProcessRef[], graceMs: number): Promise<void> {
+  if (root === null) return;
+  const live = descendants(root.pid).map(refOf).filter((r): r is ProcessRef => r !== null);
+  const refs = [root, ...known, ...live];
+  signal(root, 'SIGTERM');
+  const left = await waitGone(refs, graceMs);
+  for (const ref of left) signal(ref, 'SIGKILL');
   const stubborn = await waitGone(left, 2000);
-  if (stubborn.length > 0) throw new Error(`processes still alive after SIGKILL: ${stubborn.join(', ')}`);
+  if (stubborn.length > 0) throw new Error(`processes still running after SIGKILL: ${stubborn.map((r) => r.pid).join(', ')}`);
 }
 
 export interface NodeInfo {
@@ -85,8 +82,12 @@ export class ServerProcess {
   private readonly waiting = new Map<number, (m: ServerToBench & { t: 'pids' }) => void>();
   private lastPids: number[];
 
-  private constructor(readonly child: ChildProcess, readonly info: ServerInfo, pids: number[]) {
+  /** Every process of this server the bench has seen (root, workers, nodes — restarted ones too). */
+  private readonly refs = new Map<number, ProcessRef>();
+
+  private constructor(readonly child: ChildProcess, private readonly rootRef: ProcessRef | null, readonly info: ServerInfo, pids: number[]) {
     this.lastPids = pids;
+    this.remember(pids);
     child.on('message', (m: ServerToBench) => {
       if (m.t !== 'pids') return;
       const done = this.waiting.get(m.id);
@@ -97,10 +98,10 @@ export class ServerProcess {
 
   static start(script: string, args: unknown, cpus: Cpus, timeoutMs = 30_000): Promise<ServerProcess> {
     const child = spawnNode(script, [JSON.stringify(args)], cpus, [], true);
+    const rootRef = refOf(child.pid ?? 0);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        const pid = child.pid ?? 0;
-        void endByPid(pid, descendants(pid), 0).catch(() => undefined)
+        void endByPid(rootRef, [], 0).catch(() => undefined)
           .finally(() => reject(new Error(`${script} did not become ready in ${timeoutMs} ms`)));
       }, timeoutMs);
       child.once('exit', (code, signal) => {
@@ -111,7 +112,7 @@ export class ServerProcess {
         if (m.t !== 'ready') return;
         clearTimeout(timer);
         child.removeAllListeners('exit');
-        resolve(new ServerProcess(child, m.info, m.pids));
+        resolve(new ServerProcess(child, rootRef, m.info, m.pids));
       });
     });
   }
@@ -137,11 +138,31 @@ export class ServerProcess {
       this.child.send({ t: 'pids', id } satisfies BenchToServer);
     });
     this.lastPids = reply.pids;
+    this.remember(reply.pids);
     return { pids: reply.pids, nodes: reply.nodes };
   }
 
+  private remember(pids: readonly number[]): void {
+    for (const pid of pids) {
+      if (this.refs.has(pid)) continue;
+      const ref = refOf(pid);
+      if (ref) this.refs.set(pid, ref);
+    }
+  }
+
+  /** The process behind a pid this server reported (null if unknown or gone). */
+  ref(pid: number): ProcessRef | null {
+    const r = this.refs.get(pid);
+    return r && running(r) ? r : null;
+  }
+
+  /** Every process of the server seen so far (for checks that they all ended). */
+  allRefs(): ProcessRef[] {
+    return [...this.refs.values()];
+  }
+
   async stop(): Promise<void> {
-    await endByPid(this.pid, this.lastPids, 6000);
+    await endByPid(this.rootRef, [...this.refs.values()], 6000);
   }
 }
 
@@ -151,7 +172,10 @@ export class GeneratorProcess {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private exited = false;
 
+  readonly ref: ProcessRef | null;
+
   private constructor(readonly child: ChildProcess) {
+    this.ref = refOf(child.pid ?? 0);
     child.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
@@ -224,6 +248,6 @@ export class GeneratorProcess {
 
   async stop(): Promise<void> {
     if (!this.exited) await this.call({ t: 'exit' }, 5000).catch(() => undefined);
-    await endByPid(this.pid, [], 3000);
+    await endByPid(this.ref, [], 3000);
   }
 }

@@ -9,7 +9,7 @@ import { GeneratorProcess, sleep } from './children.js';
 import type { Cpus } from './children.js';
 import type { FailoverOptions } from './options.js';
 import { BENCH_SECRETS, PEERS, startPeer } from './peers.js';
-import { CpuWindow, DISTURBED_CORES } from './proc.js';
+import { CpuWindow, DISTURBED_CORES, signal } from './proc.js';
 import { nowUs, payload, Publisher } from './publisher.js';
 import { median } from './stats.js';
 
@@ -103,9 +103,11 @@ export async function runFailover(rep: number, o: FailoverOptions, cpus: { serve
     await sleep(o.beforeKillMs);
     const victim = nodes.find((n) => n.state === 'healthy') ?? nodes[0]!;
     run.victim = victim.id;
+    const victimRef = server.ref(victim.pid);
+    if (!victimRef) throw new Error(`node ${victim.id} (pid ${victim.pid}) is not running`);
     await gen.armFailover(0);
     const killedAtUs = nowUs();
-    process.kill(victim.pid, 'SIGKILL');
+    if (!signal(victimRef, 'SIGKILL')) throw new Error(`could not SIGKILL node ${victim.id} (pid ${victim.pid})`);
     await gen.armFailover(killedAtUs);
     const deadline = Date.now() + o.recoverTimeoutMs;
     for (;;) {

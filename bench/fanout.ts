@@ -13,6 +13,7 @@ import type { FanoutOptions } from './options.js';
 import type { Peer } from './peers.js';
 import { BENCH_SECRETS, startPeer } from './peers.js';
 import { CpuWindow, DISTURBED_CORES } from './proc.js';
+import type { ProcessRef } from './proc.js';
 import { nowUs, Publisher } from './publisher.js';
 
 /** A step keeps up when nothing is missing, ≥ 95 % arrived in time, and p99 ≤ 500 ms. */
@@ -56,18 +57,16 @@ export interface FanoutRun {
 }
 
 const CHANNEL = 'bench';
-/** How long the server's idle CPU is sampled before a series (CPU times have 10 ms resolution). */
-const IDLE_WINDOW_MS = 1000;
 
 export async function runFanout(
   peer: Peer, rep: number, o: FanoutOptions, cpus: { server: Cpus; generator: Cpus }, log: (s: string) => void,
-  /** Told every pid the run starts (the smoke test checks they all ended). */
-  onPid: (pid: number) => void = () => undefined,
+  /** Told every process the run started, once it ended (the smoke test checks they all ended). */
+  onProcesses: (refs: ProcessRef[]) => void = () => undefined,
 ): Promise<FanoutRun> {
   const run: FanoutRun = { peer: peer.id, rep, series: [] };
   const server = await startPeer(peer, cpus.server);
   const gen = GeneratorProcess.start(cpus.generator);
-  for (const pid of [...server.pids, gen.pid]) onPid(pid);
+
   const publisher = new Publisher(server.info);
   let watcher: ConsoleWatcher | null = null;
   const channel = peer.channel(CHANNEL);
@@ -87,7 +86,7 @@ export async function runFanout(
       if (now.alive !== subscribers) throw new Error(`${now.alive} subscribers alive, wanted ${subscribers}`);
       await sleep(300);
       const idle = new CpuWindow(() => server.pids, () => [gen.pid, process.pid]);
-      await sleep(IDLE_WINDOW_MS);
+      await sleep(o.idleMs);
       const w0 = idle.end();
       const idleCores = w0.serverUs / (w0.wallMs * 1000);
       const step = async (rate: number, ms: number): Promise<StepRecord> => {
@@ -129,12 +128,12 @@ export async function runFanout(
       await step(o.rates[0]!, o.warmupMs);
       const steps: StepRecord[] = [];
       run.series.push({ subscribers, idleCores, steps });
-      for (const rate of o.rates) {
+      for (const rate of [...o.rates, ...(o.extraRates[subscribers] ?? [])]) {
         const rec = await step(rate, o.stepMs);
         steps.push(rec);
         log(`    ${peer.id} ${subscribers} subs @${rate / 1000}k/s: delivered ${Math.round(rec.deliveredPerSec)}/s p50 ${rec.p50Ms.toFixed(1)} p99 ${rec.p99Ms.toFixed(1)} max ${rec.maxMs.toFixed(0)} ms, lost ${rec.lost}, dup ${rec.duplicates}, cpu ${rec.cpuUsPerDelivery.toFixed(2)} µs/del${rec.disturbed ? ' (disturbed)' : ''}${rec.keepsUp ? '' : ' — does not keep up'}`);
         if (!rec.keepsUp) {
-          await gen.quiet(500, 3000); // let a backlog drain before anything else is measured
+          await gen.quiet(500, o.quietMaxMs); // let a backlog drain before anything else is measured
           break;
         }
       }
@@ -148,6 +147,7 @@ export async function runFanout(
     publisher.close();
     await gen.stop();
     await server.stop();
+    onProcesses([...server.allRefs(), ...(gen.ref ? [gen.ref] : [])]);
   }
   return run;
 }

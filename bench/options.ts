@@ -20,10 +20,16 @@ export interface FanoutOptions {
   consoleSubscribers: number[];
   /** Offered deliveries per second, rising; a peer's series stops at the first step it cannot keep up with. */
   rates: number[];
+  /** More rates after `rates` for a subscriber count (the ladder goes higher where a peer still keeps up at its top). */
+  extraRates: Record<number, number[]>;
   stepMs: number;
   /** After the last publication of a step, how long to wait for the missing ones. */
   drainMs: number;
   warmupMs: number;
+  /** Server CPU sampled with the subscribers connected and nothing published, before each series. */
+  idleMs: number;
+  /** After a step that did not keep up, wait (at most this long) for the backlog to drain. */
+  quietMaxMs: number;
   concurrency: number;
   /** Rates whose CPU per delivery and latency are reported (must be among `rates`). */
   cpuRates: number[];
@@ -69,15 +75,18 @@ export function fullOptions(): BenchOptions {
     quick: false,
     reps: 3,
     pin: true,
-    capacity: { peers: ALL, levels: [2000, 5000, 10_000], concurrency: 100, settleMs: 1000 },
+    capacity: { peers: ALL, levels: [2000, 5000, 10_000], concurrency: 100, settleMs: 800 },
     fanout: {
       peers: [...ALL, 'sb2-console'],
       subscribers: [1000, 5000],
       consoleSubscribers: [5000],
       rates: [10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000],
+      extraRates: { 5000: [400_000, 500_000] },
       stepMs: 2500,
       drainMs: 1500,
       warmupMs: 500,
+      idleMs: 1000,
+      quietMaxMs: 3000,
       concurrency: 100,
       cpuRates: [25_000, 50_000],
       latencyRate: 25_000,
@@ -86,7 +95,7 @@ export function fullOptions(): BenchOptions {
       nodes: 3, clients: 10_000, channels: 100, publishRate: 200, beforeKillMs: 2000, afterRecoveryMs: 1500,
       reconnect: { minDelayMs: 500, maxDelayMs: 20_000 }, recoverTimeoutMs: 30_000, concurrency: 100,
     },
-    budgetMs: 19 * 60_000,
+    budgetMs: 19.5 * 60_000,
   };
 }
 
@@ -100,10 +109,13 @@ export function quickOptions(): BenchOptions {
       peers: [...ALL, 'sb2-console'],
       subscribers: [1000],
       consoleSubscribers: [1000],
-      rates: [10_000, 25_000, 50_000, 100_000],
+      rates: [10_000, 25_000, 50_000],
+      extraRates: {},
       stepMs: 1200,
       drainMs: 800,
       warmupMs: 300,
+      idleMs: 500,
+      quietMaxMs: 1500,
       concurrency: 100,
       cpuRates: [25_000, 50_000],
       latencyRate: 25_000,

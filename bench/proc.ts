@@ -2,7 +2,7 @@
  * What the bench reads from /proc: CPU time (user+sys) and RSS of given pids, total machine CPU
  * from /proc/stat (to see background load), and a description of the machine. Linux only.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** Clock ticks per second of /proc/PID/stat times (USER_HZ: 100 on every Linux this runs on). */
@@ -74,9 +74,14 @@ export class CpuWindow {
   private readonly machine0: MachineCpu;
   private readonly t0 = performance.now();
 
-  constructor(private readonly serverPids: () => readonly number[], private readonly ownPids: () => readonly number[]) {
+  private readonly ownPids: () => readonly number[];
+
+  constructor(private readonly serverPids: () => readonly number[], ownPids: () => readonly number[]) {
+    // The kernel's softirq threads do the loopback TCP work the bench causes when interrupts are
+    // deferred to them: their time is the bench's own, not foreign load.
+    this.ownPids = () => [...ownPids(), ...softirqThreads()];
     this.server0 = sumCpuMicros(serverPids());
-    this.own0 = sumCpuMicros(ownPids());
+    this.own0 = sumCpuMicros(this.ownPids());
     this.machine0 = machineCpu();
   }
 
@@ -91,6 +96,24 @@ export class CpuWindow {
     const wallUs = Math.max(1, wallMs * 1000);
     return { serverUs, ownUs, foreignCores: foreignUs / wallUs, wallMs, machineBusyCores: busyUs / wallUs };
   }
+}
+
+let softirqPids: number[] | null = null;
+
+/** Pids of the ksoftirqd/N kernel threads (found once). */
+export function softirqThreads(): number[] {
+  if (softirqPids !== null) return softirqPids;
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/comm`, 'latin1').startsWith('ksoftirqd/')) found.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  softirqPids = found;
+  return found;
 }
 
 /** A window counts as disturbed when other work took more than this share of a core on average. */
@@ -122,6 +145,47 @@ export function machineInfo(): MachineInfo {
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A process as the bench knows it: its pid and its start time (field 22 of /proc/PID/stat, in
+ * clock ticks since boot). Pids are reused — quickly, on a machine where many tests start
+ * processes — so the bench signals a pid only while its start time is still the one it recorded.
+ */
+export interface ProcessRef {
+  pid: number;
+  start: string;
+}
+
+function startTime(pid: number): string | null {
+  if (!(pid > 0)) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function refOf(pid: number): ProcessRef | null {
+  const start = startTime(pid);
+  return start === null ? null : { pid, start };
+}
+
+/** The process is still running (and is the same process, not a new one with its pid). */
+export function running(ref: ProcessRef): boolean {
+  return startTime(ref.pid) === ref.start;
+}
+
+/** Sends a signal to the process only if it is still the same one; answers whether it was sent. */
+export function signal(ref: ProcessRef, sig: NodeJS.Signals): boolean {
+  if (!running(ref)) return false;
+  try {
+    process.kill(ref.pid, sig);
     return true;
   } catch {
     return false;

@@ -182,7 +182,8 @@ function fanoutSection(res: BenchResults): string {
     `Rates are offered deliveries per second (publications/s × subscribers); ${o.stepMs / 1000} s a step, ${o.drainMs / 1000} s drain. `
       + 'A peer\'s series stops at the first step it does not keep up with. **Keeps up**: nothing lost or duplicated, '
       + '≥ 95 % delivered by the last publication\'s due time + 0.5 s, p99 ≤ 500 ms. **p99 ≤ 100 ms**: the same without the 95 % rule, '
-      + 'p99 ≤ 100 ms. "Highest" counts the unbroken run of steps from the lowest rate; 0 = not even the first step. '
+      + 'p99 ≤ 100 ms. "Highest" counts the unbroken run of steps from the lowest rate; 0 = not even the first step; '
+      + `the top of the ladder (${fmtRate(o.rates.at(-1)!)}${Object.entries(o.extraRates).map(([n, r]) => `, ${fmtRate(r.at(-1)!)} at ${Number(n).toLocaleString('en-US')} subscribers`).join('')}) means it kept up with every step. `
       + 'CPU µs/delivery: user+sys of every server process over the step (drain included) ÷ deliveries.',
   ];
   for (const subscribers of o.subscribers) {
@@ -212,7 +213,7 @@ function fanoutSection(res: BenchResults): string {
       table(['peer', ...o.cpuRates.map((r) => `CPU µs/delivery @${fmtRate(r)}`), `p50 ms @${fmtRate(o.latencyRate)}`, `p99 ms @${fmtRate(o.latencyRate)}`,
         'highest p99 ≤ 100 ms', 'highest keeps up', 'peak delivered/s', 'idle server CPU %'], rows),
       '',
-      'Idle server CPU: % of one core used by all server processes with the subscribers connected and nothing published (1 s; 10 ms resolution) — '
+      `Idle server CPU: % of one core used by all server processes with the subscribers connected and nothing published (${o.idleMs / 1000} s; 10 ms resolution) — `
         + 'the fixed cost (timers, pings, stats) that the CPU per delivery at low rates includes.',
       '',
       ...(peers.includes(REF_WS) ? [
@@ -244,7 +245,7 @@ function stepsTable(res: BenchResults, peers: PeerId[], subscribers: number): st
   const rows: string[][] = [];
   for (const p of peers) {
     const runs = res.fanout.filter((r) => r.peer === p);
-    for (const rate of o.rates) {
+    for (const rate of [...o.rates, ...(o.extraRates[subscribers] ?? [])]) {
       const steps = runs.map((r) => stepsOf(r, subscribers)?.find((s) => s.rate === rate)).filter((s): s is StepRecord => s !== undefined);
       if (steps.length === 0) continue;
       const s = (f: (x: StepRecord) => number, d = 1): string => fmtSpread(spread(steps.map(f)), d);
