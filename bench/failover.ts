@@ -97,8 +97,9 @@ export async function runFailover(rep: number, o: FailoverOptions, cpus: { serve
     run.connectRate = c.connected / (c.ms / 1000);
     if (c.failed > 0) throw new Error(`${c.failed} of ${o.clients} clients failed to connect: ${c.failures.join('; ')}`);
     await sleep(500);
-    const { nodes, pids } = await server.refresh();
-    const cpu = new CpuWindow(() => pids, () => [gen.pid, process.pid]);
+    const { nodes } = await server.refresh();
+    // Server pids change during the run (the killed node goes, a restarted one comes): sampled as it goes.
+    const cpu = new CpuWindow(() => server.pids, () => [gen.pid, process.pid]);
     stream = new Stream(publisher, channels, o.publishRate);
     await sleep(o.beforeKillMs);
     const victim = nodes.find((n) => n.state === 'healthy') ?? nodes[0]!;
@@ -106,12 +107,15 @@ export async function runFailover(rep: number, o: FailoverOptions, cpus: { serve
     const victimRef = server.ref(victim.pid);
     if (!victimRef) throw new Error(`node ${victim.id} (pid ${victim.pid}) is not running`);
     await gen.armFailover(0);
+    cpu.sample();
     const killedAtUs = nowUs();
     if (!signal(victimRef, 'SIGKILL')) throw new Error(`could not SIGKILL node ${victim.id} (pid ${victim.pid})`);
     await gen.armFailover(killedAtUs);
     const deadline = Date.now() + o.recoverTimeoutMs;
     for (;;) {
       await sleep(200);
+      await server.refresh();
+      cpu.sample();
       const s = await gen.failoverStatus();
       const settled = s.affected > 0 && s.recovered + s.notRecovered >= s.affected && s.open === s.clients;
       if ((settled && (nowUs() - killedAtUs) / 1000 > 1500) || Date.now() > deadline) break;

@@ -34,12 +34,6 @@ export function rssBytes(pid: number): number | null {
 }
 
 /** Sum over pids (gone ones count 0). */
-export function sumCpuMicros(pids: readonly number[]): number {
-  let sum = 0;
-  for (const pid of pids) sum += cpuMicros(pid) ?? 0;
-  return sum;
-}
-
 export function sumRss(pids: readonly number[]): number {
   let sum = 0;
   for (const pid of pids) sum += rssBytes(pid) ?? 0;
@@ -69,27 +63,53 @@ export function machineCpu(): MachineCpu {
  * machine, so that "foreign" load (other work on the machine) can be told apart.
  */
 export class CpuWindow {
-  private readonly server0: number;
-  private readonly own0: number;
   private readonly machine0: MachineCpu;
   private readonly t0 = performance.now();
-
   private readonly ownPids: () => readonly number[];
+  /** Per process: CPU µs when first seen in the window (0 for one that started inside it), and last seen. */
+  private readonly server = new Map<number, { first: number; last: number }>();
+  private readonly own = new Map<number, { first: number; last: number }>();
 
   constructor(private readonly serverPids: () => readonly number[], ownPids: () => readonly number[]) {
     // The kernel's softirq threads do the loopback TCP work the bench causes when interrupts are
     // deferred to them: their time is the bench's own, not foreign load.
     this.ownPids = () => [...ownPids(), ...softirqThreads()];
-    this.server0 = sumCpuMicros(serverPids());
-    this.own0 = sumCpuMicros(this.ownPids());
+    this.track(this.server, this.serverPids(), true);
+    this.track(this.own, this.ownPids(), true);
     this.machine0 = machineCpu();
+  }
+
+  private track(map: Map<number, { first: number; last: number }>, pids: readonly number[], atStart: boolean): void {
+    for (const pid of pids) {
+      const us = cpuMicros(pid);
+      if (us === null) continue;
+      const seen = map.get(pid);
+      if (seen) seen.last = us;
+      else map.set(pid, { first: atStart ? us : 0, last: us });
+    }
+  }
+
+  /**
+   * Takes a reading now: a process that started since (a restarted node) is counted from its start,
+   * one that is about to end keeps the CPU it used until this reading. Call it while processes come
+   * and go (the failover); steady windows need only `end()`.
+   */
+  sample(): void {
+    this.track(this.server, this.serverPids(), false);
+    this.track(this.own, this.ownPids(), false);
   }
 
   /** CPU used since the start: server µs, bench-side µs, foreign cores (average), wall ms. */
   end(): { serverUs: number; ownUs: number; foreignCores: number; wallMs: number; machineBusyCores: number } {
+    this.sample();
     const wallMs = performance.now() - this.t0;
-    const serverUs = sumCpuMicros(this.serverPids()) - this.server0;
-    const ownUs = sumCpuMicros(this.ownPids()) - this.own0;
+    const sum = (map: Map<number, { first: number; last: number }>): number => {
+      let us = 0;
+      for (const v of map.values()) us += v.last - v.first;
+      return us;
+    };
+    const serverUs = sum(this.server);
+    const ownUs = sum(this.own);
     const m = machineCpu();
     const busyUs = m.busyUs - this.machine0.busyUs;
     const foreignUs = Math.max(0, busyUs - serverUs - ownUs);

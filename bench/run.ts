@@ -145,6 +145,9 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   console.log(`switchboard bench — ${o.quick ? 'quick' : 'full'} run, ${o.reps} repetition(s)${describeSelf() ? `; ${describeSelf()}` : ''}`);
   const res = await runBench(o);
+  // The raw results too, so the tables can be rendered again without a run.
+  mkdirSync(`${ROOT}test-results`, { recursive: true });
+  writeFileSync(`${ROOT}test-results/bench-${o.quick ? 'quick' : 'full'}.json`, JSON.stringify(res, null, 1));
   const md = renderReport(res);
   console.log(`\n${md}`);
   if (o.quick) {
