@@ -31,9 +31,14 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
   // Handed-over sockets neither open as a session nor closed yet; settling one counts it once, in
   // the same turn as the session appears, so a stats report never counts it twice or not at all.
   const inFlight = new WeakSet<Socket>();
+  const listeners = wsListeners(rt);
   const settle = (socket: Socket): void => {
+    socket.removeListener('close', settleOnClose);
     if (inFlight.delete(socket)) rt.counters.handoffsSettled++;
   };
+  function settleOnClose(this: Socket): void {
+    settle(this);
+  }
   const http = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('expected a WebSocket upgrade\n');
   });
@@ -44,7 +49,7 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      onOpen(rt, ws, req);
+      onOpen(rt, ws, req, listeners);
       settle(socket);
     });
   });
@@ -52,7 +57,8 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
   return {
     accept(socket, head) {
       inFlight.add(socket);
-      socket.once('close', () => settle(socket));
+      // Only until the handshake settles it: a listener left on every open socket costs ~200 B each.
+      socket.on('close', settleOnClose);
       socket.unshift(head);
       http.emit('connection', socket);
       socket.resume();
@@ -75,13 +81,36 @@ function refuse(rt: NodeRuntime, req: IncomingMessage): string | null {
   return null;
 }
 
-function onOpen(rt: NodeRuntime, ws: WebSocket, req: IncomingMessage): void {
+/** The session of a socket, kept on the socket so that its listeners need no closure per connection. */
+const SESSION = Symbol('session');
+type SessionSocket = WebSocket & { [SESSION]: Session };
+
+interface WsListeners {
+  message(this: WebSocket, data: RawData, isBinary: boolean): void;
+  close(this: WebSocket, code: number, reason: Buffer): void;
+}
+
+function wsListeners(rt: NodeRuntime): WsListeners {
+  return {
+    message(data, isBinary) {
+      onMessage(rt, (this as SessionSocket)[SESSION], data, isBinary);
+    },
+    close(code, reason) {
+      rt.forget((this as SessionSocket)[SESSION], code, reason.toString());
+    },
+  };
+}
+
+function onOpen(rt: NodeRuntime, ws: WebSocket, req: IncomingMessage, listeners: WsListeners): void {
   const s = new Session(ws, req.socket.remoteAddress ?? '', Date.now());
   rt.sessions.add(s);
-  ws.on('message', (data: RawData, isBinary: boolean) => onMessage(rt, s, data, isBinary));
-  ws.on('close', (code: number, reason: Buffer) => rt.forget(s, code, reason.toString()));
-  ws.on('error', () => undefined); // 'close' follows; the error itself (e.g. 1009) is in its code
+  (ws as SessionSocket)[SESSION] = s;
+  ws.on('message', listeners.message);
+  ws.on('close', listeners.close);
+  ws.on('error', ignoreError); // 'close' follows; the error itself (e.g. 1009) is in its code
 }
+
+function ignoreError(): void {}
 
 function onMessage(rt: NodeRuntime, s: Session, data: RawData, isBinary: boolean): void {
   if (s.state === 'closed') return;

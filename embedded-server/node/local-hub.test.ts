@@ -33,7 +33,7 @@ const idleSocket: Pick<WebSocket, 'send' | 'close'> = { send: () => undefined, c
 function session(id: string, flags: number, channel = CH): Session {
   const s = new Session(idleSocket as WebSocket, '127.0.0.1', 0);
   s.id = id;
-  s.subs.set(channel, flags);
+  s.setSub(channel, flags);
   return s;
 }
 
@@ -378,7 +378,7 @@ describe('local hub: removal and counting', () => {
   it('counts active subscriptions across channels, not pending ones, and not a removal twice', () => {
     const a = session('a', 0);
     const b = session('b', 0);
-    b.subs.set('other', 0);
+    b.setSub('other', 0);
     const { hub } = hubWith(a, b);
     hub.begin('other', b);
     assert.equal(hub.subscriptions, 2, 'a pending subscription is not counted');

@@ -16,6 +16,7 @@ import type { Session } from './session.js';
 import { Sub } from './session.js';
 import type { SupervisorLink } from './supervisor-link.js';
 import { TokenVerifier } from './token-verifier.js';
+import { UserSessions } from './user-sessions.js';
 
 export class NodeRuntime {
   readonly counters: NodeCounters = newCounters();
@@ -25,7 +26,7 @@ export class NodeRuntime {
   /** Every open WebSocket, connected or not. */
   readonly sessions = new Set<Session>();
   readonly byId = new Map<string, Session>();
-  readonly byUser = new Map<string, Set<Session>>();
+  readonly byUser = new UserSessions<Session>();
 
   constructor(
     readonly init: NodeInit,
@@ -69,12 +70,7 @@ export class NodeRuntime {
   /** Marks a session connected and indexes it. */
   register(s: Session): void {
     this.byId.set(s.id, s);
-    let set = this.byUser.get(s.user);
-    if (!set) {
-      set = new Set();
-      this.byUser.set(s.user, set);
-    }
-    set.add(s);
+    this.byUser.add(s.user, s);
     this.link.send({
       t: 'session.opened',
       session: { client: s.id, user: s.user, remote: s.remote, connectedAt: s.openedAt, name: s.name, version: s.version },
@@ -86,7 +82,7 @@ export class NodeRuntime {
     const flags = s.subs.get(channel);
     if (flags === undefined) return;
     const info = this.clientInfo(s, channel);
-    s.subs.delete(channel);
+    s.deleteSub(channel);
     s.subExtras?.delete(channel);
     s.publishCounts?.delete(channel);
     this.hub.remove(channel, s);
@@ -113,9 +109,7 @@ export class NodeRuntime {
     for (const channel of [...s.subs.keys()]) this.dropSubscription(s, channel);
     if (!wasConnected) return;
     this.byId.delete(s.id);
-    const set = this.byUser.get(s.user);
-    set?.delete(s);
-    if (set?.size === 0) this.byUser.delete(s.user);
+    this.byUser.delete(s.user, s);
     this.link.send({ t: 'session.closed', client: s.id, code, reason });
   }
 
@@ -126,7 +120,7 @@ export class NodeRuntime {
       const s = this.byId.get(t.client);
       found = s && (t.user === undefined || s.user === t.user) ? [s] : [];
     } else if (t.user !== undefined) {
-      found = this.byUser.get(t.user) ?? [];
+      found = this.byUser.of(t.user);
     } else {
       found = this.byId.values();
     }

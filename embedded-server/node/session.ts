@@ -21,6 +21,9 @@ export const Sub = {
 /** `rejected`: a connect got an error reply; the next command closes with 3501 (PROTOCOL.md §2.1). */
 export type SessionState = 'connecting' | 'rejected' | 'connected' | 'closed';
 
+/** Read by every session without subscriptions; a Map each would cost ~270 B per idle connection. */
+const NO_SUBS: ReadonlyMap<string, number> = new Map();
+
 export class Session {
   state: SessionState = 'connecting';
   /** Connection id, assigned by a successful connect. */
@@ -36,8 +39,8 @@ export class Session {
   nextPingAt = 0;
   /** When the outstanding ping must be answered; 0 = no ping outstanding. */
   pongDeadline = 0;
-  /** channel → Sub flags. */
-  readonly subs = new Map<string, number>();
+  /** channel → Sub flags; null until the first subscription (most idle connections never have one). */
+  private subTable: Map<string, number> | null = null;
   /** Subscription token data, only for subscriptions that have any (rare). */
   subExtras: Map<string, { expiresAt: number; chanInfo?: Json }> | undefined = undefined;
   /** Client publications per channel in the current second (rate limits), only when limited. */
@@ -58,6 +61,21 @@ export class Session {
     now: number,
   ) {
     this.openedAt = now;
+  }
+
+  /** channel → Sub flags (an empty shared map while the session has no subscription). */
+  get subs(): ReadonlyMap<string, number> {
+    return this.subTable ?? NO_SUBS;
+  }
+
+  setSub(channel: string, flags: number): void {
+    (this.subTable ??= new Map()).set(channel, flags);
+  }
+
+  deleteSub(channel: string): void {
+    if (this.subTable === null) return;
+    this.subTable.delete(channel);
+    if (this.subTable.size === 0) this.subTable = null;
   }
 
   /** True once the socket closed (a method, so narrowing of `state` does not survive an await). */

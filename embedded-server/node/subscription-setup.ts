@@ -54,7 +54,7 @@ export function subscriptionFlags(
 
 export async function setUpSubscription(rt: NodeRuntime, s: Session, plan: SubscriptionPlan): Promise<Result<ReadySubscription, AppError>> {
   const channel = plan.name.channel;
-  s.subs.set(channel, plan.flags | Sub.pending);
+  s.setSub(channel, plan.flags | Sub.pending);
   if (plan.expiresAt || plan.chanInfo !== undefined) {
     s.subExtras ??= new Map();
     s.subExtras.set(channel, { expiresAt: plan.expiresAt ?? 0, chanInfo: plan.chanInfo });
@@ -95,12 +95,12 @@ export async function setUpSubscription(rt: NodeRuntime, s: Session, plan: Subsc
 export function activateSubscription(rt: NodeRuntime, s: Session, channel: string, position?: StreamPosition): void {
   const flags = s.subs.get(channel);
   if (flags === undefined || s.state === 'closed') return;
-  s.subs.set(channel, flags & ~Sub.pending);
+  s.setSub(channel, flags & ~Sub.pending);
   rt.hub.activate(channel, s, position);
 }
 
 function cancel(rt: NodeRuntime, s: Session, channel: string, flags: number): void {
-  s.subs.set(channel, flags);
+  s.setSub(channel, flags);
   rt.dropSubscription(s, channel);
 }
 

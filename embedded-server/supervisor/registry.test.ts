@@ -104,6 +104,27 @@ describe('registry: sessions and lost nodes', () => {
     assert.deepEqual([...registry.subscribersOf('b')!.keys()], ['c1']);
   });
 
+  it("never lets one session's subscription show in another session's channels", () => {
+    const registry = new Registry();
+    registry.openSession(N1, opened('c1', 'ann'));
+    registry.openSession(N1, opened('c2', 'bob'));
+    registry.openSession(N1, opened('c3', 'cy'));
+    registry.subscribe('a', 'c1', N1);
+    registry.subscribe('b', 'c1', N1);
+    registry.subscribe('z', 'c3', N1);
+    assert.deepEqual([...registry.sessions.get('c1')!.channels], ['a', 'b']);
+    assert.deepEqual([...registry.sessions.get('c2')!.channels], [], 'an unsubscribed session sees none');
+    assert.deepEqual([...registry.sessions.get('c3')!.channels], ['z']);
+    registry.unsubscribe('a', 'c1');
+    registry.unsubscribe('b', 'c1');
+    registry.unsubscribe('b', 'c1');
+    assert.deepEqual([...registry.sessions.get('c1')!.channels], []);
+    registry.subscribe('c', 'c1', N1);
+    assert.deepEqual([...registry.sessions.get('c1')!.channels], ['c']);
+    assert.deepEqual([...registry.sessions.get('c2')!.channels], []);
+    assert.deepEqual([...registry.sessions.get('c3')!.channels], ['z']);
+  });
+
   it('drops a node: its sessions and subscriptions go, and the channels left empty are answered', () => {
     const registry = new Registry();
     registry.openSession(N1, opened('c1'));

@@ -7,8 +7,42 @@ import type { NodeId } from '../../shared/ids.js';
 
 export interface SessionRecord extends SessionOpened {
   node: NodeId;
-  /** Channels this session is subscribed to. */
-  channels: Set<string>;
+  /** Channels this session is subscribed to (one shared empty set until the first subscription). */
+  channels: ReadonlySet<string>;
+}
+
+/**
+ * Held by every session without a subscription: at 10k idle connections a Set each would be ~1.8 MB.
+ * The registry replaces it with the session's own Set at its first subscription.
+ */
+const NO_CHANNELS: ReadonlySet<string> = new Set();
+
+/**
+ * One record per session, built field by field: a spread (`{ ...opened, node }`) of a parsed IPC
+ * message gives every record its own hidden class (V8 map and descriptors, ~0.6 KB each), measured
+ * in a heap snapshot at 10k connections.
+ */
+function sessionRecord(node: NodeId, s: SessionOpened): SessionRecord {
+  return {
+    client: s.client,
+    user: s.user,
+    remote: s.remote,
+    connectedAt: s.connectedAt,
+    name: s.name,
+    version: s.version,
+    node,
+    channels: NO_CHANNELS,
+  };
+}
+
+function addChannel(s: SessionRecord, channel: string): void {
+  if (s.channels === NO_CHANNELS) s.channels = new Set([channel]);
+  else (s.channels as Set<string>).add(channel);
+}
+
+function removeChannel(s: SessionRecord, channel: string): void {
+  if (s.channels.size <= 1 && s.channels.has(channel)) s.channels = NO_CHANNELS;
+  else if (s.channels !== NO_CHANNELS) (s.channels as Set<string>).delete(channel);
 }
 
 export class Registry {
@@ -22,7 +56,7 @@ export class Registry {
 
   openSession(node: NodeId, s: SessionOpened): void {
     if (this.sessions.has(s.client)) return;
-    this.sessions.set(s.client, { ...s, node, channels: new Set() });
+    this.sessions.set(s.client, sessionRecord(node, s));
     this.users.set(s.user, (this.users.get(s.user) ?? 0) + 1);
   }
 
@@ -57,7 +91,8 @@ export class Registry {
     }
     if (subs.has(client)) return false;
     subs.set(client, node);
-    this.sessions.get(client)?.channels.add(channel);
+    const session = this.sessions.get(client);
+    if (session) addChannel(session, channel);
     let nodes = this.interest.get(channel);
     if (!nodes) {
       nodes = new Map();
@@ -73,7 +108,8 @@ export class Registry {
     const node = subs?.get(client);
     if (!subs || node === undefined) return { removed: false, empty: subs === undefined };
     subs.delete(client);
-    this.sessions.get(client)?.channels.delete(channel);
+    const session = this.sessions.get(client);
+    if (session) removeChannel(session, channel);
     const nodes = this.interest.get(channel)!;
     const n = (nodes.get(node) ?? 1) - 1;
     if (n > 0) nodes.set(node, n);

@@ -17,7 +17,7 @@ export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req
   const identity = await authenticate(rt, s, id, req);
   if (!identity || s.isClosed()) return;
   const limit = rt.client.userConnectionLimit;
-  if (limit > 0 && identity.user !== '' && (rt.byUser.get(identity.user)?.size ?? 0) >= limit) {
+  if (limit > 0 && identity.user !== '' && rt.byUser.count(identity.user) >= limit) {
     return s.close(Disconnects.connectionLimit);
   }
   const expiry = connectionExpiry(identity.claims);
