@@ -19,8 +19,8 @@ export interface RequestHead {
 }
 
 export interface GatewayRoutes {
-  /** A WebSocket upgrade on the client endpoint; answers false when no node can take it. */
-  websocket(socket: Socket, head: Buffer, request: RequestHead): boolean;
+  /** A WebSocket upgrade on the client endpoint; answers null once a node took it, else why none could (the 503's body). */
+  websocket(socket: Socket, head: Buffer, request: RequestHead): string | null;
   /** Anything else: handled by the supervisor's HTTP server. */
   http(socket: Socket, head: Buffer): void;
 }
@@ -77,7 +77,8 @@ function stopReading(socket: Socket): void {
 function route(socket: Socket, head: Buffer, routes: GatewayRoutes): void {
   const request = parseHead(head);
   if (request && request.path === WEBSOCKET_PATH && request.upgrade && request.method === 'GET') {
-    if (!routes.websocket(socket, head, request)) reply(socket, '503 Service Unavailable', 'no healthy node\n');
+    const refusal = routes.websocket(socket, head, request);
+    if (refusal !== null) reply(socket, '503 Service Unavailable', `${refusal}\n`);
     return;
   }
   routes.http(socket, head);

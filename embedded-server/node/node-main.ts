@@ -11,6 +11,7 @@ import { StatsReporter } from './node-stats.js';
 import { checkPositions, resumeAfterFreeze, sweepSessions } from './node-sweep.js';
 import { SupervisorLink } from './supervisor-link.js';
 import { serveSupervisorRequests } from './supervisor-requests.js';
+import { connectionCapacity } from './open-file-limit.js';
 
 const send = (batch: NodeMessage[] | NodeMessage): void => {
   if (process.connected) process.send!(batch);
@@ -44,7 +45,8 @@ function start(init: NodeInit): void {
   setInterval(() => link.send({ t: 'stats', at: Date.now(), stats: stats.read() }), init.statsIntervalMs);
   setInterval(() => void checkPositions(rt).catch(() => undefined), Math.max(1000, init.statsIntervalMs * 5));
   for (const e of early.splice(0)) connections.accept(e.socket, e.head);
-  link.send({ t: 'ready', pid: process.pid });
+  const maxConnections = connectionCapacity();
+  link.send({ t: 'ready', pid: process.pid, ...(maxConnections === undefined ? {} : { maxConnections }) });
   link.send({ t: 'stats', at: Date.now(), stats: stats.read() });
 }
 

@@ -1,5 +1,6 @@
 /** The node's stats report (ARCHITECTURE.md "Health"): counters, CPU, memory, event-loop delay. */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import type { NodeStats } from '../../shared/ipc/node-ipc.js';
 import type { NodeRuntime } from './node-runtime.js';
 
@@ -15,10 +16,27 @@ export class StatsReporter {
     this.loop.enable();
   }
 
+  /** Last RSS read: reading it opens /proc/self/stat, which fails while every descriptor is in use. */
+  private rss = 0;
+
+  /**
+   * Memory now. With the process at its open-file limit (EMFILE) the RSS cannot be read: the last
+   * reading stands, and the heap comes from V8, which needs no descriptor.
+   */
+  private memory(): { rss: number; heapUsed: number } {
+    try {
+      const mem = process.memoryUsage();
+      this.rss = mem.rss;
+      return mem;
+    } catch {
+      return { rss: this.rss, heapUsed: getHeapStatistics().used_heap_size };
+    }
+  }
+
   /** Figures now; the event-loop histogram restarts for the next period. */
   read(): NodeStats {
     const cpu = process.cpuUsage();
-    const mem = process.memoryUsage();
+    const mem = this.memory();
     const c = this.rt.counters;
     const stats: NodeStats = {
       connections: this.rt.sessions.size,

@@ -57,9 +57,14 @@ export async function startCluster(config: ClusterConfig): Promise<ClusterHandle
   });
   const gateway = createGateway({
     websocket: (socket, head, request) => {
-      const routable = sv.pool.routable(Date.now());
+      const now = Date.now();
+      const routable = sv.pool.routable(now);
       const choice = sv.router.pick(routable.map((p) => ({ id: p.id, load: p.load })), request.query.get('user'));
-      return choice ? sv.pool.get(choice.id)!.handoff(socket, head) : false;
+      if (choice && sv.pool.get(choice.id)!.handoff(socket, head)) return null;
+      const full = sv.pool.healthy(now).filter((p) => p.full);
+      return full.length > 0 && routable.length === 0
+        ? `every node is at its open-file limit (${full.map((p) => `${p.id}: ${p.maxConnections} connections`).join(', ')}); raise ulimit -n or add a node`
+        : 'no healthy node';
     },
     http: (socket, head) => {
       socket.unshift(head);

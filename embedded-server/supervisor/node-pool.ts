@@ -80,10 +80,10 @@ export class NodePool {
     return this.all().filter((p) => p.health(now) === 'healthy');
   }
 
-  /** Nodes that may take new connections: healthy, not cut off the broker, not being drained. */
+  /** Nodes that may take new connections: healthy, not cut off the broker, not being drained, not at their open-file limit. */
   routable(now: number): NodeProcess[] {
     return [...this.slots.values()]
-      .filter((s) => !s.draining && !s.proc.partitioned && s.proc.health(now) === 'healthy')
+      .filter((s) => !s.draining && !s.proc.partitioned && s.proc.health(now) === 'healthy' && !s.proc.full)
       .map((s) => s.proc);
   }
 
@@ -148,6 +148,7 @@ export class NodePool {
           if (msg.t === 'stats') return node.onStats(msg.at, msg.stats);
           if (msg.t === 'ready') {
             node.ready = true;
+            node.maxConnections = msg.maxConnections ?? Number.POSITIVE_INFINITY;
             node.lastSeenAt = Date.now();
             this.hooks.up(node);
             if (!settled) resolve(node);

@@ -54,6 +54,8 @@ export class NodeProcess {
    * during a burst, when a report can arrive while hand-offs are still on their way.
    */
   handoffsSent = 0;
+  /** Connections the node's open-file limit lets it hold (from its `ready`). */
+  maxConnections = Number.POSITIVE_INFINITY;
   private outbox: SupervisorMessage[] = [];
   private scheduled = false;
   private seq = 0;
@@ -94,6 +96,11 @@ export class NodeProcess {
   /** Connections as last reported plus the hand-offs that report does not include yet. */
   get load(): number {
     return (this.stats?.connections ?? 0) + Math.max(0, this.handoffsSent - (this.stats?.handoffsSettled ?? 0));
+  }
+
+  /** At its open-file limit: a socket handed over now could not be received. */
+  get full(): boolean {
+    return this.load >= this.maxConnections;
   }
 
   onStats(at: number, stats: NodeStats): void {

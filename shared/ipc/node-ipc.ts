@@ -145,7 +145,8 @@ export type Delivery =
 // ---------------------------------------------------------------- the unions
 
 export type NodeMessage =
-  | { t: 'ready'; pid: number }
+  /** `maxConnections`: what the node's open-file limit lets it hold; absent when it cannot tell. */
+  | { t: 'ready'; pid: number; maxConnections?: number }
   | { t: 'stats'; at: number; stats: NodeStats }
   | { t: 'session.opened'; session: SessionOpened }
   | { t: 'session.closed'; client: string; code: number; reason: string }
