@@ -14,7 +14,8 @@ import { EXIT_USAGE, complain, describeArgsError, reportConfig, say, usageError 
 import { SIMULATE_HELP } from './cli-text.js';
 import type { ClusterConfig } from './config/index.js';
 import { loadConfig, parseDuration } from './config/index.js';
-import { DEFAULT_BOTS_PER_PROCESS, Fleet } from './simulator/fleet.js';
+import { DEFAULT_BOTS_PER_PROCESS } from '../shared/admin/simulator-model.js';
+import { Fleet } from './simulator/fleet.js';
 import type { SimTarget } from './simulator/sim-ipc.js';
 import { finalSummary, tableHeader, tableRow } from './simulator/sim-table.js';
 

@@ -46,6 +46,16 @@ describe('the application menu', () => {
     assert.equal(find(shipped, 'Toggle Developer Tools'), undefined);
   });
 
+  it('gives the seven views Ctrl/Cmd+1…7 in order, the Simulator last, as the console\'s Alt+1…7', () => {
+    const menus = buildMenus({ platform: 'linux', development: false, embedded: true, connected: true }, () => undefined);
+    const views = menus[3]!.items.filter((i): i is Extract<MenuItemSpec, { type: 'item' }> => i.type === 'item' && i.id.startsWith('view:'));
+    assert.deepEqual(views.map((v) => [v.label, v.accelerator]), [
+      ['Overview', 'CmdOrCtrl+1'], ['Nodes', 'CmdOrCtrl+2'], ['Connections', 'CmdOrCtrl+3'], ['Channels', 'CmdOrCtrl+4'],
+      ['Broadcast', 'CmdOrCtrl+5'], ['Events', 'CmdOrCtrl+6'], ['Simulator', 'CmdOrCtrl+7'],
+    ]);
+    assert.deepEqual(VIEWS.map((v) => v.key), ['1', '2', '3', '4', '5', '6', '7']);
+  });
+
   it('disables the cluster commands while no cluster is connected, and restart for a remote one', () => {
     const down = buildMenus({ platform: 'linux', development: false, embedded: true, connected: false }, () => undefined);
     assert.equal(find(down, 'Add Node')!.enabled, false);

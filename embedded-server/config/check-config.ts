@@ -2,7 +2,7 @@
 import type { ChannelOptions } from '../../shared/channels/channel-options.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { ROUTING_STRATEGIES } from './cluster-config.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../../shared/duration.js';
 import type { CliOverrides } from './resolve-config.js';
 
 const isWhole = (n: number, min: number, max: number): boolean => Number.isInteger(n) && n >= min && n <= max;

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import { ROUTING_STRATEGIES } from './cluster-config.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../../shared/duration.js';
 import {
   IGNORED_CHANNEL_OPTIONS, IGNORED_CLIENT_OPTIONS, IGNORED_HTTP_API_OPTIONS, IGNORED_SECTIONS, collectWarnings, formatIssues,
 } from './config-issues.js';

@@ -4,7 +4,7 @@
  */
 import type { ChannelOptions, ChannelSettings } from '../../shared/channels/channel-options.js';
 import { DEFAULT_CHANNEL_OPTIONS, hasHistory } from '../../shared/channels/channel-options.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../../shared/duration.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -12,4 +12,4 @@ export { configDir, generateSecret, loadOrCreateSecrets } from './secrets.js';
 export type { ConnectionTokenRequest } from './tokens.js';
 export { mintConnectionToken, parseTtl } from './tokens.js';
 export { defaultChannelSettings, defaultNamespaces, describeNamespaces, describeOptions } from './default-namespaces.js';
-export { formatDuration, parseDuration } from './duration.js';
+export { formatDuration, parseDuration } from '../../shared/duration.js';

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import type { Json } from '../../shared/protocol/client-protocol.js';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../../shared/duration.js';
 
 export interface ConnectionTokenRequest {
   /** client.token.hmac_secret_key */

@@ -5,6 +5,7 @@
  * supervisor itself. Every timer and process it starts ends by the run's duration or `stop()`.
  */
 import type { SimulatorParams, SimulatorState, SimulatorStatus } from '../../shared/admin/simulator-model.js';
+import { DEFAULT_BOTS_PER_PROCESS, drainMs } from '../../shared/admin/simulator-model.js';
 import { FeedPublisher } from './feed-publisher.js';
 import { BotProcess } from './bot-process.js';
 import { LatencyHistogram } from './latency-histogram.js';
@@ -13,7 +14,6 @@ import type { BotTallies, SimTarget } from './sim-ipc.js';
 import { zeroTallies } from './sim-ipc.js';
 import { sumCounts } from './sim-counts.js';
 
-export const DEFAULT_BOTS_PER_PROCESS = 2_500;
 /** Bot processes must be ready within this (tsx start-up and token minting). */
 const READY_TIMEOUT_MS = 30_000;
 /** After the ramp, publishing waits at most this long for every subscription. */
@@ -30,11 +30,6 @@ export interface FleetOptions {
   botsPerProcess?: number;
   /** Once a second while it runs, and once more with the final counts. */
   onStatus?: (status: SimulatorStatus) => void;
-}
-
-/** The last part of a run, without publications, so deliveries in flight arrive before the end. */
-export function drainMs(durationMs: number): number {
-  return Math.min(5_000, Math.max(1_000, durationMs * 0.2));
 }
 
 export class Fleet {

@@ -12,6 +12,7 @@ import { ConnectionsView } from './views/ConnectionsView.js';
 import { ChannelsView } from './views/ChannelsView.js';
 import { BroadcastView } from './views/BroadcastView.js';
 import { EventsView } from './views/EventsView.js';
+import { SimulatorView } from './views/SimulatorView.js';
 
 function useHashView(): ViewId {
   const [view, setView] = useState<ViewId>(() => viewFromHash(window.location.hash));
@@ -23,7 +24,7 @@ function useHashView(): ViewId {
   return view;
 }
 
-/** Alt+1…6 switch views; focus moves to the view's heading for keyboard users. */
+/** Alt+1…7 switch views (the keys of VIEWS); focus moves to the view's heading for keyboard users. */
 function useViewKeys(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -78,5 +79,6 @@ function CurrentView({ view }: { view: ViewId }) {
     case 'channels': return <ChannelsView />;
     case 'broadcast': return <BroadcastView />;
     case 'events': return <EventsView />;
+    case 'simulator': return <SimulatorView />;
   }
 }

@@ -18,6 +18,14 @@ export const SIM_LIMITS = {
   durationSeconds: { min: 1, max: 86_400 },
 } as const;
 
+/** Bots per bot process, unless a run says otherwise. */
+export const DEFAULT_BOTS_PER_PROCESS = 2_500;
+
+/** The last part of a run, without publications, so deliveries in flight arrive before the end. */
+export function drainMs(durationMs: number): number {
+  return Math.min(5_000, Math.max(1_000, durationMs * 0.2));
+}
+
 export interface SimulatorParams {
   profile: SimProfile;
   /** Simulated clients (bots), one WebSocket each. */

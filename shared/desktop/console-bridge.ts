@@ -60,6 +60,7 @@ export const CONSOLE_VIEWS = [
   { id: 'channels', label: 'Channels', key: '4' },
   { id: 'broadcast', label: 'Broadcast', key: '5' },
   { id: 'events', label: 'Events', key: '6' },
+  { id: 'simulator', label: 'Simulator', key: '7' },
 ] as const;
 
 export type ConsoleViewId = (typeof CONSOLE_VIEWS)[number]['id'];

@@ -44,4 +44,14 @@ describe('the bridge: admin pushes in, store state out', () => {
     assert.equal(useSimulator.getState().status?.state, 'finished');
     assert.equal(useSimulator.getState().status?.counts.sent, 12);
   });
+
+  it('keeps the fleet\'s status before the latest one of the same run only, for per-second figures', () => {
+    const params = { profile: 'chat' as const, clients: 4, channels: 1, rate: 1, rampSeconds: 0, durationSeconds: 5 };
+    const at = (id: string, elapsedMs: number) => ({ id, params, state: 'running' as const, startedAt: 1, elapsedMs, pids: [10], counts: emptySimulatorCounts() });
+    routePush({ push: 'simulator', data: at('sim-2', 1000) });
+    routePush({ push: 'simulator', data: at('sim-2', 2000) });
+    assert.equal(useSimulator.getState().previous?.elapsedMs, 1000);
+    routePush({ push: 'simulator', data: at('sim-3', 500) });
+    assert.equal(useSimulator.getState().previous, null, 'a new run starts without one');
+  });
 });

@@ -8,10 +8,13 @@ import type { SimulatorStatus } from '../../../shared/admin/simulator-model.js';
 interface SimulatorStore {
   /** Null until a fleet has run while the console was connected. */
   status: SimulatorStatus | null;
+  /** The status before it when it is of the same run (per-second figures); null otherwise. */
+  previous: SimulatorStatus | null;
   receive(status: SimulatorStatus): void;
 }
 
 export const useSimulator = create<SimulatorStore>()((set) => ({
   status: null,
-  receive: (status) => set({ status }),
+  previous: null,
+  receive: (status) => set((s) => ({ status, previous: s.status?.id === status.id ? s.status : null })),
 }));

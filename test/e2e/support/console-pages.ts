@@ -9,7 +9,7 @@ import { waitFor } from '../../support/test-cluster.js';
 import { saveShot } from './console-session.js';
 import type { ConsoleSession } from './console-session.js';
 
-export type ViewName = 'Overview' | 'Nodes' | 'Connections' | 'Channels' | 'Broadcast' | 'Events';
+export type ViewName = 'Overview' | 'Nodes' | 'Connections' | 'Channels' | 'Broadcast' | 'Events' | 'Simulator';
 
 /** "2,013 connections on 3 nodes" → 2013: the first number of a text, thousands separators dropped. */
 export function leadingNumber(text: string): number {
@@ -30,7 +30,7 @@ export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boo
 }
 
 /** The trimmed text of a locator, '' when it is not there (yet). */
-async function textOf(locator: Locator): Promise<string> {
+export async function textOf(locator: Locator): Promise<string> {
   return ((await locator.count()) === 0 ? '' : ((await locator.first().textContent()) ?? '')).replace(/\s+/g, ' ').trim();
 }
 

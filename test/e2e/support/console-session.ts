@@ -36,7 +36,7 @@ export class ConsoleSession {
   }
 
   /** Opens a view through the sidebar, as a user would. */
-  async open(view: 'Overview' | 'Nodes' | 'Connections' | 'Channels' | 'Broadcast' | 'Events'): Promise<void> {
+  async open(view: 'Overview' | 'Nodes' | 'Connections' | 'Channels' | 'Broadcast' | 'Events' | 'Simulator'): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view, exact: true }).click();
     await this.page.getByRole('heading', { level: 1, name: view }).waitFor();
   }

@@ -7,8 +7,8 @@
  * (or a digits-only string such as "30") means **seconds**, as in Centrifugo's older configs.
  * Negative durations are rejected. The result is rounded to whole milliseconds.
  */
-import type { Result } from '../../shared/result.js';
-import { err, ok } from '../../shared/result.js';
+import type { Result } from './result.js';
+import { err, ok } from './result.js';
 
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000,
