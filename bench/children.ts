@@ -96,8 +96,9 @@ export class ServerProcess {
     });
   }
 
-  static start(script: string, args: unknown, cpus: Cpus, timeoutMs = 30_000): Promise<ServerProcess> {
-    const child = spawnNode(script, [JSON.stringify(args)], cpus, [], true);
+  /** `execArgv`: the Node/V8 flags the server runs with in production (Switchboard's own). */
+  static start(script: string, args: unknown, cpus: Cpus, execArgv: readonly string[] = [], timeoutMs = 30_000): Promise<ServerProcess> {
+    const child = spawnNode(script, [JSON.stringify(args)], cpus, [...execArgv], true);
     const rootRef = refOf(child.pid ?? 0);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Cpus } from './children.js';
 import { ServerProcess } from './children.js';
+import { SUPERVISOR_V8_FLAGS } from '../shared/v8-flags.js';
 import type { ClientKind } from './generator.js';
 
 export type PeerId = 'ws' | 'sio' | 'sio-cluster' | 'sb1' | 'sb2' | 'sb2-console' | 'sb3';
@@ -19,6 +20,8 @@ export interface Peer {
   channel(base: string): string;
   /** Whether an admin client watches the cluster during the run (the console-cost workload). */
   console?: boolean;
+  /** Node/V8 flags its server process runs with, as it ships (Switchboard: SUPERVISOR_V8_FLAGS). */
+  execArgv?: readonly string[];
 }
 
 /** Secrets shared by every Switchboard server of one bench invocation (so tokens can be minted). */
@@ -34,7 +37,7 @@ const feed = (base: string): string => `feed:${base}`;
 function switchboard(id: PeerId, nodes: number, label: string, console = false): Peer {
   return {
     id, label, kind: 'sb', script: './servers/switchboard.ts', channel: feed, console,
-    args: { nodes, ...BENCH_SECRETS },
+    args: { nodes, ...BENCH_SECRETS }, execArgv: SUPERVISOR_V8_FLAGS,
   };
 }
 
@@ -52,5 +55,5 @@ export const PEERS: Record<PeerId, Peer> = {
 };
 
 export function startPeer(peer: Peer, cpus: Cpus): Promise<ServerProcess> {
-  return ServerProcess.start(peer.script, peer.args, cpus);
+  return ServerProcess.start(peer.script, peer.args, cpus, peer.execArgv);
 }

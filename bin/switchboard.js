@@ -13,7 +13,9 @@ const tsxLoader = import.meta.resolve('tsx');
 // On POSIX the child gets its own process group: a Ctrl+C at the terminal then reaches it once,
 // through us, instead of twice (the terminal + our forwarding) — a second signal means "exit now".
 const ownGroup = process.platform !== 'win32';
-const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, ...process.argv.slice(2)], {
+// The supervisor's V8 flags: shared/v8-flags.ts (SUPERVISOR_V8_FLAGS) says why; a test keeps the two equal.
+const V8_FLAGS = ['--max-semi-space-size=4'];
+const child = spawn(process.execPath, [...V8_FLAGS, '--import', tsxLoader, cliPath, ...process.argv.slice(2)], {
   stdio: 'inherit',
   detached: ownGroup,
 });

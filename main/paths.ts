@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SUPERVISOR_V8_FLAGS } from '../shared/v8-flags.js';
 
 /** A script to fork, with the Node flags it needs (tsx for the TypeScript sources). */
 export interface ForkEntry {
@@ -50,8 +51,8 @@ export function appPaths(): AppPaths {
     consolePreload: join(built, 'main', 'preload', 'preload.cjs'),
     settingsPreload: join(built, 'main', 'preload', 'settings-preload.cjs'),
     hostEntry: fromSources
-      ? { path: join(root, 'embedded-server', 'host-entry.ts'), execArgv: ['--import', import.meta.resolve('tsx')] }
-      : { path: unpacked(join(built, 'embedded-server', 'host-entry.js')), execArgv: [] },
+      ? { path: join(root, 'embedded-server', 'host-entry.ts'), execArgv: [...SUPERVISOR_V8_FLAGS, '--import', import.meta.resolve('tsx')] }
+      : { path: unpacked(join(built, 'embedded-server', 'host-entry.js')), execArgv: [...SUPERVISOR_V8_FLAGS] },
     icon: join(root, 'assets', 'icons', '512x512.png'),
     readme: unpacked(join(root, 'README.md')),
   };
