@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rendezvous, Router } from './routing.js';
+import { PENDING_SPREAD, rendezvous, Router } from './routing.js';
 import type { Candidate } from './routing.js';
 import { ROUTING_STRATEGIES } from '../config/cluster-config.js';
 
@@ -26,6 +26,27 @@ describe('routing: least-connections', () => {
   it('picks the first of equally loaded nodes', () => {
     const tied = [{ id: 'a', load: 3 }, { id: 'b', load: 1 }, { id: 'c', load: 1 }];
     assert.equal(new Router('least-connections').pick(tied, null)?.id, 'b');
+  });
+
+  it('spreads a burst: a node with too many hand-offs waiting yields to the least loaded of the others', () => {
+    const router = new Router('least-connections');
+    const nodes: Candidate[] = [
+      { id: 'survivor-1', load: 3333, pending: 0 },
+      { id: 'survivor-2', load: 3334, pending: 0 },
+      { id: 'restarted', load: 40, pending: PENDING_SPREAD },
+    ];
+    assert.equal(router.pick(nodes, null)?.id, 'survivor-1');
+    nodes[2]!.pending = PENDING_SPREAD - 1;
+    assert.equal(router.pick(nodes, null)?.id, 'restarted', 'below the bound, the least loaded again');
+  });
+
+  it('picks the node with the fewest hand-offs waiting when every node has too many', () => {
+    const nodes: Candidate[] = [
+      { id: 'a', load: 10, pending: PENDING_SPREAD + 9 },
+      { id: 'b', load: 900, pending: PENDING_SPREAD + 2 },
+      { id: 'c', load: 50, pending: PENDING_SPREAD + 5 },
+    ];
+    assert.equal(new Router('least-connections').pick(nodes, null)?.id, 'b');
   });
 
   it('follows the load as it changes', () => {

@@ -9,7 +9,18 @@ export interface Candidate {
   id: string;
   /** Current connections (reported plus handed over since). */
   load: number;
+  /** Sockets waiting for their turn on the node's IPC channel (hand-offs queued); 0 if unknown. */
+  pending?: number;
 }
+
+/**
+ * Hand-offs that may wait for a node's IPC channel before least-connections looks elsewhere. A node takes
+ * sockets one at a time (each waits for the node's acknowledgement over its IPC channel), so a burst
+ * — a failed node's clients all reconnecting — sent to the one least-loaded node (the restarted,
+ * empty one) would queue thousands behind one channel while the others idle. Past this many, the
+ * node with the fewest in progress is picked instead, and the burst spreads over every node.
+ */
+export const PENDING_SPREAD = 32;
 
 export class Router {
   private turn = 0;
@@ -31,8 +42,11 @@ export class Router {
 }
 
 function leastLoaded(candidates: readonly Candidate[]): Candidate {
-  let best = candidates[0]!;
-  for (const c of candidates) if (c.load < best.load) best = c;
+  let best: Candidate | null = null;
+  for (const c of candidates) if ((c.pending ?? 0) < PENDING_SPREAD && (best === null || c.load < best.load)) best = c;
+  if (best !== null) return best;
+  best = candidates[0]!;
+  for (const c of candidates) if (c.pending! < best.pending!) best = c;
   return best;
 }
 

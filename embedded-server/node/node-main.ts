@@ -69,6 +69,8 @@ function onMessage(msg: SupervisorMessage | SupervisorMessage[] | HandoffMessage
 }
 
 function onHandoff(msg: HandoffMessage, socket: Socket | undefined): void {
+  // The supervisor sends the next socket only after this: its other messages never queue behind many.
+  link.send({ t: 'conn.taken' });
   if (!socket) return;
   const head = Buffer.from(msg.head, 'base64');
   if (!connections) early.push({ head, socket });

@@ -33,6 +33,11 @@ export interface NodeEntry {
   execArgv: string[];
 }
 
+/** Hand-offs with Node at once (see `handoffQueue`). */
+const HANDOFF_WINDOW = 8;
+/** A node that does not confirm a hand-off within this is not waited for (the next socket goes). */
+const HANDOFF_TAKEN_TIMEOUT_MS = 2000;
+
 export class NodeProcess {
   child: ChildProcess | null = null;
   pid = 0;
@@ -74,6 +79,7 @@ export class NodeProcess {
     child.on('message', (batch: NodeMessage[]) => {
       for (const msg of batch) {
         if (msg.t === 'res') this.settle(msg.id, msg.res);
+        else if (msg.t === 'conn.taken') this.handoffTaken();
         else events.message(this, msg);
       }
     });
@@ -81,6 +87,7 @@ export class NodeProcess {
       this.exited = true;
       this.ready = false;
       this.failPending();
+      this.dropQueuedHandoffs();
       events.exit(this, code, signal);
     });
     child.on('error', () => undefined); // 'exit' follows a failed spawn or send
@@ -95,7 +102,23 @@ export class NodeProcess {
 
   /** Connections as last reported plus the hand-offs that report does not include yet. */
   get load(): number {
-    return (this.stats?.connections ?? 0) + Math.max(0, this.handoffsSent - (this.stats?.handoffsSettled ?? 0));
+    return (this.stats?.connections ?? 0) + this.unsettled;
+  }
+
+  /**
+   * Sockets waiting to be handed over. Node sends a handle only once the node acknowledged the
+   * previous one, and holds EVERY message sent meanwhile — deliveries, broker replies — behind it.
+   * Left to Node's own queue, a burst of thousands of reconnects delayed the replies to those
+   * clients' subscribes by seconds; here at most HANDOFF_WINDOW handles are with Node, each released
+   * by the node's `conn.taken`, so other messages wait for a few round trips at most.
+   */
+  private readonly handoffQueue: { socket: Socket; head: Buffer }[] = [];
+  /** Handed to Node, not yet confirmed by the node; each has a timer in case it never is. */
+  private readonly handoffsInFlight: NodeJS.Timeout[] = [];
+
+  /** Sockets handed over that the node has not settled yet (as of its last report). */
+  get unsettled(): number {
+    return Math.max(0, this.handoffsSent - (this.stats?.handoffsSettled ?? 0));
   }
 
   /** At its open-file limit: a socket handed over now could not be received. */
@@ -151,12 +174,55 @@ export class NodeProcess {
   handoff(socket: Socket, head: Buffer): boolean {
     if (!this.child?.connected) return false;
     this.handoffsSent++;
-    this.child.send({ t: 'conn', head: head.toString('base64') }, socket, { keepOpen: false }, (e) => {
-      if (!e) return;
-      this.handoffsSent--; // never reached the node, which will not settle it
-      socket.destroy();
-    });
+    this.handoffQueue.push({ socket, head });
+    this.pumpHandoffs();
     return true;
+  }
+
+  /** Sockets waiting for their turn on the node's IPC channel. */
+  get handoffsQueued(): number {
+    return this.handoffQueue.length;
+  }
+
+  private pumpHandoffs(): void {
+    while (this.handoffsInFlight.length < HANDOFF_WINDOW && this.handoffQueue.length > 0) {
+      const { socket, head } = this.handoffQueue.shift()!;
+      const child = this.child;
+      if (socket.destroyed || !child?.connected) {
+        this.handoffsSent--; // never reached the node, which will not settle it
+        socket.destroy();
+        continue;
+      }
+      const timer = setTimeout(() => this.handoffTaken(timer), HANDOFF_TAKEN_TIMEOUT_MS);
+      this.handoffsInFlight.push(timer);
+      child.send({ t: 'conn', head: head.toString('base64') }, socket, { keepOpen: false }, (e) => {
+        if (!e) return;
+        this.handoffsSent--;
+        socket.destroy();
+        this.handoffTaken(timer);
+      });
+    }
+  }
+
+  /**
+   * The node has a socket (its `conn.taken`, in hand-off order: the oldest in flight), or one was not
+   * confirmed in time or failed (`timer` names it): the next one may go.
+   */
+  private handoffTaken(timer?: NodeJS.Timeout): void {
+    const i = timer === undefined ? 0 : this.handoffsInFlight.indexOf(timer);
+    if (i < 0 || this.handoffsInFlight.length === 0) return;
+    clearTimeout(this.handoffsInFlight[i]);
+    this.handoffsInFlight.splice(i, 1);
+    this.pumpHandoffs();
+  }
+
+  /** The node is gone: the sockets still waiting are closed (their clients reconnect elsewhere). */
+  private dropQueuedHandoffs(): void {
+    for (const timer of this.handoffsInFlight.splice(0)) clearTimeout(timer);
+    for (const { socket } of this.handoffQueue.splice(0)) {
+      this.handoffsSent--;
+      socket.destroy();
+    }
   }
 
   /** Answers requests the node left unanswered too long with their fallback. */

@@ -148,6 +148,8 @@ export type NodeMessage =
   /** `maxConnections`: what the node's open-file limit lets it hold; absent when it cannot tell. */
   | { t: 'ready'; pid: number; maxConnections?: number }
   | { t: 'stats'; at: number; stats: NodeStats }
+  /** The node received a handed-over socket (sent for each, after Node acknowledged the handle). */
+  | { t: 'conn.taken' }
   | { t: 'session.opened'; session: SessionOpened }
   | { t: 'session.closed'; client: string; code: number; reason: string }
   | { [K in NodeRequestName]: { t: 'req'; id: number; op: K; req: NodeRequests[K]['req'] } }[NodeRequestName]
