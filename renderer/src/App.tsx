@@ -1,4 +1,7 @@
-/** The shell: navigation, the admin link's state, the current view, toasts. */
+/**
+ * The shell: navigation, the admin link's state, the current view, and under it the toasts, which
+ * take their own room at the bottom rather than cover the view.
+ */
 import { useEffect, useState } from 'react';
 import { VIEWS, viewFromHash } from './routes.js';
 import type { ViewId } from './routes.js';
@@ -63,10 +66,12 @@ export function App() {
         </ul>
         <LinkStatus />
       </nav>
-      <main className="content">
-        {needsToken ? <TokenGate refused={link === 'token-refused'} /> : <CurrentView view={view} />}
-      </main>
-      <Toasts />
+      <div className="main-column">
+        <main className="content">
+          {needsToken ? <TokenGate refused={link === 'token-refused'} /> : <CurrentView view={view} />}
+        </main>
+        <Toasts />
+      </div>
     </div>
   );
 }

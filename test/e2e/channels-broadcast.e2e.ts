@@ -1,19 +1,23 @@
 /**
  * Issue 4, end to end: presence in the Channels view follows a real client that subscribes and
- * leaves; a publication in a typing channel shows its user as typing; a broadcast composed in the
- * Broadcast view reaches exactly the real clients its dry run counted; the Events view tells a
- * user's story. Screenshots of Channels, Broadcast and Events, and Channels in dark mode.
+ * leaves; a publication in a typing channel shows its user as typing; a long channel name stays
+ * readable and copyable; a broadcast composed in the Broadcast view reaches exactly the real
+ * clients its dry run counted; the Events view tells a user's story, keeps its rows clear of
+ * toasts and its Details column on screen at 1,024 px. Screenshots of Channels, Broadcast and
+ * Events, and Channels in dark mode.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '../support/test-cluster.js';
 import { ConsoleSession } from './support/console-session.js';
-import { ConsoleUi, eventually, leadingNumber } from './support/console-pages.js';
+import { ConsoleUi, eventually, leadingNumber, textOf } from './support/console-pages.js';
+import { boxesOf, inside, overlaps, widths } from './support/layout-probe.js';
 import { Peer } from './support/peers.js';
 
 const LOBBY = 'chat:e2e-lobby';
 const TYPING = 'typing:e2e-lobby';
 const NEWS = 'chat:e2e-news';
+const LONG = 'chat:room-for-the-quarterly-planning-review-of-the-north-american-sales-region-2026';
 
 describe('the Channels, Broadcast and Events views', () => {
   let session: ConsoleSession;
@@ -73,6 +77,37 @@ describe('the Channels, Broadcast and Events views', () => {
     await session.shot('channels-typing');
   });
 
+  it('shows a long channel name whole: namespace and end in the list, all of it in the row\'s title and the detail, copied by "Copy name"', async () => {
+    const { page } = session;
+    await (await connect('hal')).subscribe(LONG);
+    const row = ui.channels.row(LONG);
+    await row.waitFor({ timeout: 15_000 });
+    const cell = row.locator('td.channel-name');
+    assert.equal(await cell.getAttribute('title'), LONG);
+    // Too long for the column: the middle gives way, the namespace and the end stay in view.
+    const [cellBox] = await boxesOf(page, `[data-channel="${LONG}"] td.channel-name`);
+    for (const [part, text] of [['.ch-head', 'chat:'], ['.ch-tail', 'region-2026']] as const) {
+      assert.equal(await textOf(cell.locator(part)), text);
+      const [box] = await boxesOf(page, `[data-channel="${LONG}"] ${part}`);
+      assert.ok(box && cellBox && box.width > 0 && inside(box, cellBox), `${text} is in view in the cell`);
+    }
+    const middle = await widths(cell.locator('.ch-middle'));
+    assert.ok(middle.scroll > middle.client, 'the middle is elided');
+    const end = await widths(cell.locator('.ch-tail'));
+    assert.ok(end.scroll <= end.client, 'the end is whole');
+
+    const detail = await ui.channels.openChannel(LONG);
+    const title = detail.getByTestId('channel-title');
+    assert.equal(await textOf(title), LONG);
+    const wrap = await widths(title);
+    assert.ok(wrap.scroll <= wrap.client, 'the title wraps rather than overflows');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await detail.getByRole('button', { name: 'Copy name', exact: true }).click();
+    await detail.getByRole('button', { name: 'Copied', exact: true }).waitFor();
+    assert.equal(await page.evaluate('navigator.clipboard.readText()'), LONG);
+    await session.shot('channels-long-name');
+  });
+
   it('delivers a broadcast to a channel to exactly as many subscribers as the dry run counted', async () => {
     for (const user of ['dan', 'eve', 'fay']) await (await connect(user)).subscribe(NEWS);
     await connect('gus'); // connected, not subscribed: outside the audience
@@ -120,6 +155,56 @@ describe('the Channels, Broadcast and Events views', () => {
     // Newest first.
     assert.deepEqual(rows.map((r) => r.type).filter((t) => t.startsWith('client.')).reverse(),
       ['client.connected', 'client.subscribed', 'client.unsubscribed']);
+  });
+
+  it('keeps the Events list clear of toasts, which can be dismissed and go away by themselves', async () => {
+    const { page } = session;
+    await ui.open('Nodes');
+    await ui.nodes.setRouting('round-robin');
+    await ui.toast('Routing: round-robin');
+    await ui.nodes.setRouting('least-connections');
+    await ui.toast('Routing: least-connections');
+    const shownAt = Date.now();
+    await ui.open('Events');
+    await ui.events.rows().first().waitFor();
+
+    const toasts = await boxesOf(page, '.toast');
+    assert.ok(toasts.length >= 1, 'a toast shows');
+    const [list] = await boxesOf(page, '.event-rows');
+    const rows = await boxesOf(page, '[data-testid="event-row"]');
+    const lastInView = rows.filter((r) => r.y < list!.y + list!.height).pop()!;
+    for (const toast of toasts) {
+      assert.ok(!overlaps(toast, list!), `a toast at y=${toast.y} covers the list (y ${list!.y}–${list!.y + list!.height})`);
+      assert.ok(!overlaps(toast, lastInView), 'a toast covers the last row in view');
+    }
+    await session.shot('events-toasts');
+
+    const newest = page.locator('.toast').filter({ hasText: 'Routing: least-connections' });
+    await newest.getByRole('button', { name: 'Dismiss' }).click();
+    await newest.waitFor({ state: 'detached', timeout: 1000 });
+    assert.ok(Date.now() - shownAt < 4000, 'dismissed before it would have expired');
+
+    // The other one was never clicked: it goes by itself.
+    await page.locator('.toast').filter({ hasText: 'Routing: round-robin' }).waitFor({ state: 'detached', timeout: 8000 });
+    await eventually(() => page.locator('.toast').count(), (n) => n === 0, 'no toast left', 8000);
+    const [after] = await boxesOf(page, '.event-rows');
+    assert.ok(after!.height > list!.height, 'the list takes the room back once no toast shows');
+  });
+
+  it('keeps the Events Details column on screen in a 1,024 px window', async () => {
+    const { page } = session;
+    await page.setViewportSize({ width: 1024, height: 860 });
+    try {
+      await ui.events.rows().first().waitFor();
+      const [card] = await boxesOf(page, '.events-card');
+      const head = await boxesOf(page, '.event-head > span');
+      assert.equal(head.length, 7);
+      for (const cell of head) assert.ok(inside(cell, card!), `a column header at x=${cell.x} is past the card's edge (${card!.x + card!.width})`);
+      assert.ok(head[6]!.width >= 140, `Details is ${head[6]!.width} px wide`);
+      await session.shot('events-1024');
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 860 });
+    }
   });
 
   it('follows the OS in dark mode: the Channels view with a channel open', async () => {

@@ -1,7 +1,9 @@
 /**
  * Issue 4, end to end: the Overview and Nodes views show the true number of nodes and connections
  * (as the admin API's registry counts them), follow real clients joining and leaving, and a node
- * killed from the Nodes view shows down, then healthy again with its clients back.
+ * killed from the Nodes view shows down, then healthy again with its clients back. The charts span
+ * the last 5 minutes ending now and keep nodes with equal figures apart; the Nodes table fits a
+ * 1,024 px window.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +12,7 @@ import { openAdmin } from '../support/admin-helpers.js';
 import { waitFor } from '../support/test-cluster.js';
 import { ConsoleSession } from './support/console-session.js';
 import { ConsoleUi, eventually } from './support/console-pages.js';
+import { boxesOf, drawChart, inside, widths } from './support/layout-probe.js';
 import { Peer } from './support/peers.js';
 
 const NODES = ['node-1', 'node-2', 'node-3'];
@@ -66,12 +69,46 @@ describe('the Overview and Nodes views', () => {
     await session.shot('overview');
   });
 
+  it('draws the throughput over the last 5 minutes ending now: the samples at the right end, the rest shaded as empty', async () => {
+    const chart = await eventually(() => drawChart(session.page, 0), (c) => c.lines.length > 0, 'the throughput chart');
+    assert.equal(chart.windowEnd - chart.windowStart, 5 * 60_000, 'the x axis spans 5 minutes');
+    assert.ok(Math.abs(chart.windowEnd - Date.now()) < 10_000, `the window ends now, not at ${new Date(chart.windowEnd).toISOString()}`);
+    assert.equal(chart.ticks[chart.ticks.length - 1], 'now');
+    assert.ok(chart.ticks.slice(0, -1).every((t) => /^\d\d:\d\d:\d\d$/.test(t)), `ticks: ${chart.ticks.join(' ')}`);
+    // The cluster is well under a minute old, so its samples take only the right end of the plot.
+    const { plot } = chart;
+    for (const line of chart.lines) {
+      assert.ok(line.box.x >= plot.x + plot.width * 0.7, `a line starts at x=${line.box.x}; the plot spans ${plot.x}–${plot.x + plot.width}`);
+    }
+    assert.ok(chart.emptyLead !== null && chart.emptyLead.width >= plot.width * 0.7, 'the stretch without samples is shaded');
+    assert.deepEqual(chart.legend.map((l) => l.node), ['total', ...NODES]);
+  });
+
   it('lists every node in the Nodes view with the connections the registry puts on it', async () => {
     await ui.open('Nodes');
     assert.deepEqual(await ui.nodes.ids(), NODES);
     for (const node of NODES) assert.equal(await ui.nodes.state(node), 'healthy');
     const spread = await nodesTableMatchesRegistry(6);
     assert.ok(Object.values(spread).filter((n) => n > 0).length >= 2, `least-connections spreads six clients: ${JSON.stringify(spread)}`);
+  });
+
+  it('keeps nodes with equal figures apart on the charts: a dash pattern each, every node in the legend and in the tooltip', async (t) => {
+    const table = await ui.nodes.connectionsByNode();
+    t.diagnostic(`connections per node: ${JSON.stringify(table)}`);
+    const chart = await eventually(() => drawChart(session.page, 0),
+      (c) => c.legend.length === NODES.length && c.legend.every((l) => Number(l.value) === table[l.node]), 'the connections legend to show the table\'s figures');
+    assert.deepEqual(chart.legend.map((l) => l.node), NODES);
+    assert.equal(new Set(chart.lines.map((l) => l.dash)).size, NODES.length, `dash patterns: ${chart.lines.map((l) => l.dash || 'solid').join(', ')}`);
+    assert.deepEqual((await drawChart(session.page, 1)).legend.map((l) => l.node), NODES, 'the CPU chart lists every node too');
+
+    // Hovering the newest second lists every node at that second, equal values included.
+    await session.page.mouse.move(chart.plot.x + chart.plot.width - 3, chart.plot.y + chart.plot.height / 2);
+    const tip = session.page.getByTestId('series-tooltip').first();
+    await tip.waitFor();
+    const listed = await tip.getByTestId('series-tooltip-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-node')));
+    assert.deepEqual(listed, NODES);
+    await session.shot('nodes-chart-tooltip');
+    await session.page.mouse.move(0, 0);
   });
 
   it('follows two clients leaving: four connections of two users, on both views', async () => {
@@ -117,6 +154,30 @@ describe('the Overview and Nodes views', () => {
     await ui.overview.waitForTile('nodes', '3 / 3');
   });
 
+  it('fits the Nodes table in a 1,024 px window: no sideways scroll, every figure and every action on screen', async () => {
+    const { page } = session;
+    await ui.open('Nodes');
+    const wide = await widths(page.locator('.nodes-scroll'));
+    assert.ok(wide.scroll <= wide.client, `at 1,360 px the table is ${wide.scroll} px wide in ${wide.client} px`);
+    await page.setViewportSize({ width: 1024, height: 860 });
+    try {
+      await page.locator('[data-testid="nodes-table"].compact').waitFor();
+      const narrow = await widths(page.locator('.nodes-scroll'));
+      assert.ok(narrow.scroll <= narrow.client, `at 1,024 px the table is ${narrow.scroll} px wide in ${narrow.client} px`);
+      const [card] = await boxesOf(page, '.nodes-card');
+      for (const th of await boxesOf(page, '[data-testid="nodes-table"] th')) assert.ok(inside(th, card!), 'every column is on screen');
+      for (const node of NODES) {
+        for (const name of [`Kill ${node}`, `Remove ${node}`]) {
+          const button = await ui.nodes.row(node).getByRole('button', { name, exact: true }).boundingBox();
+          assert.ok(button && inside(button, card!), `${name} is on screen`);
+        }
+      }
+      await session.shot('nodes-1024');
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 860 });
+    }
+  });
+
   it('follows the OS in dark mode: the Overview with the same figures', async () => {
     const dark = await ConsoleUi.openIn(session, 'dark');
     try {
@@ -124,6 +185,10 @@ describe('the Overview and Nodes views', () => {
       await dark.overview.waitForTile('connections', '4');
       await dark.overview.waitForTile('nodes', '3 / 3');
       await dark.shot('overview-dark');
+      await dark.page.setViewportSize({ width: 1024, height: 860 });
+      await dark.open('Nodes');
+      await dark.page.locator('[data-testid="nodes-table"].compact').waitFor();
+      await dark.shot('nodes-1024-dark');
     } finally {
       await dark.page.context().close();
     }

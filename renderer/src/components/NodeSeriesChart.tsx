@@ -1,28 +1,31 @@
 /**
  * One figure of the 5-minute series, per node: stacked areas with the cluster total as a line
- * (throughput), or one line per node (connections, CPU). Fixed height, no animation, props that
- * only change when the series does (STYLE.md §7).
+ * (throughput), or one line per node (connections, CPU). The x axis is always the last 5 minutes
+ * ending now, so a young series fills only the right of the chart and the rest shows as empty.
+ * Each node has its own dash pattern and is listed with its value below the chart and in the
+ * tooltip, so identical lines stay distinguishable. Fixed height, no animation, props that only
+ * change when the series does (STYLE.md §7).
  */
-import { memo, useMemo } from 'react';
-import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useCallback, useMemo } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import type { TooltipContentProps } from 'recharts';
 import type { TimeSeries } from '../../../shared/admin/admin-model.js';
 import { fmtInt, fmtRate, fmtTime } from '../format.js';
-import type { SeriesMetric } from './series.rows.js';
-import { nodeKey, seriesRows, sortedNodeIds } from './series.rows.js';
+import { useNow } from '../views/use-now.js';
+import type { SeriesMetric, SeriesRow } from './series.rows.js';
+import { nodeKey, rowsInWindow, seriesRows, sortedNodeIds } from './series.rows.js';
+import { keyEntries, nodeStroke, TOTAL_STROKE } from './series.style.js';
+import { emptyLead, tickLabel, timeWindow } from './series.window.js';
+import { SeriesLegend, SeriesTooltip } from './SeriesKey.js';
+import './series-chart.css';
 
-const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 } as const;
+const MARGIN = { top: 8, right: 14, bottom: 0, left: 0 } as const;
 const TICK = { fontSize: 11, fill: 'var(--text-2)' } as const;
 const AXIS_LINE = { stroke: 'var(--border)' } as const;
-const X_DOMAIN = ['dataMin', 'dataMax'] as const;
-const TOOLTIP_BOX = {
-  background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, fontSize: 12.5, color: 'var(--text)',
-} as const;
-const TOOLTIP_LABEL = { color: 'var(--text-2)', marginBottom: 4 } as const;
-const LEGEND_STYLE = { fontSize: 12.5, paddingTop: 4 } as const;
 const CURSOR = { stroke: 'var(--muted)', strokeDasharray: '3 3' } as const;
-
-/** The colour of the i-th node in id order (the theme has six chart colours); Overview and Nodes agree. */
-export const nodeColor = (i: number): string => `var(--chart-${(i % 6) + 1})`;
+const EMPTY_LABEL = { value: 'no samples', position: 'center', fill: 'var(--muted)', fontSize: 11.5 } as const;
+/** Without new samples (the link is down), the axis still moves on at this pace. */
+const CLOCK_MS = 5000;
 
 /** How a figure reads on the axis and in the tooltip. */
 export type ChartUnit = 'per-second' | 'count' | 'percent';
@@ -32,13 +35,17 @@ const AXIS: Record<ChartUnit, (n: number) => string> = {
   count: (n) => (n >= 10_000 ? `${fmtRate(n / 1000)}k` : fmtInt(n)),
   percent: (n) => `${fmtInt(n)}%`,
 };
-const TIP: Record<ChartUnit, (v: unknown) => string> = {
-  'per-second': (v) => `${fmtRate(Number(v))}/s`,
-  count: (v) => fmtInt(Number(v)),
-  percent: (v) => `${fmtRate(Number(v))}%`,
+const VALUE: Record<ChartUnit, (n: number) => string> = {
+  'per-second': (n) => `${fmtRate(n)}/s`,
+  count: (n) => fmtInt(n),
+  percent: (n) => `${fmtRate(n)}%`,
 };
-const axisTime = (at: number): string => fmtTime(at);
-const tooltipTime = (at: unknown): string => fmtTime(Number(at));
+
+/** The window's end: the latest sample, or the clock once it is later (samples stopped coming). */
+function useWindowEnd(lastAt: number | undefined): number {
+  const clock = useNow(CLOCK_MS);
+  return Math.max(clock, lastAt ?? 0);
+}
 
 export const NodeSeriesChart = memo(function NodeSeriesChart({ series, metric, unit, height, stacked = false }: {
   series: TimeSeries;
@@ -50,27 +57,48 @@ export const NodeSeriesChart = memo(function NodeSeriesChart({ series, metric, u
 }) {
   const nodeIds = useMemo(() => sortedNodeIds(Object.keys(series.nodes)), [series.nodes]);
   const rows = useMemo(() => seriesRows(series, nodeIds, metric), [series, nodeIds, metric]);
+  const end = useWindowEnd(rows[rows.length - 1]?.at);
+  const win = useMemo(() => timeWindow(end), [end]);
+  const domain = useMemo(() => [win.start, win.end], [win]);
+  const shown = useMemo(() => rowsInWindow(rows, win.start), [rows, win.start]);
+  const lead = emptyLead(shown[0]?.at, win, series.intervalMs);
+  const legend = useMemo(() => keyEntries(rows[rows.length - 1], nodeIds, stacked), [rows, nodeIds, stacked]);
+  const axisTime = useCallback((at: number) => tickLabel(at, win), [win]);
+  const tooltip = useCallback((p: TooltipContentProps) => {
+    const row = p.payload[0]?.payload as SeriesRow | undefined;
+    if (!p.active || !row) return null;
+    return <SeriesTooltip time={fmtTime(row.at)} entries={keyEntries(row, nodeIds, stacked)} format={VALUE[unit]} />;
+  }, [nodeIds, stacked, unit]);
   const style = useMemo(() => ({ width: '100%', height }), [height]);
   if (rows.length < 2) return <div className="chart-wait" style={style}>Collecting the first seconds…</div>;
   return (
-    <ComposedChart responsive style={style} data={rows} margin={MARGIN} accessibilityLayer>
-      <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-      <XAxis dataKey="at" type="number" scale="time" domain={X_DOMAIN} tickFormatter={axisTime} tick={TICK}
-        axisLine={AXIS_LINE} tickLine={false} minTickGap={48} />
-      <YAxis tickFormatter={AXIS[unit]} tick={TICK} axisLine={false} tickLine={false} width={44} allowDecimals={false} />
-      <Tooltip formatter={TIP[unit]} labelFormatter={tooltipTime} contentStyle={TOOLTIP_BOX} labelStyle={TOOLTIP_LABEL}
-        cursor={CURSOR} isAnimationActive={false} />
-      <Legend wrapperStyle={LEGEND_STYLE} iconType="circle" iconSize={8} />
-      {nodeIds.map((id, i) => (stacked
-        ? <Area key={id} dataKey={nodeKey(id)} name={id} stackId="nodes" type="linear" stroke={nodeColor(i)} fill={nodeColor(i)}
-            fillOpacity={0.28} strokeWidth={1.25} dot={false} activeDot={false} isAnimationActive={false} />
-        : <Line key={id} dataKey={nodeKey(id)} name={id} type="linear" stroke={nodeColor(i)} strokeWidth={1.75} dot={false}
-            isAnimationActive={false} />
-      ))}
-      {stacked ? (
-        <Line dataKey="total" name="Total" type="linear" stroke="var(--text)" strokeWidth={1.75} strokeDasharray="5 3" dot={false}
-          isAnimationActive={false} />
-      ) : null}
-    </ComposedChart>
+    <div className="series-chart" data-testid="series-chart" data-window-start={win.start} data-window-end={win.end}>
+      <ComposedChart responsive style={style} data={shown as SeriesRow[]} margin={MARGIN} accessibilityLayer>
+        <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+        {lead ? (
+          <ReferenceArea x1={lead.from} x2={lead.to} fill="var(--surface-2)" fillOpacity={0.8} stroke="none" ifOverflow="hidden"
+            label={lead.to - lead.from >= (win.end - win.start) / 4 ? EMPTY_LABEL : undefined} />
+        ) : null}
+        <XAxis dataKey="at" type="number" scale="time" domain={domain} allowDataOverflow ticks={win.ticks} interval={0}
+          tickFormatter={axisTime} tick={TICK} axisLine={AXIS_LINE} tickLine={false} />
+        <YAxis tickFormatter={AXIS[unit]} tick={TICK} axisLine={false} tickLine={false} width={44} allowDecimals={false} />
+        <Tooltip content={tooltip} cursor={CURSOR} isAnimationActive={false} />
+        {nodeIds.map((id, i) => {
+          const s = nodeStroke(i);
+          const dash = s.dash || undefined;
+          return stacked
+            ? <Area key={id} dataKey={nodeKey(id)} name={id} stackId="nodes" type="linear" stroke={s.color} fill={s.color} fillOpacity={0.28}
+                strokeWidth={Math.min(s.width, 2)} strokeDasharray={dash} strokeLinecap={s.cap} dot={false} activeDot={false}
+                isAnimationActive={false} />
+            : <Line key={id} dataKey={nodeKey(id)} name={id} type="linear" stroke={s.color} strokeWidth={s.width} strokeDasharray={dash}
+                strokeLinecap={s.cap} dot={false} isAnimationActive={false} />;
+        })}
+        {stacked ? (
+          <Line dataKey="total" name="Total" type="linear" stroke={TOTAL_STROKE.color} strokeWidth={TOTAL_STROKE.width}
+            strokeDasharray={TOTAL_STROKE.dash} dot={false} isAnimationActive={false} />
+        ) : null}
+      </ComposedChart>
+      <SeriesLegend entries={legend} format={VALUE[unit]} />
+    </div>
   );
 });

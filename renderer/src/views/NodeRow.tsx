@@ -1,13 +1,21 @@
-/** One node of the Nodes table: every figure of its snapshot, its recent traffic, its actions. */
+/**
+ * One node of the Nodes table: every figure of its snapshot, its recent traffic, its actions. In a
+ * narrow table (`compact`) the state sits under the node's id and the actions get a line of their
+ * own under the figures, so every figure and every action stays on screen without scrolling.
+ */
 import { memo, useMemo } from 'react';
 import type { NodeSnapshot } from '../../../shared/admin/admin-model.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { StateBadge } from '../components/StateBadge.js';
-import { nodeColor } from '../components/NodeSeriesChart.js';
-import { fmtBytes, fmtDuration, fmtInt, fmtRate } from '../format.js';
+import { nodeColor } from '../components/series.style.js';
+import { SERIES_WINDOW } from '../stores/cluster.reducers.js';
+import { fmtDuration, fmtInt, fmtRate } from '../format.js';
 import { useCluster } from '../stores/cluster.store.js';
 import type { NodeAction } from './nodes.model.js';
-import { ACTION_LABELS, actionName, faultSecondsLeft, fmtDelay, NODE_ACTIONS, unavailableReason } from './nodes.model.js';
+import { ACTION_LABELS, actionName, faultSecondsLeft, fmtBytesTight, fmtDelay, NODE_ACTIONS, unavailableReason } from './nodes.model.js';
+
+/** Columns of the compact table (NodesView's header): the actions row spans them all. */
+const COMPACT_COLUMNS = 10;
 
 /** A figure with a second one below it (in/out, RSS/heap, p50/p99). */
 function Pair({ top, bottom, topLabel, bottomLabel, topTestId, bottomTestId }: {
@@ -21,54 +29,69 @@ function Pair({ top, bottom, topLabel, bottomLabel, topTestId, bottomTestId }: {
   );
 }
 
-export const NodeRow = memo(function NodeRow({ node: n, index, at, nodeCount, onAction }: {
-  node: NodeSnapshot; index: number; at: number; nodeCount: number; onAction(action: NodeAction, node: string): void;
+function NodeActions({ n, nodeCount, onAction }: { n: NodeSnapshot; nodeCount: number; onAction(action: NodeAction, node: string): void }) {
+  return (
+    <div className="nodes-actions">
+      {NODE_ACTIONS.map((a) => {
+        const reason = unavailableReason(a, n, nodeCount);
+        return (
+          <button key={a} type="button" className={`small${a === 'kill' || a === 'remove' ? ' danger' : ''}`}
+            aria-label={actionName(a, n.id)} title={reason ? `${actionName(a, n.id)}: not now, ${reason}` : actionName(a, n.id)} disabled={reason !== null}
+            onClick={() => onAction(a, n.id)}>
+            {ACTION_LABELS[a]}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+export const NodeRow = memo(function NodeRow({ node: n, index, at, nodeCount, compact, onAction }: {
+  node: NodeSnapshot; index: number; at: number; nodeCount: number; compact: boolean; onAction(action: NodeAction, node: string): void;
 }) {
   const points = useCluster((s) => s.series.nodes[n.id]);
   const trend = useMemo(() => (points ?? []).map((p) => p.messagesOutPerSec), [points]);
   const running = n.uptimeMs > 0;
   // A node without a process reports zeros; a dash says "nothing to measure" rather than "measured 0".
   const live = (text: string): string => (running ? text : '—');
+  const state = (
+    <>
+      <StateBadge state={n.state} />
+      {n.fault ? <div className="nodes-sub nodes-fault" data-testid="node-fault">heals in {faultSecondsLeft(n.fault, at)} s</div> : null}
+    </>
+  );
   return (
-    <tr data-testid={`node-row-${n.id}`} className={`nodes-row-${n.state}`}>
-      <td>
-        <div className="nodes-id">{n.id}</div>
-        <div className="nodes-sub" data-testid="node-pid">{running ? `pid ${n.pid}` : 'no process'}</div>
-      </td>
-      <td>
-        <StateBadge state={n.state} />
-        {n.fault ? <div className="nodes-sub nodes-fault" data-testid="node-fault">heals in {faultSecondsLeft(n.fault, at)} s</div> : null}
-      </td>
-      <td className="num">
-        <div data-testid="node-uptime">{running ? fmtDuration(n.uptimeMs) : '—'}</div>
-        <div className="nodes-sub" data-testid="node-restarts">{n.restarts === 1 ? '1 restart' : `${n.restarts} restarts`}</div>
-      </td>
-      <td className="num nodes-strong" data-testid="node-connections">{fmtInt(n.connections)}</td>
-      <td className="num">
-        <Pair topLabel="users" top={fmtInt(n.users)} topTestId="node-users" bottomLabel="subs" bottom={fmtInt(n.subscriptions)} bottomTestId="node-subscriptions" />
-      </td>
-      <td className="num"><Pair topLabel="in" top={live(fmtRate(n.messagesInPerSec))} bottomLabel="out" bottom={live(fmtRate(n.messagesOutPerSec))} /></td>
-      <td className="num"><Pair topLabel="in" top={live(fmtBytes(n.bytesInPerSec))} bottomLabel="out" bottom={live(fmtBytes(n.bytesOutPerSec))} /></td>
-      <td className="num">{running ? <>{fmtRate(n.cpuPercent)}<span className="nodes-unit">%</span></> : '—'}</td>
-      <td className="num"><Pair topLabel="rss" top={live(fmtBytes(n.rss))} bottomLabel="heap" bottom={live(fmtBytes(n.heapUsed))} /></td>
-      <td className="num"><Pair topLabel="p50" top={live(fmtDelay(n.loopDelayP50Ms))} bottomLabel="p99" bottom={live(fmtDelay(n.loopDelayP99Ms))} /></td>
-      <td className="nodes-trend" title={`${n.id}: messages out per second, last 5 minutes`}>
-        <Sparkline values={trend} width={60} height={28} color={nodeColor(index)} />
-      </td>
-      <td>
-        <div className="nodes-actions">
-          {NODE_ACTIONS.map((a) => {
-            const reason = unavailableReason(a, n, nodeCount);
-            return (
-              <button key={a} type="button" className={`small${a === 'kill' || a === 'remove' ? ' danger' : ''}`}
-                aria-label={actionName(a, n.id)} title={reason ? `${actionName(a, n.id)}: not now, ${reason}` : actionName(a, n.id)} disabled={reason !== null}
-                onClick={() => onAction(a, n.id)}>
-                {ACTION_LABELS[a]}
-              </button>
-            );
-          })}
-        </div>
-      </td>
-    </tr>
+    <tbody className={`nodes-node nodes-row-${n.state}${compact ? ' nodes-compact' : ''}`} data-testid={`node-row-${n.id}`}>
+      <tr>
+        <td>
+          <div className="nodes-id">{n.id}</div>
+          {compact ? <div className="nodes-state">{state}</div> : null}
+          <div className="nodes-sub" data-testid="node-pid">{running ? `pid ${n.pid}` : 'no process'}</div>
+        </td>
+        {compact ? null : <td>{state}</td>}
+        <td className="num">
+          <div data-testid="node-uptime">{running ? fmtDuration(n.uptimeMs) : '—'}</div>
+          <div className="nodes-sub" data-testid="node-restarts">{n.restarts === 1 ? '1 restart' : `${n.restarts} restarts`}</div>
+        </td>
+        <td className="num nodes-strong" data-testid="node-connections">{fmtInt(n.connections)}</td>
+        <td className="num">
+          <Pair topLabel="users" top={fmtInt(n.users)} topTestId="node-users" bottomLabel="subs" bottom={fmtInt(n.subscriptions)} bottomTestId="node-subscriptions" />
+        </td>
+        <td className="num"><Pair topLabel="in" top={live(fmtRate(n.messagesInPerSec))} bottomLabel="out" bottom={live(fmtRate(n.messagesOutPerSec))} /></td>
+        <td className="num"><Pair topLabel="in" top={live(fmtBytesTight(n.bytesInPerSec))} bottomLabel="out" bottom={live(fmtBytesTight(n.bytesOutPerSec))} /></td>
+        <td className="num">{running ? <>{fmtRate(n.cpuPercent)}<span className="nodes-unit">%</span></> : '—'}</td>
+        <td className="num"><Pair topLabel="rss" top={live(fmtBytesTight(n.rss))} bottomLabel="heap" bottom={live(fmtBytesTight(n.heapUsed))} /></td>
+        <td className="num"><Pair topLabel="p50" top={live(fmtDelay(n.loopDelayP50Ms))} bottomLabel="p99" bottom={live(fmtDelay(n.loopDelayP99Ms))} /></td>
+        <td className="nodes-trend" title={`${n.id}: messages out per second, last 5 minutes`}>
+          <Sparkline values={trend} width={60} height={28} color={nodeColor(index)} slots={SERIES_WINDOW} />
+        </td>
+        {compact ? null : <td><NodeActions n={n} nodeCount={nodeCount} onAction={onAction} /></td>}
+      </tr>
+      {compact ? (
+        <tr className="nodes-actions-row">
+          <td colSpan={COMPACT_COLUMNS}><NodeActions n={n} nodeCount={nodeCount} onAction={onAction} /></td>
+        </tr>
+      ) : null}
+    </tbody>
   );
 });

@@ -3,7 +3,7 @@
  * lifecycle actions (confirmed first), and the cluster's routing strategy and auto-restart. What
  * the table shows always comes from the latest snapshot: an action shows once the cluster did it.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Strategy } from '../../../shared/admin/admin-model.js';
 import { STRATEGIES } from '../../../shared/admin/admin-model.js';
 import { call } from '../bridge/bridge.js';
@@ -15,7 +15,14 @@ import { NodeActionDialog } from './NodeActionDialog.js';
 import { NodeRow } from './NodeRow.js';
 import type { NodeAction } from './nodes.model.js';
 import { STRATEGY_HINTS } from './nodes.model.js';
+import { useWidth } from './use-width.js';
 import './nodes.css';
+
+/**
+ * Below this card width the wide table (state and actions in columns of their own) would scroll
+ * sideways; the compact one puts the state under the node id and the actions on a line of their own.
+ */
+const WIDE_TABLE_MIN = 1080;
 
 export function NodesView() {
   const nodes = useCluster((s) => s.snapshot?.nodes);
@@ -27,6 +34,9 @@ export function NodesView() {
   // Series colours follow the sorted ids, as on the Overview.
   const colorIndex = useMemo(() => new Map(sortedNodeIds((nodes ?? []).map((n) => n.id)).map((id, i) => [id, i])), [nodes]);
   const pendingNode = pending ? nodes?.find((n) => n.id === pending.node) : undefined;
+  const cardRef = useRef<HTMLDivElement>(null);
+  const width = useWidth(cardRef);
+  const compact = width > 0 && width < WIDE_TABLE_MIN;
   // A node removed while its dialog is open takes the dialog with it.
   useEffect(() => {
     if (pending && nodes && !pendingNode) setPending(null);
@@ -39,31 +49,30 @@ export function NodesView() {
         <span className="spacer" />
         <ClusterControls />
       </header>
-      <div className="card nodes-card">
+      <div className="card nodes-card" ref={cardRef}>
         {!nodes ? <p className="empty">Waiting for the first snapshot…</p> : (
           <div className="nodes-scroll">
-            <table className="data nodes-table">
+            <table className={`data nodes-table${compact ? ' compact' : ''}`} data-testid="nodes-table">
               <thead>
                 <tr>
                   <th>Node</th>
-                  <th>State</th>
+                  {compact ? null : <th>State</th>}
                   <th className="num">Uptime</th>
                   <th className="num" title="Connections">Conns</th>
                   <th className="num" title="Users and subscriptions">Users</th>
-                  <th className="num">Msgs/s</th>
-                  <th className="num">Bytes/s</th>
+                  <th className="num" title="Messages per second, in and out">Msgs/s</th>
+                  <th className="num" title="Bytes per second, in and out">Bytes/s</th>
                   <th className="num">CPU</th>
-                  <th className="num">Memory</th>
+                  <th className="num" title="Resident set size and V8 heap used">Memory</th>
                   <th className="num" title="Event loop delay">Loop</th>
                   <th title="Messages out per second, last 5 minutes">Trend</th>
-                  <th>Actions</th>
+                  {compact ? null : <th>Actions</th>}
                 </tr>
               </thead>
-              <tbody>
-                {nodes.map((n) => (
-                  <NodeRow key={n.id} node={n} index={colorIndex.get(n.id) ?? 0} at={at} nodeCount={nodes.length} onAction={onAction} />
-                ))}
-              </tbody>
+              {nodes.map((n) => (
+                <NodeRow key={n.id} node={n} index={colorIndex.get(n.id) ?? 0} at={at} nodeCount={nodes.length} compact={compact}
+                  onAction={onAction} />
+              ))}
             </table>
           </div>
         )}

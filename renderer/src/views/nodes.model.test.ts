@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeSnapshot } from '../../../shared/admin/admin-model.js';
-import { actionName, actionPlan, doneText, faultSecondsLeft, fmtDelay, NODE_ACTIONS, parseSeconds, unavailableReason } from './nodes.model.js';
+import { actionName, actionPlan, doneText, faultSecondsLeft, fmtBytesTight, fmtDelay, NODE_ACTIONS, parseSeconds, unavailableReason } from './nodes.model.js';
 
 const node = (over: Partial<NodeSnapshot> = {}): NodeSnapshot => ({
   id: 'node-2', pid: 42, state: 'healthy', uptimeMs: 5000, restarts: 0, connections: 1234, users: 0, subscriptions: 0,
@@ -88,5 +88,23 @@ describe('node action outcome', () => {
     assert.equal(doneText('drop', 'node-2', 5, { dropped: 1500 }), '1,500 sockets of node-2 dropped');
     assert.equal(doneText('hang', 'node-2', 7), 'node-2 hangs for 7 s');
     assert.equal(doneText('remove', 'node-3', 5, { drained: 4 }), 'node-3 removed (4 connections drained)');
+  });
+});
+
+describe('bytes in the narrow Nodes columns', () => {
+  it('keeps one decimal only below 10 of a unit', () => {
+    assert.equal(fmtBytesTight(7.9 * 1024 * 1024), '7.9 MB');
+    assert.equal(fmtBytesTight(74.7 * 1024 * 1024), '75 MB');
+    assert.equal(fmtBytesTight(1.25 * 1024 ** 3), '1.3 GB');
+  });
+
+  it('writes whole bytes, and whole units without a trailing .0', () => {
+    assert.equal(fmtBytesTight(0), '0 B');
+    assert.equal(fmtBytesTight(512), '512 B');
+    assert.equal(fmtBytesTight(2048), '2 KB');
+  });
+
+  it('puts thousands separators in figures of four digits', () => {
+    assert.equal(fmtBytesTight(1000 * 1024), '1,000 KB');
   });
 });

@@ -43,6 +43,20 @@ export function fmtDelay(ms: number): string {
   return ms < 1000 ? fmtMs(ms) : `${(ms / 1000).toFixed(1)} s`;
 }
 
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+
+/** Bytes for a narrow column: one decimal below 10 of a unit, none from there ("7.9 MB", "75 MB", "1,023 KB"). */
+export function fmtBytesTight(n: number): string {
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < BYTE_UNITS.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  const digits = i > 0 && v < 9.95 ? 1 : 0;
+  return `${v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })} ${BYTE_UNITS[i]}`;
+}
+
 /** Seconds until an injected fault heals, as of the snapshot's time (0 once due). */
 export function faultSecondsLeft(fault: NonNullable<NodeSnapshot['fault']>, at: number): number {
   return Math.max(0, Math.ceil((fault.until - at) / 1000));

@@ -107,8 +107,9 @@ export class OverviewPage {
 export class NodesPage {
   constructor(private readonly page: Page) {}
 
+  /** One per node: a row, or in the compact table a row of figures and a row of actions. */
   rows(): Locator {
-    return this.page.locator('tr[data-testid^="node-row-"]');
+    return this.page.locator('[data-testid^="node-row-"]');
   }
 
   row(node: string): Locator {
@@ -162,6 +163,11 @@ export class NodesPage {
       new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true });
     })()`);
     return { seen: () => this.page.evaluate<string[]>(`[...window[${JSON.stringify(key)}]]`) };
+  }
+
+  /** Picks a routing strategy in the header, once the control takes input (it waits for the snapshot after each change). */
+  async setRouting(strategy: 'least-connections' | 'round-robin' | 'sticky'): Promise<void> {
+    await this.page.getByRole('combobox', { name: 'Routing strategy' }).selectOption(strategy);
   }
 
   /** Kills a node the way an operator does: its "Kill" button, then the confirmation dialog. */

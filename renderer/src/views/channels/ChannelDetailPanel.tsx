@@ -22,11 +22,12 @@ export function ChannelDetailPanel({ open }: { open: DetailState }) {
   return (
     <section className="card channel-detail" aria-label={`Channel ${channel}`} data-testid="channel-detail" data-channel={channel}>
       <header className="detail-head">
-        <div className="detail-title">
-          <div className="title-line">
-            <h2 className="mono">{channel}</h2>
-            <CopyButton text={channel} label="Copy" />
-          </div>
+        <div className="title-line">
+          <h2 className="mono" data-testid="channel-title">{channel}</h2>
+          <CopyButton text={channel} label="Copy name" />
+          <button type="button" className="ghost close" aria-label="Close channel" title="Close" onClick={() => selectChannel(null)}>×</button>
+        </div>
+        <div className="detail-sub">
           <div className="chips">
             {d ? (
               <>
@@ -37,12 +38,11 @@ export function ChannelDetailPanel({ open }: { open: DetailState }) {
               </>
             ) : <span className="muted">Loading…</span>}
           </div>
-        </div>
-        <div className="detail-actions">
-        {d?.historyEnabled ? <button type="button" className="small danger" onClick={() => setConfirm('history')}>Remove history</button> : null}
-        <button type="button" className="small danger" disabled={!d || d.subscribers === 0} onClick={() => setConfirm('kick')}
-          title={d && d.subscribers === 0 ? 'Nobody is subscribed' : undefined}>Kick all subscribers</button>
-        <button type="button" className="ghost close" aria-label="Close channel" title="Close" onClick={() => selectChannel(null)}>×</button>
+          <div className="detail-actions">
+            {d?.historyEnabled ? <button type="button" className="small danger" onClick={() => setConfirm('history')}>Remove history</button> : null}
+            <button type="button" className="small danger" disabled={!d || d.subscribers === 0} onClick={() => setConfirm('kick')}
+              title={d && d.subscribers === 0 ? 'Nobody is subscribed' : undefined}>Kick all subscribers</button>
+          </div>
         </div>
       </header>
 

@@ -5,6 +5,7 @@ import { LIST_PAGE, NO_NAMESPACE } from '../../stores/channels.reducers.js';
 import type { ChannelSort } from '../../stores/channels.reducers.js';
 import { useSession } from '../../stores/session.store.js';
 import { fmtInt, fmtRate } from '../../format.js';
+import { ChannelName } from './ChannelName.js';
 
 const COLUMNS: { by: ChannelSort | null; label: string; num: boolean; title?: string }[] = [
   { by: 'name', label: 'Channel', num: false },
@@ -99,7 +100,7 @@ export function ChannelList() {
                   className={`selectable${r.channel === selected ? ' selected' : ''}`} aria-selected={r.channel === selected}
                   onClick={() => selectChannel(r.channel)} onKeyDown={(e) => onRowKey(e, r.channel)}
                 >
-                  <td className="channel-name" title={r.channel}>{r.channel}</td>
+                  <td className="channel-name" title={r.channel}><ChannelName name={r.channel} /></td>
                   <td className="num">{fmtInt(r.subscribers)}</td>
                   <td className="num">{fmtInt(r.nodes)}</td>
                   <td className="num">{fmtRate(r.publicationsPerSec)}</td>

@@ -2,10 +2,16 @@
 import { memo } from 'react';
 import type { AdminEvent } from '../../../../shared/admin/admin-model.js';
 import { fmtTime, fmtDateTime } from '../../format.js';
+import { ChannelName } from '../channels/ChannelName.js';
 import { eventChannel, eventClient, eventDetails, eventNode, eventTone, eventUser } from './event-model.js';
 
 const Cell = ({ value, className }: { value: string | undefined; className: string }) =>
   value === undefined || value === '' ? <span className={`${className} muted`}>—</span> : <span className={className} title={value}>{value}</span>;
+
+/** A channel keeps its namespace and end in view when it is too long for the column. */
+const ChannelCell = ({ channel }: { channel: string | undefined }) =>
+  channel === undefined || channel === '' ? <span className="ev-channel mono muted">—</span>
+    : <span className="ev-channel mono" title={channel}><ChannelName name={channel} /></span>;
 
 export const EventRow = memo(function EventRow({ event }: { event: AdminEvent }) {
   const details = eventDetails(event);
@@ -13,11 +19,11 @@ export const EventRow = memo(function EventRow({ event }: { event: AdminEvent })
   return (
     <div className="event-row" role="row" data-testid="event-row" data-type={event.type} data-seq={event.seq}>
       <span className="ev-time mono" title={fmtDateTime(event.at)}>{fmtTime(event.at)}<small>.{ms}</small></span>
-      <span className="ev-type"><span className={`ev-badge tone-${eventTone(event)}`}>{event.type}</span></span>
+      <span className="ev-type" title={event.type}><span className={`ev-badge tone-${eventTone(event)}`}>{event.type}</span></span>
       <Cell className="ev-node" value={eventNode(event)} />
       <Cell className="ev-user" value={eventUser(event)} />
       <Cell className="ev-client mono" value={eventClient(event)} />
-      <Cell className="ev-channel mono" value={eventChannel(event)} />
+      <ChannelCell channel={eventChannel(event)} />
       <span className="ev-details" title={details}>{details}</span>
     </div>
   );
