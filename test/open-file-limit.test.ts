@@ -1,7 +1,7 @@
 /**
  * A node at its open-file limit (every WebSocket is an open file): the gateway stops handing it
  * sockets and refuses new connections with a 503 that says why, every process stays up, and
- * connections are taken again once some close. The cluster runs in its own process under
+ * connections are taken again once some close; the admin snapshot tells the console the capacity. The cluster runs in its own process under
  * `ulimit -n 160`, so a node holds 160 − 64 reserved = 96 connections.
  */
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +12,8 @@ import { WebSocket } from 'ws';
 import { mintConnectionToken } from '../embedded-server/index.js';
 import type { LimitedClusterInfo } from './support/limited-cluster.js';
 import { alive, sleep, waitFor } from './support/test-cluster.js';
+import { AdminClient } from './support/admin-client.js';
+import { snapshotAfter } from './support/admin-helpers.js';
 
 const OPEN_FILES = 160;
 const CAPACITY = OPEN_FILES - 64;
@@ -85,6 +87,13 @@ describe('a node at its open-file limit', () => {
       assert.match(r.ok ? '' : r.body, /every node is at its open-file limit \(node-1: 96 connections\); raise ulimit -n or add a node/);
     }
     assert.ok(info.nodePids.every(alive), 'the node is still running');
+    const admin = await AdminClient.connect(info);
+    try {
+      const full = await snapshotAfter(admin, 0, (s) => s.nodes[0]?.connections === CAPACITY, 'a snapshot with the node full');
+      assert.equal(full.nodes[0]!.maxConnections, CAPACITY, 'the console is told the node\'s capacity');
+    } finally {
+      admin.close();
+    }
 
     for (const ws of open.splice(0, 10)) ws.close();
     let taken = 0;

@@ -193,6 +193,7 @@ export class Supervisor {
         loopDelayP50Ms: s?.loopDelayP50 ?? 0,
         loopDelayP99Ms: s?.loopDelayP99 ?? 0,
         ...(fault ? { fault: { kind: fault.kind, until: fault.until } } : {}),
+        ...(up && Number.isFinite(p.maxConnections) ? { maxConnections: p.maxConnections } : {}),
       };
     });
   }

@@ -33,6 +33,11 @@ export interface NodeSnapshot {
   loopDelayP99Ms: number;
   /** An injected fault in progress, with when it heals (unix ms). */
   fault?: { kind: 'hang' | 'partition'; until: number };
+  /**
+   * Connections the node's open-file limit lets it hold (`ulimit -n` minus what the process keeps
+   * for itself); absent where the limit is unknown or unlimited. At it, the gateway routes around it.
+   */
+  maxConnections?: number;
 }
 
 export interface ClusterTotals {

@@ -33,7 +33,7 @@ export class AdminClient {
   }
 
   /** Connects with the cluster's admin token and waits for the hello push. */
-  static async connect(handle: ClusterHandle, token = handle.adminToken): Promise<AdminClient> {
+  static async connect(handle: Pick<ClusterHandle, 'adminUrl' | 'adminToken'>, token = handle.adminToken): Promise<AdminClient> {
     const ws = new WebSocket(`${handle.adminUrl}?token=${encodeURIComponent(token)}`);
     const client = new AdminClient(ws);
     await new Promise<void>((resolve, reject) => {

@@ -10,6 +10,8 @@ export interface LimitedClusterInfo {
   apiUrl: string;
   apiKey: string;
   tokenSecret: string;
+  adminUrl: string;
+  adminToken: string;
   nodePids: number[];
 }
 
@@ -21,6 +23,8 @@ const info: LimitedClusterInfo = {
   apiUrl: handle.apiUrl,
   apiKey: config.apiKey,
   tokenSecret: config.client.tokenHmacSecret,
+  adminUrl: handle.adminUrl,
+  adminToken: handle.adminToken,
   nodePids: handle.nodes().map((n) => n.pid),
 };
 process.send!(info);

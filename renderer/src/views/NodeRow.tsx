@@ -73,7 +73,18 @@ export const NodeRow = memo(function NodeRow({ node: n, index, at, nodeCount, co
           <div data-testid="node-uptime">{running ? fmtDuration(n.uptimeMs) : '—'}</div>
           <div className="nodes-sub" data-testid="node-restarts">{n.restarts === 1 ? '1 restart' : `${n.restarts} restarts`}</div>
         </td>
-        <td className="num nodes-strong" data-testid="node-connections">{fmtInt(n.connections)}</td>
+        <td className="num">
+          <div className="nodes-strong" data-testid="node-connections">{fmtInt(n.connections)}</div>
+          {n.maxConnections === undefined ? null : (
+            <div
+              className={`nodes-sub${n.connections >= n.maxConnections ? ' nodes-full' : ''}`}
+              data-testid="node-capacity"
+              title="Connections this node's open-file limit (ulimit -n) lets it hold; at it, new clients go to other nodes"
+            >
+              {n.connections >= n.maxConnections ? 'full · ' : 'of '}{fmtInt(n.maxConnections)}
+            </div>
+          )}
+        </td>
         <td className="num">
           <Pair topLabel="users" top={fmtInt(n.users)} topTestId="node-users" bottomLabel="subs" bottom={fmtInt(n.subscriptions)} bottomTestId="node-subscriptions" />
         </td>
