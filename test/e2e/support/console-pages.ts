@@ -4,7 +4,7 @@
  * locator waits (the page's default timeout) or `eventually`, which names what it waited for and
  * the last value it read.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { waitFor } from '../../support/test-cluster.js';
 import { saveShot } from './console-session.js';
 import type { ConsoleSession } from './console-session.js';
@@ -55,6 +55,11 @@ export class ConsoleUi {
   /** A second page of the same console in a context of its own with the given colour scheme (closed with the browser). */
   static async openIn(session: ConsoleSession, colorScheme: 'light' | 'dark'): Promise<ConsoleUi> {
     const context = await session.browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme });
+    return ConsoleUi.openInContext(session, context);
+  }
+
+  /** The console in a page of the given context, once its admin link is connected. */
+  static async openInContext(session: ConsoleSession, context: BrowserContext): Promise<ConsoleUi> {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     await page.goto(session.cluster.handle.consoleUrl);

@@ -110,10 +110,5 @@ export async function openUnawareConsole(session: ConsoleSession): Promise<Conso
       ws.send(message);
     });
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(session.cluster.handle.consoleUrl);
-  const ui = new ConsoleUi(page);
-  await ui.linkStatus().filter({ hasText: 'Connected' }).waitFor();
-  return ui;
+  return ConsoleUi.openInContext(session, context);
 }
