@@ -1,4 +1,6 @@
 /** What the `switchboard` commands share: output, exit codes, flag errors as one line, config reporting. */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
 import type { LoadedConfig } from './config/index.js';
@@ -16,6 +18,28 @@ export const complain = (text: string): void => void process.stderr.write(`switc
 export function usageError(text: string): number {
   complain(text);
   return EXIT_USAGE;
+}
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+/** The flag values `parseArgs` answers for a command's options. */
+export type Flags<O extends OptionsConfig> = ReturnType<typeof parseArgs<{ options: O; strict: true }>>['values'];
+
+/**
+ * A command's flags; or its exit code, once a wrong flag was reported (usage error) or `--help`
+ * printed its help (0).
+ */
+export function commandFlags<O extends OptionsConfig>(command: string, args: string[], options: O, help: string): Flags<O> | number {
+  let values: Flags<O>;
+  try {
+    values = parseArgs({ args, options, strict: true, allowPositionals: false }).values as Flags<O>;
+  } catch (e) {
+    return usageError(describeArgsError(e, command, Object.keys(options)));
+  }
+  if ((values as { help?: boolean }).help) {
+    say(help);
+    return 0;
+  }
+  return values;
 }
 
 /** Node's parseArgs errors → one line naming the option, with a "did you mean". */

@@ -4,13 +4,13 @@
  * same config and stored secrets as `serve`, so it works against `npm run serve` with no flags.
  * Prints the fleet's counts every few seconds; SIGINT/SIGTERM end every child, then exit 0.
  */
-import { parseArgs } from 'node:util';
 import type { SimProfile, SimulatorParams, SimulatorStatus } from '../shared/admin/simulator-model.js';
 import { SIM_LIMITS, SIM_PROFILES } from '../shared/admin/simulator-model.js';
 import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
 import type { Outcome } from './cli-common.js';
-import { EXIT_USAGE, complain, describeArgsError, reportConfig, say, usageError } from './cli-common.js';
+import type { Flags } from './cli-common.js';
+import { EXIT_USAGE, commandFlags, complain, reportConfig, say, usageError } from './cli-common.js';
 import { SIMULATE_HELP } from './cli-text.js';
 import type { ClusterConfig } from './config/index.js';
 import { loadConfig, parseDuration } from './config/index.js';
@@ -38,7 +38,7 @@ const SIMULATE_OPTIONS = {
 const ROW_EVERY_S = 3;
 const HEADER_EVERY = 20;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof SIMULATE_OPTIONS; strict: true }>>['values'];
+type Values = Flags<typeof SIMULATE_OPTIONS>;
 
 function bounded(flag: string, text: string | undefined, fallback: number, limits: { min: number; max: number }, whole: boolean): Result<number, string> {
   if (text === undefined) return ok(fallback);
@@ -102,16 +102,8 @@ function reachable(config: ClusterConfig): string {
 }
 
 export async function simulate(args: string[]): Promise<Outcome> {
-  let values: Values;
-  try {
-    values = parseArgs({ args, options: SIMULATE_OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (e) {
-    return usageError(describeArgsError(e, 'simulate', Object.keys(SIMULATE_OPTIONS)));
-  }
-  if (values.help) {
-    say(SIMULATE_HELP);
-    return 0;
-  }
+  const values = commandFlags('simulate', args, SIMULATE_OPTIONS, SIMULATE_HELP);
+  if (typeof values === 'number') return values;
   const params = runParams(values);
   if (!params.ok) return usageError(params.error);
   const where = target(values);

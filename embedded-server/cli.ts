@@ -4,7 +4,6 @@
  * 1 a runtime failure (the cluster could not start or stop).
  * Run with `node --import tsx embedded-server/cli.ts <command>` or through bin/switchboard.js.
  */
-import { parseArgs } from 'node:util';
 import type { Json } from '../shared/protocol/client-protocol.js';
 import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
@@ -12,7 +11,8 @@ import type { CliOverrides, LoadedConfig, RoutingStrategy } from './config/index
 import { ROUTING_STRATEGIES, loadConfig, mintConnectionToken, parseTtl } from './config/index.js';
 import { closest } from './config/suggest.js';
 import type { Outcome } from './cli-common.js';
-import { EXIT_USAGE, complain, describeArgsError, reportConfig, say, usageError, wholeNumber } from './cli-common.js';
+import type { Flags } from './cli-common.js';
+import { EXIT_USAGE, commandFlags, complain, reportConfig, say, usageError, wholeNumber } from './cli-common.js';
 import { simulate } from './cli-simulate.js';
 import { INSECURE_NOTICE, MAIN_HELP, SERVE_HELP, TOKEN_HELP, serveBanner } from './cli-text.js';
 
@@ -43,7 +43,7 @@ const TOKEN_OPTIONS = {
 
 const isStrategy = (s: string): s is RoutingStrategy => (ROUTING_STRATEGIES as readonly string[]).includes(s);
 
-type ServeValues = ReturnType<typeof parseArgs<{ options: typeof SERVE_OPTIONS; strict: true }>>['values'];
+type ServeValues = Flags<typeof SERVE_OPTIONS>;
 
 function serveOverrides(v: ServeValues): Result<CliOverrides, string> {
   const nodes = wholeNumber('--nodes', v.nodes);
@@ -62,16 +62,8 @@ function serveOverrides(v: ServeValues): Result<CliOverrides, string> {
 }
 
 async function serve(args: string[]): Promise<Outcome> {
-  let values: ServeValues;
-  try {
-    values = parseArgs({ args, options: SERVE_OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (e) {
-    return usageError(describeArgsError(e, 'serve', Object.keys(SERVE_OPTIONS)));
-  }
-  if (values.help) {
-    say(SERVE_HELP);
-    return 0;
-  }
+  const values = commandFlags('serve', args, SERVE_OPTIONS, SERVE_HELP);
+  if (typeof values === 'number') return values;
   const overrides = serveOverrides(values);
   if (!overrides.ok) return usageError(overrides.error);
   const loaded = reportConfig(loadConfig({ configPath: values.config, overrides: overrides.value }));
@@ -116,8 +108,6 @@ async function runCluster({ config }: LoadedConfig): Promise<Outcome> {
   return 'running';
 }
 
-type TokenValues = ReturnType<typeof parseArgs<{ options: typeof TOKEN_OPTIONS; strict: true }>>['values'];
-
 function parseInfo(text: string | undefined): Result<Json | undefined, string> {
   if (text === undefined) return ok(undefined);
   try {
@@ -128,16 +118,8 @@ function parseInfo(text: string | undefined): Result<Json | undefined, string> {
 }
 
 async function token(args: string[]): Promise<Outcome> {
-  let values: TokenValues;
-  try {
-    values = parseArgs({ args, options: TOKEN_OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (e) {
-    return usageError(describeArgsError(e, 'token', Object.keys(TOKEN_OPTIONS)));
-  }
-  if (values.help) {
-    say(TOKEN_HELP);
-    return 0;
-  }
+  const values = commandFlags('token', args, TOKEN_OPTIONS, TOKEN_HELP);
+  if (typeof values === 'number') return values;
   if (values.user === undefined) return usageError('token needs --user NAME (see switchboard token --help)');
   const ttl = parseTtl(values.ttl ?? '24h');
   if (!ttl.ok) return usageError(`--ttl: ${ttl.error}`);
