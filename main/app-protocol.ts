@@ -7,22 +7,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { appHostOf } from './security.js';
 import type { AppHost } from './security.js';
+import { contentTypeOf } from '../shared/content-types.js';
 
 /** The folder each app host serves. */
 export type AppRoots = Record<AppHost, string>;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 /** The file an app URL names, or null when the host is unknown or the path leaves its folder. */
 export function resolveAppFile(url: string, roots: AppRoots): string | null {
@@ -51,7 +39,7 @@ export async function serveAppRequest(url: string, roots: AppRoots, csp: () => s
   const file = resolveAppFile(url, roots);
   if (file !== null && (await isFile(file))) {
     const body = await readFile(file);
-    return new Response(body, { status: 200, headers: { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' } });
+    return new Response(body, { status: 200, headers: { ...headers, 'content-type': contentTypeOf(extname(file)) } });
   }
   return new Response('Not found', { status: 404, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' } });
 }

@@ -7,17 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+import { contentTypeOf } from '../../shared/content-types.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -32,7 +22,7 @@ export function serveConsole(dir: string, token: string): (req: IncomingMessage,
     const file = normalize(join(dir, decodeURIComponent(url.pathname)));
     if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) return false;
     res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': contentTypeOf(extname(file)),
       'cache-control': url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
