@@ -15,8 +15,11 @@ const tsxLoader = import.meta.resolve('tsx');
 const ownGroup = process.platform !== 'win32';
 // The supervisor's V8 flags: shared/v8-flags.ts (SUPERVISOR_V8_FLAGS) says why; a test keeps the two equal.
 const V8_FLAGS = ['--max-semi-space-size=4'];
+// The 'ipc' channel is the child's lifeline: being in its own group, it would outlive a SIGKILL of this
+// launcher (a ghost cluster holding the ports); the channel closes however we die, and the CLI then
+// stops the cluster (embedded-server/launcher-link.ts).
 const child = spawn(process.execPath, [...V8_FLAGS, '--import', tsxLoader, cliPath, ...process.argv.slice(2)], {
-  stdio: 'inherit',
+  stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   detached: ownGroup,
 });
 

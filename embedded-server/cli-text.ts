@@ -3,6 +3,7 @@ import type { ChannelSettings } from '../shared/channels/channel-options.js';
 import type { ClusterConfig } from './config/index.js';
 import { CONFIG_DEFAULTS, ROUTING_STRATEGIES, describeNamespaces } from './config/index.js';
 import { SIM_LIMITS, SIM_PROFILES } from '../shared/admin/simulator-model.js';
+import { isLoopbackHost } from './gateway/allowed-hosts.js';
 
 export const MAIN_HELP = `switchboard — a local Centrifugo-compatible WebSocket cluster
 
@@ -23,7 +24,10 @@ Options:
   --nodes N             node processes (default ${CONFIG_DEFAULTS.nodes})
   --port P              client WebSocket + HTTP API port (default ${CONFIG_DEFAULTS.port}; 0 = any free port)
   --admin-port P        admin API port (default ${CONFIG_DEFAULTS.adminPort}; 0 = any free port)
-  --host ADDRESS        address to bind (default ${CONFIG_DEFAULTS.host})
+  --host ADDRESS        address the client port binds (default ${CONFIG_DEFAULTS.host})
+  --admin-host ADDRESS  address the admin port binds (default ${CONFIG_DEFAULTS.adminHost}, whatever --host says)
+  --allowed-hosts NAMES Host names the ports answer for besides localhost, IP addresses and the bound
+                        addresses (comma-separated; *.example.com for subdomains; * for any)
   --token-secret S      HMAC secret for connection tokens (default: stored secret)
   --api-key K           HTTP API key (default: stored key)
   --strategy S          ${ROUTING_STRATEGIES.join(' | ')} (default ${CONFIG_DEFAULTS.strategy})
@@ -31,8 +35,10 @@ Options:
   --insecure            no token, no API key, every permission granted — local experiments only
   -h, --help            this text
 
-Flags override the config file. Secrets not given by a flag or the file are generated once and kept
-in $SWITCHBOARD_CONFIG_DIR (default ~/.config/switchboard/secrets.json).
+Flags override the config file. $SWITCHBOARD_TOKEN_SECRET and $SWITCHBOARD_API_KEY give the secrets
+without showing them on the command line (a flag beats them, they beat the file). Secrets given by
+none of these are generated once and kept in $SWITCHBOARD_CONFIG_DIR (default
+~/.config/switchboard/secrets.json).
 `;
 
 export const TOKEN_HELP = `Usage: switchboard token --user NAME [options]
@@ -128,6 +134,32 @@ export function serveBanner(handle: BannerInput, demoToken: string): string {
     'Ctrl+C stops the cluster.',
     '',
   ].join('\n');
+}
+
+/**
+ * One loud stderr block per port bound beyond loopback, printed once at startup: the client port
+ * (what reaches it and how Host names are checked) and, worse, the admin port.
+ */
+export function exposureWarnings(config: Pick<ClusterConfig, 'host' | 'adminHost' | 'port' | 'adminPort'>): string[] {
+  const warnings: string[] = [];
+  if (!isLoopbackHost(config.host)) {
+    warnings.push([
+      '',
+      `!!! The client port (${config.port}) listens on ${config.host}, beyond this computer:`,
+      '!!! other machines can connect and call the HTTP API (with its key). Clients must use an IP address or a',
+      '!!! name listed in --allowed-hosts / cluster.allowed_hosts. The admin port stays on 127.0.0.1 unless --admin-host.',
+      '',
+    ].join('\n'));
+  }
+  if (!isLoopbackHost(config.adminHost)) {
+    warnings.push([
+      '',
+      `!!! THE ADMIN PORT (${config.adminPort}) LISTENS ON ${config.adminHost}: anyone who reaches it and has the admin`,
+      '!!! token can kill nodes, kick clients and publish. Prefer an SSH tunnel to a loopback admin port.',
+      '',
+    ].join('\n'));
+  }
+  return warnings;
 }
 
 /** Printed loudly on stderr when --insecure is on. */

@@ -14,15 +14,21 @@ import type { Outcome } from './cli-common.js';
 import type { Flags } from './cli-common.js';
 import { EXIT_USAGE, commandFlags, complain, reportConfig, say, usageError, wholeNumber } from './cli-common.js';
 import { simulate } from './cli-simulate.js';
-import { INSECURE_NOTICE, MAIN_HELP, SERVE_HELP, TOKEN_HELP, serveBanner } from './cli-text.js';
+import { onLauncherGone } from './launcher-link.js';
+import { installCrashPolicy } from './crash-policy.js';
+import { INSECURE_NOTICE, MAIN_HELP, SERVE_HELP, TOKEN_HELP, exposureWarnings, serveBanner } from './cli-text.js';
 
 const DEMO_TTL_SECONDS = 24 * 3600;
+/** How long a stop may take once the launcher is gone before the process exits anyway. */
+const LAUNCHER_GONE_EXIT_MS = 10_000;
 
 const SERVE_OPTIONS = {
   nodes: { type: 'string' },
   port: { type: 'string' },
   'admin-port': { type: 'string' },
   host: { type: 'string' },
+  'admin-host': { type: 'string' },
+  'allowed-hosts': { type: 'string', multiple: true },
   'token-secret': { type: 'string' },
   'api-key': { type: 'string' },
   strategy: { type: 'string' },
@@ -56,7 +62,8 @@ function serveOverrides(v: ServeValues): Result<CliOverrides, string> {
     return err(`--strategy must be one of ${ROUTING_STRATEGIES.join(', ')} (got "${v.strategy}")`);
   }
   return ok({
-    nodes: nodes.value, port: port.value, adminPort: adminPort.value, host: v.host,
+    nodes: nodes.value, port: port.value, adminPort: adminPort.value, host: v.host, adminHost: v['admin-host'],
+    allowedHosts: v['allowed-hosts']?.flatMap((list) => list.split(',')).map((h) => h.trim()),
     tokenSecret: v['token-secret'], apiKey: v['api-key'], strategy: v.strategy, insecure: v.insecure,
   });
 }
@@ -70,32 +77,46 @@ async function serve(args: string[]): Promise<Outcome> {
   if (loaded === undefined) return EXIT_USAGE;
   if (loaded.secretsCreated) complain(`generated a token secret and an API key, stored in ${loaded.secretsPath}`);
   if (values.insecure) process.stderr.write(`${INSECURE_NOTICE}\n`);
+  for (const warning of exposureWarnings(loaded.config)) process.stderr.write(`${warning}\n`);
   return runCluster(loaded);
 }
 
 async function runCluster({ config }: LoadedConfig): Promise<Outcome> {
   // Loaded lazily: `token` and `--help` need none of the cluster code.
   const { startCluster } = await import('./index.js');
+  // A programmer error nobody caught: a report with the stack and exit code 70, not a silent death.
+  installCrashPolicy(() => `switchboard serve (pid ${process.pid})`);
   const starting = startCluster(config);
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      complain(`${signal} again: exiting now`);
-      process.exit(1);
-    }
+  const stopAndExit = (): void => {
     stopping = true;
-    complain(`${signal}: stopping the cluster (send it again to exit at once)`);
     starting.then((handle) => handle.stop()).then(
       () => process.exit(0),
       (e: unknown) => { complain(`stop failed: ${(e as Error).message}`); process.exit(1); },
     );
   };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      complain(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    complain(`${signal}: stopping the cluster (send it again to exit at once)`);
+    stopAndExit();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const unwatchLauncher = onLauncherGone(() => {
+    if (stopping) return;
+    complain('the launcher exited: stopping the cluster');
+    // Nobody is left to send a second signal: a stop that hangs must not keep a ghost alive.
+    setTimeout(() => process.exit(1), LAUNCHER_GONE_EXIT_MS).unref();
+    stopAndExit();
+  });
   let handle: Awaited<typeof starting>;
   try {
     handle = await starting;
   } catch (e) {
+    unwatchLauncher();
     complain(`could not start the cluster: ${(e as Error).message}`);
     return 1;
   }

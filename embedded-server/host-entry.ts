@@ -10,6 +10,7 @@ import { parseHostRequest } from '../shared/desktop/host-ipc.js';
 import { assertNever } from '../shared/result.js';
 import type { ClusterHandle } from './index.js';
 import { loadConfig, startCluster } from './index.js';
+import { installCrashPolicy } from './crash-policy.js';
 
 const log = (text: string): void => void process.stderr.write(`switchboard host: ${text}\n`);
 
@@ -81,6 +82,9 @@ function stop(why: string): Promise<void> {
   })();
   return stopping;
 }
+
+// A programmer error nobody caught: a report with the stack and exit code 70, which the desktop app reports.
+installCrashPolicy(() => `switchboard host (pid ${process.pid})`);
 
 if (!process.send) {
   log('this entry runs only as a child of the desktop app (use `switchboard serve` in a terminal)');

@@ -3,14 +3,12 @@
  * security policy of every app page, what navigation and window.open may do, which frames an IPC
  * handler answers, and which permission requests pass. Pure functions; the adapter applies them.
  */
+import { APP_HOSTS, APP_SCHEME } from '../shared/desktop/app-origin.js';
+import type { AppHost } from '../shared/desktop/app-origin.js';
 import type { IpcSender, SecureWebPreferences, WindowEvents } from './desktop-port.js';
 
-/** The app's own pages are served from disk under this privileged scheme (app-protocol.ts). */
-export const APP_SCHEME = 'switchboard';
-
-/** One origin per page kind, so a handler can tell the console from the settings page. */
-export const APP_HOSTS = { console: 'console', settings: 'settings' } as const;
-export type AppHost = (typeof APP_HOSTS)[keyof typeof APP_HOSTS];
+export { APP_HOSTS, APP_SCHEME };
+export type { AppHost };
 
 export const appUrl = (host: AppHost, path = 'index.html'): string => `${APP_SCHEME}://${host}/${path}`;
 

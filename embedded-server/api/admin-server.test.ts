@@ -4,6 +4,8 @@ import { connect as tcpConnect } from 'node:net';
 import type { AdminEvent, ChannelActivity } from '../../shared/admin/admin-model.js';
 import type { AdminServer } from './admin-server.js';
 import { startAdminServer } from './admin-server.js';
+import { DESKTOP_CONSOLE_ORIGIN } from '../../shared/desktop/app-origin.js';
+import { serveConsole } from './console-assets.js';
 import { adminClient, eventually, maskedTextFrame, recordingBackend, refusedStatus, snapshot } from './admin-server.test-helper.js';
 
 const TOKEN = 'per-launch-token';
@@ -154,7 +156,7 @@ describe('admin server', () => {
     const hellosBefore = rec.hellos.length;
     const raw = tcpConnect(server.port, '127.0.0.1');
     raw.pause();
-    raw.write(`GET /admin?token=${TOKEN} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
+    raw.write(`GET /admin?token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
       + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
     await eventually(() => rec.hellos.length > hellosBefore, 'the raw client was accepted');
     const big = snapshot(7, 'n'.repeat(1024 * 1024));
@@ -199,5 +201,98 @@ describe('admin server stop', () => {
     await assert.rejects(startAdminServer({ host: '127.0.0.1', port: 0, token: '', backend }), /token/);
     await assert.rejects(startAdminServer({ host: '127.0.0.1', port: server.port, token: TOKEN, backend }), /EADDRINUSE/);
     await server.stop();
+  });
+});
+
+describe('admin server: Host, Origin and deadlines', () => {
+  const { backend } = recordingBackend();
+  let server: AdminServer;
+  let base: string;
+
+  before(async () => {
+    server = await startAdminServer({
+      host: '127.0.0.1', port: 0, token: TOKEN, backend, log: () => undefined, requestTimeoutMs: 1000,
+      http: serveConsole('/nonexistent-console-dir', TOKEN),
+    });
+    base = `http://127.0.0.1:${server.port}`;
+  });
+  after(() => server.stop());
+
+  it('refuses an admin WebSocket from a foreign page with 403, whatever the token', async () => {
+    assert.equal(await refusedStatus(`${server.url}?token=${TOKEN}`, { origin: 'https://evil.example' }), 403);
+    assert.equal(await refusedStatus(`${server.url}?token=${TOKEN}`, { origin: `http://localhost:${server.port + 1}` }), 403);
+    assert.equal(await refusedStatus(`${server.url}?token=${TOKEN}`, { origin: 'null' }), 403);
+  });
+
+  it('accepts the admin WebSocket from the console this port serves, from the desktop app, and from tools without an Origin', async () => {
+    for (const origin of [base, `http://localhost:${server.port}`, DESKTOP_CONSOLE_ORIGIN, undefined]) {
+      const host = origin?.startsWith('http://localhost') ? `localhost:${server.port}` : undefined;
+      const c = await adminClient(`${server.url}?token=${TOKEN}`, { ...(origin === undefined ? {} : { origin }), ...(host ? { headers: { host } } : {}) });
+      c.ws.close();
+      await c.closed;
+    }
+  });
+
+  it('accepts a console origin listed in allowedOrigins, for the WebSocket and /auth-check, and no other', async () => {
+    const elsewhere = 'http://127.0.0.1:5999';
+    const listed = await startAdminServer({
+      host: '127.0.0.1', port: 0, token: TOKEN, backend, log: () => undefined, allowedOrigins: [elsewhere],
+      http: serveConsole('/nonexistent-console-dir', TOKEN, [elsewhere]),
+    });
+    try {
+      const c = await adminClient(`${listed.url}?token=${TOKEN}`, { origin: elsewhere });
+      c.ws.close();
+      await c.closed;
+      assert.equal(await refusedStatus(`${listed.url}?token=${TOKEN}`, { origin: 'http://127.0.0.1:6000' }), 403);
+      const check = await fetch(`http://127.0.0.1:${listed.port}/auth-check`, { headers: { authorization: `Bearer ${TOKEN}`, origin: elsewhere } });
+      assert.equal(check.headers.get('access-control-allow-origin'), elsewhere);
+    } finally {
+      await listed.stop();
+    }
+  });
+
+  it('answers 421 to a foreign Host, for plain requests and upgrades alike', async () => {
+    assert.equal(await refusedStatus(`${server.url}?token=${TOKEN}`, { headers: { host: 'rebind.evil.example' } }), 421);
+    const answer = await new Promise<string>((resolve) => {
+      const raw = tcpConnect(server.port, '127.0.0.1', () => raw.write('GET / HTTP/1.1\r\nHost: rebind.evil.example\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      raw.on('data', (d: Buffer) => { text += d.toString(); });
+      raw.on('close', () => resolve(text));
+    });
+    assert.match(answer, /^HTTP\/1\.1 421 [^]*does not answer for host "rebind\.evil\.example"/);
+  });
+
+  it('answers /auth-check without a wildcard CORS header, naming only the desktop app origin', async () => {
+    const foreign = await fetch(`${base}/auth-check`, { headers: { authorization: `Bearer ${TOKEN}`, origin: 'https://evil.example' } });
+    assert.equal(foreign.status, 204);
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+    const preflight = await fetch(`${base}/auth-check`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+    const desktop = await fetch(`${base}/auth-check`, { headers: { authorization: 'Bearer wrong', origin: DESKTOP_CONSOLE_ORIGIN } });
+    assert.equal(desktop.status, 401);
+    assert.equal(desktop.headers.get('access-control-allow-origin'), DESKTOP_CONSOLE_ORIGIN);
+  });
+
+  it('cuts a request whose head or body is not complete within the request deadline', async () => {
+    const cut = (text: string) => new Promise<number | null>((resolve) => {
+      const started = Date.now();
+      const raw = tcpConnect(server.port, '127.0.0.1', () => raw.write(text));
+      const timer = setTimeout(() => {
+        raw.destroy();
+        resolve(null);
+      }, 2500);
+      raw.on('error', () => undefined);
+      raw.resume(); // a socket that does not read never sees the server's FIN
+      raw.on('close', () => {
+        clearTimeout(timer);
+        resolve(Date.now() - started);
+      });
+    });
+    const [head, body] = await Promise.all([
+      cut('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n'),
+      cut(`GET /admin?token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{`),
+    ]);
+    assert.ok(head !== null, 'the slow head is still open after 2.5 s');
+    assert.ok(body !== null, 'the slow body is still open after 2.5 s');
   });
 });

@@ -13,6 +13,8 @@ import { WebSocketServer } from 'ws';
 import { encodeAdminPush } from '../../shared/admin/admin.codec.js';
 import type { AdminBackend } from './admin-backend.js';
 import { AdminConnection, describe } from './admin-connection.js';
+import { adminOriginAllowed } from './admin-origin.js';
+import { hostAllowList, hostAllowed, misdirected } from '../gateway/allowed-hosts.js';
 
 /** The WebSocket path of the admin API. */
 export const ADMIN_PATH = '/admin';
@@ -22,6 +24,8 @@ export const MAX_ADMIN_MESSAGE_BYTES = 1024 * 1024;
 export const SLOW_CLIENT_BYTES = 8 * 1024 * 1024;
 /** How long stop() waits for admin clients' close handshakes before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
+/** Default for `requestTimeoutMs`. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export interface AdminServerOptions {
   /** Interface to bind; the console and CLI use 127.0.0.1. */
@@ -40,6 +44,12 @@ export interface AdminServerOptions {
   http?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Receives one line per unexpected failure; default: stderr. */
   log?: (line: string) => void;
+  /** Host names answered besides localhost, IP literals and `host` (gateway/allowed-hosts.ts). */
+  allowedHosts?: readonly string[];
+  /** A request's head and body must be complete within this long; else 408 and close. Default 10 s. */
+  requestTimeoutMs?: number;
+  /** Browser origins allowed besides this port's own pages and the desktop app (admin-origin.ts). */
+  allowedOrigins?: readonly string[];
 }
 
 export interface AdminServer {
@@ -63,8 +73,13 @@ export async function startAdminServer(opts: AdminServerOptions): Promise<AdminS
     wss: new WebSocketServer({ noServer: true, maxPayload: MAX_ADMIN_MESSAGE_BYTES }),
     running: true,
     nextId: 1,
+    hosts: hostAllowList([opts.host], opts.allowedHosts ?? []),
   };
-  const server = createServer((req, res) => serveHttp(hub, req, res));
+  const timeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Node checks its deadlines on this period: a fraction of the timeout keeps the cut close to it.
+  const server = createServer({ connectionsCheckingInterval: Math.max(100, Math.min(1000, timeout / 4)) }, (req, res) => serveHttp(hub, req, res));
+  server.headersTimeout = timeout;
+  server.requestTimeout = timeout;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => onUpgrade(hub, req, socket, head));
   await listen(server, opts.host, opts.port);
   const port = (server.address() as AddressInfo).port;
@@ -86,14 +101,20 @@ interface Hub {
   running: boolean;
   /** Numbers admin connections in order of arrival (`admin-N`). */
   nextId: number;
+  /** The Host names this port answers for. */
+  hosts: string[];
 }
 
 /** Auth and path are checked on the raw request, so a refused client never gets a WebSocket. */
 function onUpgrade(hub: Hub, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   socket.on('error', () => socket.destroy());
   if (!hub.running) return void socket.destroy();
+  if (!hostAllowed(req.headers.host, hub.hosts)) return refuse(socket, 421, misdirected(req.headers.host ?? ''));
   const url = parseUrl(req.url);
   if (url === null || url.pathname !== ADMIN_PATH) return refuse(socket, 404, `not found: the admin API is at ${ADMIN_PATH}`);
+  if (!adminOriginAllowed(req.headers.origin, req.headers.host, hub.opts.allowedOrigins)) {
+    return refuse(socket, 403, `forbidden: pages from ${req.headers.origin} may not use the admin API (only the console served by this port, or the desktop app)`);
+  }
   if (!authorized(req, url, hub.opts.token)) return refuse(socket, 401, 'unauthorized: the admin token is missing or wrong');
   hub.wss.handleUpgrade(req, socket, head, (ws) => {
     if (!hub.running) return void ws.terminate();
@@ -170,6 +191,7 @@ function closeClient(c: AdminConnection): Promise<void> {
 }
 
 function serveHttp(hub: Hub, req: IncomingMessage, res: ServerResponse): void {
+  if (!hostAllowed(req.headers.host, hub.hosts)) return sendText(res, 421, misdirected(req.headers.host ?? ''));
   try {
     if (hub.opts.http?.(req, res)) return;
     sendText(res, 404, 'not found');
@@ -203,7 +225,7 @@ function sameToken(given: string, expected: string): boolean {
 }
 
 /** A plain HTTP answer on the raw socket of a refused upgrade. */
-function refuse(socket: Duplex, status: 401 | 404, text: string): void {
+function refuse(socket: Duplex, status: 401 | 403 | 404 | 421, text: string): void {
   const body = `${text}\n`;
   const extra = status === 401 ? 'WWW-Authenticate: Bearer realm="switchboard-admin"\r\n' : '';
   socket.end(

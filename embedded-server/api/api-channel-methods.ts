@@ -24,7 +24,7 @@ interface PublishFields {
 }
 
 function readPublishFields(f: FieldReader): PublishFields {
-  const fields = { data: f.json('data'), skipHistory: f.bool('skip_history') ?? false, tags: f.stringMap('tags') };
+  const fields = { data: f.payload('data'), skipHistory: f.bool('skip_history') ?? false, tags: f.stringMap('tags') };
   f.unsupported('b64data', 'this server speaks JSON only; send data');
   // Accepted for compatibility; this server has no idempotency cache, deltas or versioned publications.
   f.string('idempotency_key');

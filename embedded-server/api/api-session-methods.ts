@@ -33,8 +33,8 @@ export const subscribe: MethodHandler<'subscribe'> = async ({ backend }, params)
   const f = new FieldReader(params);
   const target = readTarget(f);
   const channel = f.string('channel') ?? '';
-  const info = f.json('info');
-  const data = f.json('data');
+  const info = f.payload('info');
+  const data = f.payload('data');
   const recoverSince = readPosition(f, 'recover_since');
   f.unsupported('b64info', 'this server speaks JSON only; send info');
   f.unsupported('b64data', 'this server speaks JSON only; send data');
@@ -103,7 +103,7 @@ export const refresh: MethodHandler<'refresh'> = async ({ backend }, params) => 
   const target = readTarget(f);
   const expired = f.bool('expired');
   const expireAt = f.uint('expire_at');
-  const info = f.json('info');
+  const info = f.payload('info');
   f.unsupported('b64info', 'this server speaks JSON only; send info');
   if (f.error) return err(f.error);
   await backend.toAllNodes('sessions.refresh', {

@@ -9,7 +9,7 @@ import { Errors } from '../../shared/protocol/codes.js';
 import type { ChannelName } from '../../shared/channels/channel-name.js';
 import { parseChannel } from '../../shared/channels/channel-name.js';
 import type { ChannelOptions, ChannelSettings } from '../../shared/channels/channel-options.js';
-import { publicationDataProblem } from '../../shared/channels/channel-options.js';
+import { publicationDataProblem, publicationInfoProblem } from '../../shared/channels/channel-options.js';
 
 /** A decoded request object (a method's params, or one batch command). */
 export type Params = Record<string, unknown>;
@@ -106,6 +106,19 @@ export class FieldReader {
     return this.params[name] as Json | undefined;
   }
 
+  /**
+   * A JSON payload that travels on through the cluster (publication data, info): `null` is a
+   * value, and a value past the publication limits (64 levels deep, 1 MiB) fails the reader with
+   * a message naming the limit, before anything is published.
+   */
+  payload(name: string): Json | undefined {
+    const v = this.json(name);
+    const problem = v === undefined ? null : publicationInfoProblem(`${this.prefix}${name}`, v);
+    if (problem === null) return v;
+    this.fail(badRequest(problem));
+    return undefined;
+  }
+
   object(name: string): Params | undefined {
     const v = this.read(name);
     if (v === undefined || isParams(v)) return v;
@@ -163,8 +176,9 @@ export function resolveChannel(channel: string, settings: ChannelSettings): Resu
 }
 
 /**
- * Publication data against the namespace's `publication_data_format`: always required; the
- * default "" also refuses empty data (`null` or ""); "json_object" wants an object.
+ * Publication data against the namespace's `publication_data_format` and the publication limits:
+ * always required; the default "" also refuses empty data (`null` or ""); "json_object" wants an
+ * object; deeper than 64 levels or larger than 1 MiB is refused.
  */
 export function checkData(data: Json | undefined, options: ChannelOptions): Result<Json, AppError> {
   const problem = publicationDataProblem(options.publicationDataFormat, data);

@@ -8,15 +8,16 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { contentTypeOf } from '../../shared/content-types.js';
+import { corsOriginFor } from './admin-origin.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /** A request handler for the admin server's `http` hook; answers false for what it does not serve. */
-export function serveConsole(dir: string, token: string): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function serveConsole(dir: string, token: string, allowedOrigins: readonly string[] = []): (req: IncomingMessage, res: ServerResponse) => boolean {
   const expected = digest(token);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/auth-check') return authCheck(req, res, expected);
+    if (url.pathname === '/auth-check') return authCheck(req, res, expected, allowedOrigins);
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     if (url.pathname === '/' || url.pathname === '/index.html') return sendIndex(res, dir);
     const file = normalize(join(dir, decodeURIComponent(url.pathname)));
@@ -30,17 +31,25 @@ export function serveConsole(dir: string, token: string): (req: IncomingMessage,
   };
 }
 
-function authCheck(req: IncomingMessage, res: ServerResponse, expected: Buffer): boolean {
+/**
+ * The console's own page needs no CORS; the desktop app's window (another origin, also for a
+ * remote cluster) and origins in `cluster.admin_allowed_origins` get it by name. No other page may read the answer — a wildcard would let any
+ * site test tokens against this port.
+ */
+function authCheck(req: IncomingMessage, res: ServerResponse, expected: Buffer, allowedOrigins: readonly string[]): boolean {
+  const allowOrigin = corsOriginFor(req.headers.origin, allowedOrigins);
+  const cors: Record<string, string> = allowOrigin === undefined
+    ? { vary: 'origin' }
+    : { vary: 'origin', 'access-control-allow-origin': allowOrigin, 'access-control-allow-headers': 'authorization' };
   if (req.method === 'OPTIONS') {
-    // The CORS preflight of a console loaded from elsewhere (the desktop app's scheme, a remote one).
-    res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization', 'access-control-max-age': '600' });
+    res.writeHead(204, { ...cors, ...(allowOrigin === undefined ? {} : { 'access-control-max-age': '600' }) });
     res.end();
     return true;
   }
   const header = req.headers.authorization ?? '';
   const given = header.startsWith('Bearer ') ? header.slice(7) : '';
   const ok = given !== '' && timingSafeEqual(digest(given), expected);
-  res.writeHead(ok ? 204 : 401, { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization' });
+  res.writeHead(ok ? 204 : 401, cors);
   res.end();
   return true;
 }

@@ -11,7 +11,7 @@ import type { SupervisorRequestName, SupervisorRequests } from '../../shared/ipc
 import type { HistoryResult, Json } from '../../shared/protocol/client-protocol.js';
 import type { HistoryQuery, StreamOptions } from '../broker/broker.js';
 import type { NodeInfo, ServerApiBackend } from './server-api-backend.js';
-import type { ServerApiOptions } from './http-api.js';
+import type { ServerApiAuth, ServerApiOptions } from './http-api.js';
 import { createServerApi } from './http-api.js';
 
 const KEY = 'test-key';
@@ -85,7 +85,7 @@ const backend: ServerApiBackend = {
 
 const servers: Server[] = [];
 
-async function startApi(auth = { apiKey: KEY, insecure: false }, options: ServerApiOptions = {}): Promise<string> {
+async function startApi(auth: ServerApiAuth = { apiKey: KEY, insecure: false }, options: ServerApiOptions = {}): Promise<string> {
   const handler = createServerApi(backend, auth, { log: (line) => logLines.push(line), ...options });
   const server = createServer(handler);
   servers.push(server);
@@ -189,7 +189,7 @@ describe('server API transport', () => {
     const noKey = await startApi({ apiKey: '', insecure: false });
     assert.equal((await send(`${noKey}/api/info`, { method: 'POST', headers: { 'X-API-Key': '' }, body: '{}' })).status, 401);
     const open = await startApi({ apiKey: '', insecure: true });
-    assert.equal((await send(`${open}/api/info`, { method: 'POST', body: '{}' })).status, 200);
+    assert.equal((await send(`${open}/api/info`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status, 200);
   });
 
   it('answers 405 with Allow: POST to a GET, and calls nothing', async () => {
@@ -251,6 +251,53 @@ describe('server API transport', () => {
     assert.equal(logLines.length, 1);
     assert.match(logLines[0], /broker down/);
     await assertStillServing();
+  });
+});
+
+describe('server API without a key (insecure)', () => {
+  const publish = '{"channel":"chat:1","data":{"text":"hi"}}';
+  let open = '';
+  before(async () => {
+    open = await startApi({ apiKey: '', insecure: true, allowedOrigins: ['http://localhost:*'] });
+  });
+
+  it('refuses a text/plain or form body, the kinds a page on another site can POST, with 415 and how to fix it', async () => {
+    for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const answer = await send(`${open}/api/publish`, { method: 'POST', headers: { 'Content-Type': type }, body: publish });
+      assert.equal(answer.status, 415, type);
+      assert.match(answer.text, /only application\/json.*Content-Type: application\/json/);
+    }
+    const none = await send(`${open}/api/publish`, { method: 'POST', body: new Uint8Array(Buffer.from(publish)) });
+    assert.equal(none.status, 415);
+    assert.deepEqual(calls, []);
+  });
+
+  it('refuses a request from a foreign Origin with 403, even with a JSON body', async () => {
+    const answer = await send(`${open}/api/publish`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' }, body: publish,
+    });
+    assert.equal(answer.status, 403);
+    assert.match(answer.text, /origin https:\/\/evil\.example may not use the API without a key/);
+    assert.deepEqual(calls, []);
+  });
+
+  it('accepts JSON as curl and server-side clients send it: no Origin, with or without a charset, or from an allowed origin', async () => {
+    for (const headers of [
+      { 'Content-Type': 'application/json' } as Record<string, string>,
+      { 'Content-Type': 'Application/JSON; charset=utf-8' },
+      { 'Content-Type': 'application/json', Origin: 'http://localhost:5173' },
+    ]) {
+      const answer = await send(`${open}/api/publish`, { method: 'POST', headers, body: publish });
+      assert.equal(answer.status, 200, JSON.stringify(headers));
+    }
+    assert.deepEqual(opsCalled(), ['publish', 'publish', 'publish']);
+  });
+
+  it('takes any content type and Origin when a key is required, as a keyed request is never a simple cross-site one', async () => {
+    const answer = await send(`${base}/api/publish`, {
+      method: 'POST', headers: { 'X-API-Key': KEY, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' }, body: publish,
+    });
+    assert.equal(answer.status, 200);
   });
 });
 

@@ -13,12 +13,19 @@ import type { ApiContext, ApiMethod, ApiResponse } from './api-types.js';
 import { describeError, isApiMethod } from './api-types.js';
 import { ApiErrors, decodeBody } from './api-validate.js';
 import { executeApi } from './api-methods.js';
+import { crossSiteRefusal } from './api-cross-site.js';
 
 export interface ServerApiAuth {
   /** The key requests must present; an empty key refuses every request unless `insecure`. */
   apiKey: string;
-  /** No key check at all (local experiments only). */
+  /**
+   * No key check at all (local experiments only). Then, as any web page could otherwise publish by
+   * a cross-site form or `text/plain` POST, only `application/json` bodies are accepted (415), and
+   * a request whose Origin is not in `allowedOrigins` is refused (403). See docs/http-api.md.
+   */
   insecure: boolean;
+  /** Browser origins allowed when insecure (client.allowed_origins, node/origin.ts); default none. */
+  allowedOrigins?: string[];
 }
 
 export interface ServerApiOptions {
@@ -38,7 +45,8 @@ export interface ServerApiOptions {
 /**
  * How a request ended: `ok` (a 200 without a top-level `error`), `error` (an `{"error"}` answer in
  * either error mode, a failure inside the server, or a body the client aborted), `unauthorized`
- * (401), `bad_request` (400, 413), `not_found` (404), `method_not_allowed` (405).
+ * (401, and 403 for a foreign Origin in insecure mode), `bad_request` (400, 413, 415), `not_found` (404),
+ * `method_not_allowed` (405).
  */
 export type ApiOutcome = 'ok' | 'error' | 'unauthorized' | 'bad_request' | 'not_found' | 'method_not_allowed';
 
@@ -108,6 +116,11 @@ async function serve(ctx: ApiContext, config: HandlerConfig, req: IncomingMessag
   if (!authorized(req, url, config.auth)) {
     sendEmpty(res, 401);
     return served('unauthorized');
+  }
+  const crossSite = config.auth.insecure ? crossSiteRefusal(req, config.auth.allowedOrigins ?? []) : null;
+  if (crossSite !== null) {
+    sendText(res, crossSite.status, crossSite.text);
+    return served(crossSite.status === 403 ? 'unauthorized' : 'bad_request');
   }
   const body = await readBody(req, config.maxBodyBytes);
   if (!body.ok) {

@@ -19,4 +19,6 @@ export interface MetricsSource {
   users(): number;
   /** Publications accepted by the broker since the cluster started. */
   publications(): number;
+  /** Channel streams kept without a subscriber, and those dropped since start (expired, or over the limit). */
+  idleChannels?(): { kept: number; dropped: { expired: number; limit: number } };
 }

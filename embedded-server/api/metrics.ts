@@ -148,10 +148,32 @@ function clusterMetrics(registry: Registry, source: MetricsSource): void {
     name: `${PREFIX}users`, help: 'Distinct users with an open connection, cluster-wide.', registers,
     collect() { this.set(source.users()); },
   });
+  idleChannelMetrics(registry, source);
   const publications = new TotalTracker();
   new Counter({
     name: `${PREFIX}publications_total`, help: 'Publications accepted by the broker.', registers,
     collect() { this.inc(publications.increment('', source.publications(), 0)); },
+  });
+}
+
+/** The broker's idle channel streams: how many are kept, and how many went (issue 15, item 7). */
+function idleChannelMetrics(registry: Registry, source: MetricsSource): void {
+  const read = source.idleChannels;
+  if (read === undefined) return;
+  const registers = [registry];
+  new Gauge({
+    name: `${PREFIX}broker_idle_channels`, help: 'Channel streams the broker keeps without a subscriber.', registers,
+    collect() { this.set(read().kept); },
+  });
+  const totals = new TotalTracker();
+  new Counter({
+    name: `${PREFIX}broker_idle_channels_dropped_total`,
+    help: 'Idle channel streams dropped: reason="expired" once their history TTL passed empty, reason="limit" over cluster.idle_channel_limit (a new epoch then).',
+    labelNames: ['reason'], registers,
+    collect() {
+      const { dropped } = read();
+      for (const reason of ['expired', 'limit'] as const) this.inc({ reason }, totals.increment(reason, dropped[reason], 0));
+    },
   });
 }
 

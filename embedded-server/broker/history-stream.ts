@@ -144,6 +144,16 @@ export class HistoryStream {
     return now - this.lastUsed >= this.limits.metaTtlMs;
   }
 
+  /**
+   * True when the stream holds nothing and was unused for the history TTL: no publication it could
+   * still return exists, so a channel nobody subscribes to needs it no longer.
+   */
+  isDrained(): boolean {
+    const now = this.now();
+    this.expire(now);
+    return this.count === 0 && now - this.lastUsed >= this.limits.ttlMs;
+  }
+
   private push(item: Item): void {
     const cap = this.buf.length;
     if (this.count < cap) {

@@ -107,10 +107,11 @@ describe('memory broker', () => {
     await broker.stop();
   });
 
-  it('starts a new epoch at offset 0 once an empty stream outlives its meta TTL', async () => {
+  it('starts a new epoch at offset 0 once a subscribed channel\'s empty stream outlives its meta TTL', async () => {
     const c = clock();
     const broker = createMemoryBroker({ now: c.now });
     const opts: StreamOptions = { size: 10, ttlMs: 1_000, metaTtlMs: 10_000 };
+    await broker.subscribe('chat');
     const { epoch } = await broker.publish('chat', 1, { stream: opts });
     c.advance(9_000);
     assert.equal(broker.sweep(), 0, 'still within the meta TTL');

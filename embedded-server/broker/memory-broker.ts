@@ -1,8 +1,14 @@
 /**
  * The in-process broker: streams and presence in memory, events handed to listeners
  * synchronously. Losing the process loses the streams, so they come back with new epochs.
+ *
+ * A channel nobody subscribes to keeps its stream only while it may still matter: until its history
+ * TTL passed with nothing left in it, and at most `idleChannelLimit` such streams (the least recently
+ * used go first). Dropping a stream is never a silent hole: a recreated stream has a new epoch, so a
+ * client that comes back with the old one is told recovered:false.
  */
 import { HistoryStream } from './history-stream.js';
+import { DEFAULT_IDLE_CHANNEL_LIMIT, IdleStreams } from './idle-streams.js';
 import { PresenceStore } from './presence-store.js';
 import type { AppError, Result } from '../../shared/result.js';
 import type {
@@ -15,6 +21,15 @@ export interface MemoryBrokerOptions {
   now?: () => number;
   /** How often idle streams are swept (default 60 s). */
   sweepIntervalMs?: number;
+  /** Streams of channels without a subscriber kept at most (default 100,000); the least recently used go first. */
+  idleChannelLimit?: number;
+}
+
+/** Idle channel streams kept, and those removed since start, by why. */
+export interface IdleChannelStats {
+  kept: number;
+  /** Removed once their history TTL passed with nothing left, or over the limit (oldest first). */
+  dropped: { expired: number; limit: number };
 }
 
 /** A {@link Broker} that lives in this process. */
@@ -23,12 +38,16 @@ export class MemoryBroker implements Broker {
   private readonly presenceStore = new PresenceStore();
   private readonly listeners = new Set<(event: BrokerEvent) => void>();
   private readonly interest = new Set<string>();
+  private readonly idle = new IdleStreams();
+  private readonly dropped = { expired: 0, limit: 0 };
+  private idleLimit: number;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(opts: MemoryBrokerOptions = {}) {
     this.now = opts.now ?? Date.now;
+    this.idleLimit = Math.max(1, opts.idleChannelLimit ?? DEFAULT_IDLE_CHANNEL_LIMIT);
     this.timer = setInterval(() => this.sweep(), opts.sweepIntervalMs ?? 60_000);
     this.timer.unref();
   }
@@ -96,10 +115,25 @@ export class MemoryBroker implements Broker {
   // In one process every listener already gets every channel; interest is only recorded.
   async subscribe(channel: string): Promise<void> {
     this.interest.add(channel);
+    this.idle.forget(channel);
   }
 
   async unsubscribe(channel: string): Promise<void> {
     this.interest.delete(channel);
+    if (!this.streams.has(channel)) return;
+    this.idle.touch(channel);
+    this.enforceIdleLimit();
+  }
+
+  /** Changes the most idle channel streams kept (at least 1); the oldest beyond it go at once. */
+  setIdleChannelLimit(limit: number): void {
+    this.idleLimit = Math.max(1, limit);
+    this.enforceIdleLimit();
+  }
+
+  /** Idle channel streams kept and dropped, for /metrics. */
+  idleChannelStats(): IdleChannelStats {
+    return { kept: this.idle.size, dropped: { ...this.dropped } };
   }
 
   /** Channels currently subscribed to (informational for the in-process broker). */
@@ -119,12 +153,18 @@ export class MemoryBroker implements Broker {
     };
   }
 
-  /** Removes streams that are empty and unused for their meta TTL; answers how many went. */
+  /**
+   * Removes the streams of channels without subscribers once their history TTL passed with nothing
+   * left in them, and any stream empty and unused for its meta TTL; answers how many went.
+   */
   sweep(): number {
     let removed = 0;
     for (const [channel, stream] of this.streams) {
-      if (!stream.isIdle()) continue;
+      const idle = this.idle.has(channel);
+      if (!(idle && stream.isDrained()) && !stream.isIdle()) continue;
       this.streams.delete(channel);
+      this.idle.forget(channel);
+      if (idle) this.dropped.expired += 1;
       removed += 1;
     }
     return removed;
@@ -147,7 +187,21 @@ export class MemoryBroker implements Broker {
       stream = new HistoryStream({ ...limits, now: this.now });
       this.streams.set(channel, stream);
     }
+    if (!this.interest.has(channel)) {
+      this.idle.touch(channel);
+      this.enforceIdleLimit();
+    }
     return stream;
+  }
+
+  // Over the limit the least recently used idle streams go, live history or not: the epoch of a
+  // recreated stream differs, so nobody can mistake the loss for an empty gap.
+  private enforceIdleLimit(): void {
+    if (this.idle.size <= this.idleLimit) return;
+    for (const channel of this.idle.takeOverflow(this.idleLimit)) {
+      this.streams.delete(channel);
+      this.dropped.limit += 1;
+    }
   }
 
   private emit(event: BrokerEvent): void {

@@ -17,6 +17,8 @@ export function checkOverrides(o: CliOverrides): string[] {
   range('--port', o.port, 0, 65535);
   range('--admin-port', o.adminPort, 0, 65535);
   if (o.host === '') problems.push('--host must not be empty');
+  if (o.adminHost === '') problems.push('--admin-host must not be empty');
+  if (o.allowedHosts?.some((h) => h === '')) problems.push('--allowed-hosts must not hold an empty name');
   if (o.tokenSecret === '') problems.push('--token-secret must not be empty');
   if (o.apiKey === '') problems.push('--api-key must not be empty');
   if (o.strategy !== undefined && !(ROUTING_STRATEGIES as readonly string[]).includes(o.strategy)) {
@@ -38,6 +40,9 @@ export function checkConfig(c: ClusterConfig): string[] {
   }
   if (c.restartBackoffMinMs > c.restartBackoffMaxMs) {
     problems.push(`cluster.restart_backoff_min (${formatDuration(c.restartBackoffMinMs)}) must not exceed cluster.restart_backoff_max (${formatDuration(c.restartBackoffMaxMs)})`);
+  }
+  if (c.nodeUnresponsiveTimeoutMs <= c.statsIntervalMs * 3.5) {
+    problems.push(`cluster.node_unresponsive_timeout (${formatDuration(c.nodeUnresponsiveTimeoutMs)}) must be longer than three and a half cluster.stats_interval (${formatDuration(c.statsIntervalMs)}): a node is unhealthy first, replaced later`);
   }
   if (c.port !== 0 && c.port === c.adminPort) {
     problems.push(`the client port and the admin port must differ (both are ${c.port}; see --port, --admin-port, cluster.port, cluster.admin_port)`);

@@ -150,6 +150,9 @@ const clientSection = z.strictObject({
   user_connection_limit: count(0).optional(),
   message_size_limit: count(1).optional(),
   queue_max_size: count(1).optional(),
+  command_rate_limit: count(0).optional(),
+  error_rate_limit: count(0).optional(),
+  frame_command_limit: count(1).optional(),
   stale_close_delay: positiveDuration().optional(),
   expired_close_delay: duration().optional(),
   recovery_max_publication_limit: count(1).optional(),
@@ -166,6 +169,9 @@ const httpApiSection = z.strictObject({
 const clusterSection = z.strictObject({
   nodes: count(1).max(64, 'must be at most 64').optional(),
   address: nonEmpty().optional(),
+  admin_address: nonEmpty().optional(),
+  allowed_hosts: z.array(nonEmpty()).optional(),
+  admin_allowed_origins: z.array(nonEmpty()).optional(),
   port: port().optional(),
   admin_port: port().optional(),
   admin_token: z.string().optional(),
@@ -174,7 +180,10 @@ const clusterSection = z.strictObject({
   auto_restart: z.boolean().optional(),
   restart_backoff_min: positiveDuration().optional(),
   restart_backoff_max: positiveDuration().optional(),
+  node_unresponsive_timeout: positiveDuration().optional(),
+  node_queue_max_size: count(65_536).optional(),
   personal_namespace: z.string().optional(),
+  idle_channel_limit: count(1).optional(),
 });
 
 /** The whole file. Centrifugo sections we do not use are accepted (and warned about). */

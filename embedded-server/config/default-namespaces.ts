@@ -55,11 +55,21 @@ export function defaultNamespaces(): Record<string, ChannelOptions> {
   };
 }
 
+/**
+ * A namespace map without a prototype: `constructor` or `__proto__` is a namespace only when the
+ * config names one. (Maps that crossed IPC are plain again; parseChannel checks own keys regardless.)
+ */
+export function namespaceMap(entries: Iterable<readonly [string, ChannelOptions]>): Record<string, ChannelOptions> {
+  const map = Object.create(null) as Record<string, ChannelOptions>;
+  for (const [name, options] of entries) map[name] = options;
+  return map;
+}
+
 /** Channel settings with the default namespaces and Centrifugo's default boundaries. */
 export function defaultChannelSettings(): ChannelSettings {
   return {
     withoutNamespace: { ...DEFAULT_CHANNEL_OPTIONS },
-    namespaces: defaultNamespaces(),
+    namespaces: namespaceMap(Object.entries(defaultNamespaces())),
     privatePrefix: '$',
     namespaceBoundary: ':',
     userBoundary: '#',

@@ -1,5 +1,5 @@
 /** The public configuration API of the embedded server: file layout, defaults, secrets, tokens. */
-export type { ClusterConfig, RoutingStrategy } from './cluster-config.js';
+export type { ClusterConfig, HttpLimits, RoutingStrategy } from './cluster-config.js';
 export { ROUTING_STRATEGIES } from './cluster-config.js';
 export type { ConfigFile, FileChannelOptions } from './config-file.js';
 export { configFileSchema, loadConfigFile, parseConfigFile } from './config-file.js';

@@ -192,3 +192,25 @@ describe('defaultClusterConfig', () => {
 function pick(config: ClusterConfig): [string, string] {
   return [config.client.tokenHmacSecret, config.apiKey];
 }
+
+describe('resolveConfig: a node that stops answering', () => {
+  it('replaces a silent node after 10 s and queues at most 32 MiB for it by default', () => {
+    const { config } = resolve(undefined);
+    assert.equal(config.nodeUnresponsiveTimeoutMs, 10_000);
+    assert.equal(config.nodeQueueMaxSize, 32 * 1024 * 1024);
+  });
+
+  it('reads cluster.node_unresponsive_timeout and cluster.node_queue_max_size', () => {
+    const { config } = resolve({ cluster: { node_unresponsive_timeout: '30s', node_queue_max_size: 1_048_576 } });
+    assert.deepEqual([config.nodeUnresponsiveTimeoutMs, config.nodeQueueMaxSize], [30_000, 1_048_576]);
+  });
+
+  it('keeps the default timeout past the unhealthy mark when reports are slow', () => {
+    assert.equal(resolve({ cluster: { stats_interval: '5s' } }).config.nodeUnresponsiveTimeoutMs, 20_000);
+  });
+
+  it('refuses a timeout a node reaches before it is even unhealthy, naming both options', () => {
+    const found = problems({ cluster: { stats_interval: '1s', node_unresponsive_timeout: '3s' } });
+    assert.ok(found.some((p) => /cluster\.node_unresponsive_timeout \(3s\) must be longer .*cluster\.stats_interval \(1s\)/.test(p)), found.join('\n'));
+  });
+});

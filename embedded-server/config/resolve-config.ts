@@ -5,13 +5,15 @@
  */
 import type { ChannelOptions, ChannelSettings, ClientSettings } from '../../shared/channels/channel-options.js';
 import { DEFAULT_CHANNEL_OPTIONS } from '../../shared/channels/channel-options.js';
+import type { ClientCommandLimits } from '../../shared/protocol/client-limits.js';
+import { CLIENT_COMMAND_LIMIT_DEFAULTS } from '../../shared/protocol/client-limits.js';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import type { ClusterConfig, RoutingStrategy } from './cluster-config.js';
 import type { ConfigFile, FileChannelOptions } from './config-file.js';
 import { parseConfigFile } from './config-file.js';
 import { checkConfig, checkOverrides } from './check-config.js';
-import { defaultChannelSettings } from './default-namespaces.js';
+import { defaultChannelSettings, namespaceMap } from './default-namespaces.js';
 import { generateSecret } from './secrets.js';
 
 /** Values given on the command line; each one overrides the file. */
@@ -20,6 +22,10 @@ export interface CliOverrides {
   port?: number;
   adminPort?: number;
   host?: string;
+  /** --admin-host: where the admin port binds (default loopback, whatever --host says). */
+  adminHost?: string;
+  /** --allowed-hosts: more Host names both ports answer for. */
+  allowedHosts?: string[];
   tokenSecret?: string;
   apiKey?: string;
   strategy?: RoutingStrategy;
@@ -47,6 +53,7 @@ const HOUR = 3600 * SECOND;
 export const CONFIG_DEFAULTS = {
   nodes: 3,
   host: '127.0.0.1',
+  adminHost: '127.0.0.1',
   port: 8000,
   adminPort: 8001,
   strategy: 'least-connections',
@@ -54,6 +61,8 @@ export const CONFIG_DEFAULTS = {
   autoRestart: true,
   restartBackoffMinMs: 250,
   restartBackoffMaxMs: 10 * SECOND,
+  nodeUnresponsiveTimeoutMs: 10 * SECOND,
+  nodeQueueMaxSize: 32 * 1024 * 1024,
   pingIntervalMs: 25 * SECOND,
   pongTimeoutMs: 8 * SECOND,
   channelLimit: 128,
@@ -63,6 +72,13 @@ export const CONFIG_DEFAULTS = {
   expiredCloseDelayMs: 25 * SECOND,
   publicationLimit: 300,
   historyMetaTtlMs: 720 * HOUR,
+  idleChannelLimit: 100_000,
+  httpHeadTimeoutMs: 10 * SECOND,
+  httpBodyTimeoutMs: 30 * SECOND,
+  httpIdleTimeoutMs: 5 * SECOND,
+  // Above a 10,000-client reconnect burst (sockets wait in the hand-off queues meanwhile), below the fd limit.
+  httpMaxPendingConnections: 16_384,
+  adminRequestTimeoutMs: 10 * SECOND,
 } as const satisfies Record<string, number | string | boolean>;
 
 /**
@@ -100,6 +116,16 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
   return {
     nodes: overrides.nodes ?? cluster.nodes ?? CONFIG_DEFAULTS.nodes,
     host: overrides.host ?? cluster.address ?? CONFIG_DEFAULTS.host,
+    adminHost: overrides.adminHost ?? cluster.admin_address ?? CONFIG_DEFAULTS.adminHost,
+    allowedHosts: overrides.allowedHosts ?? cluster.allowed_hosts ?? [],
+    adminAllowedOrigins: cluster.admin_allowed_origins ?? [],
+    http: {
+      headTimeoutMs: CONFIG_DEFAULTS.httpHeadTimeoutMs,
+      bodyTimeoutMs: CONFIG_DEFAULTS.httpBodyTimeoutMs,
+      idleTimeoutMs: CONFIG_DEFAULTS.httpIdleTimeoutMs,
+      maxPendingConnections: CONFIG_DEFAULTS.httpMaxPendingConnections,
+      adminRequestTimeoutMs: CONFIG_DEFAULTS.adminRequestTimeoutMs,
+    },
     port: overrides.port ?? cluster.port ?? CONFIG_DEFAULTS.port,
     adminPort: overrides.adminPort ?? cluster.admin_port ?? CONFIG_DEFAULTS.adminPort,
     adminToken: given(cluster.admin_token) ?? given(secrets.adminToken) ?? generateSecret(),
@@ -110,13 +136,18 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
     autoRestart: cluster.auto_restart ?? CONFIG_DEFAULTS.autoRestart,
     restartBackoffMinMs: cluster.restart_backoff_min ?? CONFIG_DEFAULTS.restartBackoffMinMs,
     restartBackoffMaxMs: cluster.restart_backoff_max ?? CONFIG_DEFAULTS.restartBackoffMaxMs,
+    // Unset, it stays past the unhealthy mark (3.5 reports) however slow the reports are.
+    nodeUnresponsiveTimeoutMs: cluster.node_unresponsive_timeout
+      ?? Math.max(CONFIG_DEFAULTS.nodeUnresponsiveTimeoutMs, 4 * (cluster.stats_interval ?? CONFIG_DEFAULTS.statsIntervalMs)),
+    nodeQueueMaxSize: cluster.node_queue_max_size ?? CONFIG_DEFAULTS.nodeQueueMaxSize,
     personalNamespace: cluster.personal_namespace ?? 'personal',
+    idleChannelLimit: cluster.idle_channel_limit ?? CONFIG_DEFAULTS.idleChannelLimit,
     client: buildClient(file.client ?? {}, fromFlagsOrFile.tokenSecret ?? secrets.tokenSecret, insecure),
     channels: file.channel === undefined ? defaultChannelSettings() : buildChannels(file.channel),
   };
 }
 
-function buildClient(c: NonNullable<ConfigFile['client']>, tokenSecret: string, insecure: boolean): ClientSettings {
+function buildClient(c: NonNullable<ConfigFile['client']>, tokenSecret: string, insecure: boolean): ClientSettings & ClientCommandLimits {
   const d = CONFIG_DEFAULTS;
   return {
     tokenHmacSecret: tokenSecret,
@@ -136,6 +167,9 @@ function buildClient(c: NonNullable<ConfigFile['client']>, tokenSecret: string, 
     expiredCloseDelayMs: c.expired_close_delay ?? d.expiredCloseDelayMs,
     recoveryMaxPublicationLimit: c.recovery_max_publication_limit ?? d.publicationLimit,
     historyMaxPublicationLimit: c.history_max_publication_limit ?? d.publicationLimit,
+    commandRateLimit: c.command_rate_limit ?? CLIENT_COMMAND_LIMIT_DEFAULTS.commandRateLimit,
+    errorRateLimit: c.error_rate_limit ?? CLIENT_COMMAND_LIMIT_DEFAULTS.errorRateLimit,
+    frameCommandLimit: c.frame_command_limit ?? CLIENT_COMMAND_LIMIT_DEFAULTS.frameCommandLimit,
   };
 }
 
@@ -144,7 +178,7 @@ function buildChannels(c: NonNullable<ConfigFile['channel']>): ChannelSettings {
   const defaults = defaultChannelSettings();
   return {
     withoutNamespace: toChannelOptions(c.without_namespace ?? {}, base),
-    namespaces: Object.fromEntries((c.namespaces ?? []).map((ns) => [ns.name, toChannelOptions(ns, base)])),
+    namespaces: namespaceMap((c.namespaces ?? []).map((ns) => [ns.name, toChannelOptions(ns, base)] as const)),
     privatePrefix: c.private_prefix ?? defaults.privatePrefix,
     namespaceBoundary: c.namespace_boundary ?? defaults.namespaceBoundary,
     userBoundary: c.user_boundary ?? defaults.userBoundary,

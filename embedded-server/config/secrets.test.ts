@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -61,5 +61,59 @@ describe('stored secrets', () => {
     assert.ok(token.ok);
     assert.equal(token.value.secretsPath, undefined);
     assert.throws(() => statSync(join(dir, 'secrets.json')), /ENOENT/);
+  });
+
+  it('answer a dangling secrets.json symlink with an error naming the link and what to do, without recursing', () => {
+    const dir = join(root, 'dangling');
+    mkdirSync(dir, { recursive: true });
+    const link = join(dir, 'secrets.json');
+    symlinkSync(join(root, 'nowhere', 'secrets.json'), link);
+    const result = loadOrCreateSecrets(dir);
+    assert.equal(result.ok, false);
+    if (!result.ok) {
+      assert.ok(result.error.includes(link), result.error);
+      assert.match(result.error, /symbolic link to .*nowhere.* which does not exist: restore the target, or remove the link/);
+    }
+    const loaded = loadConfig({ overrides: {}, secretsDir: dir, env: {} });
+    assert.equal(loaded.ok, false);
+  });
+
+  it('warn with the exact chmod command when the stored file is readable by other users', { skip: process.platform === 'win32' }, () => {
+    const dir = join(root, 'open-mode');
+    const first = loadOrCreateSecrets(dir);
+    assert.ok(first.ok);
+    assert.equal(first.value.warning, undefined);
+    chmodSync(first.value.path, 0o644);
+    const again = loadOrCreateSecrets(dir);
+    assert.ok(again.ok);
+    assert.deepEqual(again.value.secrets, first.value.secrets);
+    assert.equal(again.value.warning?.includes(`chmod 600 '${first.value.path}'`), true, again.value.warning);
+    assert.match(again.value.warning ?? '', /readable by other users \(mode 0644\)/);
+    const loaded = loadConfig({ overrides: {}, secretsDir: dir, env: {} });
+    assert.ok(loaded.ok);
+    assert.ok(loaded.value.warnings.some((w) => w.includes('chmod 600')));
+  });
+
+  it('come from SWITCHBOARD_TOKEN_SECRET and SWITCHBOARD_API_KEY: a flag beats them, they beat the file', () => {
+    const dir = join(root, 'env');
+    const env = { SWITCHBOARD_TOKEN_SECRET: 'token-from-env', SWITCHBOARD_API_KEY: 'key-from-env' };
+    const fromEnv = loadConfig({ overrides: {}, secretsDir: dir, env });
+    assert.ok(fromEnv.ok);
+    assert.deepEqual([fromEnv.value.config.client.tokenHmacSecret, fromEnv.value.config.apiKey], ['token-from-env', 'key-from-env']);
+    assert.equal(fromEnv.value.secretsPath, undefined, 'nothing stored when the environment gives both');
+    assert.throws(() => statSync(join(dir, 'secrets.json')), /ENOENT/);
+
+    const flagged = loadConfig({ overrides: { apiKey: 'key-from-flag' }, secretsDir: dir, env });
+    assert.ok(flagged.ok);
+    assert.deepEqual([flagged.value.config.client.tokenHmacSecret, flagged.value.config.apiKey], ['token-from-env', 'key-from-flag']);
+
+    const file = join(root, 'env-config.json');
+    writeFileSync(file, JSON.stringify({ client: { token: { hmac_secret_key: 'token-from-file' } }, http_api: { key: 'key-from-file' } }));
+    const overFile = loadConfig({ configPath: file, overrides: {}, secretsDir: dir, env: { SWITCHBOARD_API_KEY: 'key-from-env' } });
+    assert.ok(overFile.ok);
+    assert.deepEqual([overFile.value.config.client.tokenHmacSecret, overFile.value.config.apiKey], ['token-from-file', 'key-from-env']);
+
+    const emptyFlag = loadConfig({ overrides: { apiKey: '' }, secretsDir: dir, env });
+    assert.equal(emptyFlag.ok, false, 'an empty --api-key is still refused, not replaced by the environment');
   });
 });

@@ -6,16 +6,30 @@
  */
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
+import { hostAllowed, misdirected } from './allowed-hosts.js';
 
 export const WEBSOCKET_PATH = '/connection/websocket';
 const MAX_HEAD = 16 * 1024;
-const HEAD_TIMEOUT_MS = 10_000;
 
 export interface RequestHead {
   method: string;
   path: string;
   query: URLSearchParams;
   upgrade: boolean;
+  /** The Host header's value, when the request has one. */
+  host?: string;
+}
+
+export interface GatewayOptions {
+  /** Host names the client port answers for (allowed-hosts.ts); IP literals always pass. */
+  allowedHosts: readonly string[];
+  /** A connection's request head must be complete within this long; else it is cut. */
+  headTimeoutMs: number;
+  /**
+   * Connections not (yet) handed to a node — reading their head, or on the supervisor's HTTP
+   * server — at most this many at once; one more is answered 503 and closed.
+   */
+  maxPendingConnections: number;
 }
 
 export interface GatewayRoutes {
@@ -25,13 +39,34 @@ export interface GatewayRoutes {
   http(socket: Socket, head: Buffer): void;
 }
 
-export function createGateway(routes: GatewayRoutes): Server {
-  return createServer({ pauseOnConnect: true, noDelay: true }, (socket) => readHead(socket, routes));
+export function createGateway(routes: GatewayRoutes, options: GatewayOptions): Server {
+  let pending = 0;
+  return createServer({ pauseOnConnect: true, noDelay: true }, (socket) => {
+    if (pending >= options.maxPendingConnections) {
+      return reply(socket, '503 Service Unavailable', `too many connections waiting for a request (limit ${options.maxPendingConnections}); try again\n`);
+    }
+    pending++;
+    let counted = true;
+    const release = (): void => {
+      if (counted) pending--;
+      counted = false;
+    };
+    socket.once('close', release);
+    const counting: GatewayRoutes = {
+      websocket: (s, head, request) => {
+        const refusal = routes.websocket(s, head, request);
+        if (refusal === null) release();
+        return refusal;
+      },
+      http: routes.http,
+    };
+    readHead(socket, counting, options);
+  });
 }
 
-function readHead(socket: Socket, routes: GatewayRoutes): void {
+function readHead(socket: Socket, routes: GatewayRoutes, options: GatewayOptions): void {
   let buf: Buffer = Buffer.alloc(0);
-  const timer = setTimeout(() => socket.destroy(), HEAD_TIMEOUT_MS);
+  const timer = setTimeout(() => socket.destroy(), options.headTimeoutMs);
   const onData = (chunk: Buffer): void => {
     buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
     const end = buf.indexOf('\r\n\r\n');
@@ -39,7 +74,7 @@ function readHead(socket: Socket, routes: GatewayRoutes): void {
       if (buf.length > MAX_HEAD) finish(() => reply(socket, '431 Request Header Fields Too Large'));
       return;
     }
-    finish(() => route(socket, buf, routes));
+    finish(() => route(socket, buf, routes, options.allowedHosts));
   };
   const finish = (then: () => void): void => {
     clearTimeout(timer);
@@ -74,8 +109,11 @@ function stopReading(socket: Socket): void {
   }
 }
 
-function route(socket: Socket, head: Buffer, routes: GatewayRoutes): void {
+function route(socket: Socket, head: Buffer, routes: GatewayRoutes, allowedHosts: readonly string[]): void {
   const request = parseHead(head);
+  if (request && !hostAllowed(request.host, allowedHosts)) {
+    return reply(socket, '421 Misdirected Request', `${misdirected(request.host ?? '')}\n`);
+  }
   if (request && request.path === WEBSOCKET_PATH && request.upgrade && request.method === 'GET') {
     const refusal = routes.websocket(socket, head, request);
     if (refusal !== null) reply(socket, '503 Service Unavailable', `${refusal}\n`);
@@ -95,11 +133,19 @@ export function parseHead(head: Buffer): RequestHead | null {
   } catch {
     return null;
   }
-  const upgrade = /\r\nupgrade:[ \t]*websocket[ \t]*\r\n/i.test(text.slice(lineEnd));
-  return { method, path: url.pathname, query: url.searchParams, upgrade };
+  const headers = text.slice(lineEnd);
+  const upgrade = /\r\nupgrade:[ \t]*websocket[ \t]*\r\n/i.test(headers);
+  const host = /\r\nhost:[ \t]*([^\r\n]*?)[ \t]*\r\n/i.exec(headers)?.[1];
+  return { method, path: url.pathname, query: url.searchParams, upgrade, ...(host === undefined ? {} : { host }) };
 }
+
+/** How long a refused client has to read its answer and close before its socket is destroyed. */
+const REFUSED_LINGER_MS = 2000;
 
 function reply(socket: Socket, status: string, body = ''): void {
   socket.on('error', () => undefined);
   socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  // Unread bytes at close would make the kernel send a reset, which can destroy the answer: drain.
+  socket.resume();
+  setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
 }

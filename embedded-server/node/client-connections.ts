@@ -6,9 +6,10 @@ import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { RawData, WebSocket } from 'ws';
+import type { RawData, ServerOptions, WebSocket } from 'ws';
 import { decodeFrame } from '../../shared/protocol/client.codec.js';
 import { Disconnects } from '../../shared/protocol/codes.js';
+import { chargeCommands } from './command-budget.js';
 import { enqueueCommands } from './handlers/dispatch.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { Session } from './session.js';
@@ -20,14 +21,22 @@ export interface ClientConnections {
   close(): void;
 }
 
+/** How long a closed connection's peer has to answer the close frame before its socket is destroyed. */
+export const CLOSE_ANSWER_MS = 1000;
+
 export function createClientConnections(rt: NodeRuntime): ClientConnections {
-  const wss = new WebSocketServer({
+  // `closeTimeout` is a ws option @types/ws does not declare yet; a typed variable passes it through.
+  const options: ServerOptions & { closeTimeout: number } = {
     noServer: true,
     maxPayload: rt.client.maxMessageSize,
     clientTracking: false,
     perMessageDeflate: false,
+    // Centrifugo waits 1 s for the peer's answer to a close frame; a peer that does not read (a slow
+    // consumer) would otherwise keep its socket and buffers for ws's default 30 s.
+    closeTimeout: CLOSE_ANSWER_MS,
     handleProtocols: (offered) => (offered.has('centrifuge-json') ? 'centrifuge-json' : false),
-  });
+  };
+  const wss = new WebSocketServer(options);
   // Handed-over sockets neither open as a session nor closed yet; settling one counts it once, in
   // the same turn as the session appears, so a stats report never counts it twice or not at all.
   const inFlight = new WeakSet<Socket>();
@@ -96,7 +105,11 @@ function wsListeners(rt: NodeRuntime): WsListeners {
       onMessage(rt, (this as SessionSocket)[SESSION], data, isBinary);
     },
     close(code, reason) {
-      rt.forget((this as SessionSocket)[SESSION], code, reason.toString());
+      const s = (this as SessionSocket)[SESSION];
+      // A close the server chose is what happened, even when the peer never answered it (then the
+      // socket reports 1006 after the close timeout).
+      const chosen = s.closedWith;
+      rt.forget(s, chosen?.code ?? code, chosen?.reason ?? reason.toString());
     },
   };
 }
@@ -113,15 +126,16 @@ function onOpen(rt: NodeRuntime, ws: WebSocket, req: IncomingMessage, listeners:
 function ignoreError(): void {}
 
 function onMessage(rt: NodeRuntime, s: Session, data: RawData, isBinary: boolean): void {
-  if (s.state === 'closed') return;
+  if (s.isClosing()) return;
   const buf = data as Buffer;
   rt.counters.bytesIn += buf.length;
   s.bytesIn += buf.length;
   if (isBinary) return s.close(Disconnects.inappropriateProtocol);
-  const decoded = decodeFrame(buf.toString());
+  const decoded = decodeFrame(buf.toString(), rt.client.frameCommandLimit);
   if (!decoded.ok) return s.close(decoded.error);
   // Messages are protocol messages (commands), as outgoing ones are replies and pushes, not frames.
   rt.counters.messagesIn += decoded.value.length;
   s.messagesIn += decoded.value.length;
+  if (!chargeCommands(s, decoded.value.length, Date.now(), rt.client.commandRateLimit)) return s.close(Disconnects.tooManyRequests);
   enqueueCommands(rt, s, decoded.value);
 }

@@ -12,6 +12,7 @@ import { checkPositions, resumeAfterFreeze, sweepSessions } from './node-sweep.j
 import { SupervisorLink } from './supervisor-link.js';
 import { serveSupervisorRequests } from './supervisor-requests.js';
 import { connectionCapacity } from './open-file-limit.js';
+import { installCrashPolicy } from '../crash-policy.js';
 
 const send = (batch: NodeMessage[] | NodeMessage): void => {
   if (process.connected) process.send!(batch);
@@ -88,11 +89,14 @@ function onOne(msg: SupervisorMessage): void {
       return;
     case 'req':
     case 'res':
+    case 'res.failed':
       void link.receive(msg);
       return;
     case 'shutdown': return shutdown();
   }
 }
 
+// A programmer error nobody caught ends this node with a report; the supervisor restarts it.
+installCrashPolicy(() => `switchboard node ${runtime?.init.nodeId ?? ''} (pid ${process.pid})`);
 process.on('message', onMessage);
 process.on('disconnect', () => process.exit(0)); // the supervisor is gone: nothing to serve for

@@ -6,8 +6,9 @@ import type { NodeInit, SessionTarget } from '../../shared/ipc/node-ipc.js';
 import type { ClientInfo, Json, ReplyMethod, ResultByMethod } from '../../shared/protocol/client-protocol.js';
 import type { AppError } from '../../shared/result.js';
 import type { CloseCode } from '../../shared/protocol/codes.js';
-import { Unsubscribes } from '../../shared/protocol/codes.js';
+import { Disconnects, Unsubscribes } from '../../shared/protocol/codes.js';
 import { encodeError, encodePush, encodeReply } from '../../shared/protocol/client.codec.js';
+import { chargeError } from './command-budget.js';
 import { LocalHub } from './local-hub.js';
 import { Outbox } from './outbox.js';
 import type { NodeCounters } from './node-counters.js';
@@ -54,8 +55,10 @@ export class NodeRuntime {
     this.outbox.push(s, encodeReply(id, method, result));
   }
 
+  /** An error reply; a connection earning more than `client.error_rate_limit` a second is closed 3509. */
   replyError(s: Session, id: number, error: AppError): void {
     this.outbox.push(s, encodeError(id, error));
+    if (!chargeError(s, Date.now(), this.client.errorRateLimit)) s.close(Disconnects.tooManyErrors);
   }
 
   /** The publisher / presence identity of a session in a channel. */

@@ -21,7 +21,7 @@ export class Outbox {
 
   /** Queues a frame for a session; flushed at the end of this turn. */
   push(session: Session, frame: string): void {
-    if (session.state === 'closed') return;
+    if (session.isClosing()) return;
     if (session.outbox === null) {
       session.outbox = [frame];
       this.dirty.push(session);

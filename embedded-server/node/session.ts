@@ -50,6 +50,12 @@ export class Session {
   /** Commands waiting for the one in progress (processed strictly in order). */
   queue: Command[] = [];
   busy = false;
+  /** The close the server chose, once it chose one: what the event log records, whatever the socket saw. */
+  closedWith: CloseCode | null = null;
+  /** The unix second the rate counts below belong to (command-budget.ts). */
+  rateSecond = 0;
+  commandsThisSecond = 0;
+  errorsThisSecond = 0;
   bytesIn = 0;
   bytesOut = 0;
   messagesIn = 0;
@@ -83,12 +89,25 @@ export class Session {
     return this.state === 'closed';
   }
 
-  /** Closes with a protocol close code; idempotent. */
+  /** True once the server closed the socket or decided to: no further command runs, no frame is queued. */
+  isClosing(): boolean {
+    return this.state === 'closed' || this.closedWith !== null;
+  }
+
+  /**
+   * Closes with a protocol close code; idempotent (the first code wins). Commands still queued are
+   * dropped. The peer gets the node's close timeout (1 s, as Centrifugo waits) to answer the close
+   * frame before its socket is destroyed — a peer that does not read never holds the node longer.
+   */
   close(code: CloseCode): void {
-    if (this.state === 'closed') return;
+    if (this.isClosing()) return;
+    this.closedWith = code;
+    this.queue.length = 0;
     // Replies queued this turn go out before the close frame (Go flushes them too).
     if (this.outbox !== null && code.code !== 3008) this.ws.send(this.outbox.join('\n'));
     this.outbox = null;
+    // A socket paused for backpressure must read again, or the peer's close frame is never seen.
+    if (this.ws.isPaused) this.ws.resume();
     this.ws.close(code.code, code.reason);
   }
 }

@@ -259,6 +259,9 @@ export class Bot {
   private onClose(rawCode: number, rawReason: string): void {
     const code = this.closeCode?.code ?? rawCode;
     const reason = this.closeCode?.reason ?? rawReason;
+    // The server gives a reader that does not read 1 s to answer its 3008, then cuts the socket: a
+    // bot that was paused never read that close frame and sees 1006.
+    const cutWhilePaused = this.paused && code === 1006;
     this.closeCode = null;
     this.ws = null;
     this.waitingSince = 0;
@@ -269,7 +272,7 @@ export class Bot {
       if (sub.state === 'subscribed') this.ctx.gauges.subscribed--;
       if (sub.state !== 'ended') sub.state = 'idle';
     }
-    if (code === 3008) this.ctx.tallies.slowCloses++;
+    if (code === 3008 || cutWhilePaused) this.ctx.tallies.slowCloses++;
     if (this.stopping) {
       this.state = 'done';
       this.onStopped?.();

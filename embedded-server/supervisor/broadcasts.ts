@@ -6,6 +6,7 @@
 import type { AdminError, AdminResults } from '../../shared/admin/admin-api.js';
 import type { Audience, BroadcastRecord } from '../../shared/admin/admin-model.js';
 import { parseChannel, personalChannel } from '../../shared/channels/channel-name.js';
+import { publicationDataProblem, publicationInfoProblem } from '../../shared/channels/channel-options.js';
 import type { Json } from '../../shared/protocol/client-protocol.js';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
@@ -28,6 +29,8 @@ export class BroadcastDesk {
   async send(audience: Audience, data: Json, dryRun: boolean, who: string): Promise<Result<AdminResults['broadcast.send'], AdminError>> {
     const channels = this.channelsOf(audience);
     if (!channels.ok) return channels;
+    const problem = this.dataProblem(channels.value, data);
+    if (problem) return err(badRequest(problem));
     const reach = this.reach(channels.value);
     if (dryRun) return ok({ ...reach, sent: false });
     if (channels.value === null) {
@@ -44,6 +47,20 @@ export class BroadcastDesk {
     if (this.records.length > KEEP) this.records.length = KEEP;
     this.sv.events.emit({ type: 'broadcast.sent', by: who, audience, ...reach });
     return ok({ ...reach, sent: true, id });
+  }
+
+  /**
+   * Data against the publication limits, and for channels (users' personal channels too) against
+   * each namespace's `publication_data_format`, as every other way to publish checks it.
+   */
+  private dataProblem(channels: string[] | null, data: unknown): string | null {
+    if (channels === null) return publicationInfoProblem('data', data) ?? (data === undefined ? 'data is required' : null);
+    for (const channel of channels) {
+      const name = parseChannel(channel, this.sv.config.channels);
+      const problem = name.ok ? publicationDataProblem(name.value.options.publicationDataFormat, data) : null;
+      if (problem) return `${channel}: ${problem}`;
+    }
+    return null;
   }
 
   /** The channels an audience means; null for everyone. */

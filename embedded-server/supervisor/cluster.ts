@@ -15,6 +15,7 @@ import { createMetrics } from '../api/metrics.js';
 import type { NodeInfo, ServerApiBackend } from '../api/server-api-backend.js';
 import type { ClusterConfig } from '../config/cluster-config.js';
 import { createGateway, WEBSOCKET_PATH } from '../gateway/gateway.js';
+import { hostAllowList } from '../gateway/allowed-hosts.js';
 import { createAdminBackend } from './admin-ops.js';
 import { createHttpServer } from './http-routes.js';
 import { Supervisor } from './supervisor.js';
@@ -42,19 +43,21 @@ export interface ClusterHandle {
 
 export async function startCluster(config: ClusterConfig): Promise<ClusterHandle> {
   const sv = new Supervisor(config);
+  sv.broker.setIdleChannelLimit(config.idleChannelLimit);
   const metrics = createMetrics({
     nodes: () => sv.pool.all().map((p) => ({ id: p.id, state: sv.stateOf(p.id, Date.now()), restarts: sv.pool.restarts(p.id), stats: p.exited ? null : p.stats })),
     channels: () => sv.registry.channelCounts().size,
+    idleChannels: () => sv.broker.idleChannelStats(),
     users: () => sv.registry.userCount,
     publications: () => sv.rates.total,
   });
   const http: Server = createHttpServer({
-    api: createServerApi(apiBackend(sv), { apiKey: config.apiKey, insecure: config.apiInsecure }, {
+    api: createServerApi(apiBackend(sv), { apiKey: config.apiKey, insecure: config.apiInsecure, allowedOrigins: config.client.allowedOrigins }, {
       onRequest: (method, outcome) => metrics.recordApiRequest(method, outcome),
     }),
     metrics: (req, res) => metrics.handle(req, res),
     healthy: () => sv.pool.healthy(Date.now()).length > 0,
-  });
+  }, config.http);
   const gateway = createGateway({
     websocket: (socket, head, request) => {
       const now = Date.now();
@@ -71,6 +74,10 @@ export async function startCluster(config: ClusterConfig): Promise<ClusterHandle
       http.emit('connection', socket);
       socket.resume();
     },
+  }, {
+    allowedHosts: hostAllowList([config.host, config.adminHost], config.allowedHosts),
+    headTimeoutMs: config.http.headTimeoutMs,
+    maxPendingConnections: config.http.maxPendingConnections,
   });
 
   let admin: AdminServer | null = null;
@@ -92,8 +99,9 @@ export async function startCluster(config: ClusterConfig): Promise<ClusterHandle
     const port = (gateway.address() as AddressInfo).port;
     const urls = urlsFor(config.host, port);
     admin = await startAdminServer({
-      host: config.host, port: config.adminPort, token: config.adminToken, backend: createAdminBackend(sv, urls),
-      http: serveConsole(consoleDir(), config.adminToken),
+      host: config.adminHost, port: config.adminPort, token: config.adminToken, backend: createAdminBackend(sv, urls),
+      http: serveConsole(consoleDir(), config.adminToken, config.adminAllowedOrigins),
+      allowedHosts: config.allowedHosts, requestTimeoutMs: config.http.adminRequestTimeoutMs, allowedOrigins: config.adminAllowedOrigins,
     });
     const adminServer = admin;
     return {

@@ -7,6 +7,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WEBSOCKET_PATH } from '../gateway/gateway.js';
+import type { HttpDeadlines } from '../gateway/http-deadlines.js';
+import { enforceHttpDeadlines } from '../gateway/http-deadlines.js';
 
 export interface HttpRoutes {
   api(req: IncomingMessage, res: ServerResponse): void;
@@ -16,7 +18,8 @@ export interface HttpRoutes {
   healthy(): boolean;
 }
 
-export function createHttpServer(routes: HttpRoutes): Server {
+/** The server's request handling; `deadlines` bound each body and each idle wait (http-deadlines.ts). */
+export function createHttpServer(routes: HttpRoutes, deadlines: HttpDeadlines): Server {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/api' || path.startsWith('/api/')) return routes.api(req, res);
@@ -36,8 +39,7 @@ export function createHttpServer(routes: HttpRoutes): Server {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  enforceHttpDeadlines(server, deadlines);
   return server;
 }
 

@@ -22,6 +22,8 @@ export interface PoolOptions {
   autoRestart: boolean;
   backoffMinMs: number;
   backoffMaxMs: number;
+  /** Bytes queued for one node before deliveries to it are dropped (see node-outbox.ts). */
+  queueMaxBytes?: number;
 }
 
 /** A node slot: the current process and its restart bookkeeping. */
@@ -51,7 +53,7 @@ export class NodePool {
   /** Forks a new node; resolves when it reported ready. */
   add(): Promise<NodeProcess> {
     const id = asNodeId(`node-${this.nextIndex++}`);
-    const slot: Slot = { proc: new NodeProcess(id, this.opts.init.statsIntervalMs), restarts: 0, failures: 0, restartTimer: null, removed: false, draining: false };
+    const slot: Slot = { proc: this.newProcess(id), restarts: 0, failures: 0, restartTimer: null, removed: false, draining: false };
     this.slots.set(id, slot);
     return this.launch(slot);
   }
@@ -128,6 +130,23 @@ export class NodePool {
     this.slots.delete(id);
   }
 
+  /**
+   * Kills a node that stopped answering (SIGKILL works on a stopped process too) and starts a new
+   * one in its place once it is gone — even with auto-restart off: the supervisor, not a crash,
+   * ended it. Its clients see their connections drop, reconnect to other nodes and recover.
+   */
+  replaceUnresponsive(id: NodeId): boolean {
+    const p = this.slots.get(id)?.proc;
+    if (!p?.child || p.exited || p.killedUnresponsive) return false;
+    p.killedUnresponsive = true;
+    p.child.kill('SIGKILL');
+    return true;
+  }
+
+  private newProcess(id: NodeId): NodeProcess {
+    return new NodeProcess(id, this.opts.init.statsIntervalMs, this.opts.queueMaxBytes);
+  }
+
   private async end(p: NodeProcess): Promise<void> {
     if (p.exited || !p.child) return;
     const exited = new Promise<void>((resolve) => p.child!.once('exit', () => resolve()));
@@ -139,7 +158,7 @@ export class NodePool {
   }
 
   private launch(slot: Slot): Promise<NodeProcess> {
-    const proc = new NodeProcess(slot.proc.id, this.opts.init.statsIntervalMs);
+    const proc = this.newProcess(slot.proc.id);
     slot.proc = proc;
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -168,7 +187,8 @@ export class NodePool {
   }
 
   private scheduleRestart(slot: Slot, node: NodeProcess): void {
-    if (this.stopping || slot.removed || slot.draining || !this.autoRestart || slot.proc !== node) return;
+    if (this.stopping || slot.removed || slot.draining || slot.proc !== node) return;
+    if (!this.autoRestart && !node.killedUnresponsive) return;
     slot.failures = Date.now() - node.startedAt > STABLE_AFTER_MS ? 0 : slot.failures + 1;
     const delay = Math.min(this.opts.backoffMaxMs, this.opts.backoffMinMs * 2 ** Math.max(0, slot.failures - 1));
     slot.restartTimer = setTimeout(() => {

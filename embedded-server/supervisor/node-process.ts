@@ -1,6 +1,7 @@
 /**
- * One node process as the supervisor sees it: the forked child, the batched IPC to it, requests
- * matched by id, its last stats and the health derived from their age (STYLE.md §6).
+ * One node process as the supervisor sees it: the forked child, the batched IPC to it (node-outbox.ts:
+ * guarded, bounded), requests matched by id, its last stats and the health derived from their age
+ * (STYLE.md §6).
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -9,6 +10,8 @@ import type {
   Delivery, NodeInit, NodeMessage, NodeStats, SupervisorMessage, SupervisorRequestName, SupervisorRequests,
 } from '../../shared/ipc/node-ipc.js';
 import type { NodeId } from '../../shared/ids.js';
+import { describeSendError } from '../../shared/ipc/guarded-send.js';
+import { NodeOutbox } from './node-outbox.js';
 
 /** How the node's process stands; `healthy`/`unhealthy` are derived from the age of its last report. */
 export type NodeHealth = 'starting' | 'healthy' | 'unhealthy' | 'down';
@@ -37,6 +40,10 @@ export interface NodeEntry {
 const HANDOFF_WINDOW = 8;
 /** A node that does not confirm a hand-off within this is not waited for (the next socket goes). */
 const HANDOFF_TAKEN_TIMEOUT_MS = 2000;
+/** Default bound on the bytes queued for one node before deliveries to it are dropped (cluster.node_queue_max_size). */
+export const NODE_QUEUE_MAX_BYTES = 32 * 1024 * 1024;
+
+const log = (line: string): void => void process.stderr.write(`switchboard: ${line}\n`);
 
 export class NodeProcess {
   child: ChildProcess | null = null;
@@ -61,15 +68,28 @@ export class NodeProcess {
   handoffsSent = 0;
   /** Connections the node's open-file limit lets it hold (from its `ready`). */
   maxConnections = Number.POSITIVE_INFINITY;
-  private outbox: SupervisorMessage[] = [];
-  private scheduled = false;
+  /** Set once the supervisor decided to kill this process (it stopped answering). */
+  killedUnresponsive = false;
+  private readonly outbox: NodeOutbox;
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; sentAt: number; fallback: unknown }>();
 
   constructor(
     readonly id: NodeId,
     private readonly statsIntervalMs: number,
-  ) {}
+    queueMaxBytes = NODE_QUEUE_MAX_BYTES,
+  ) {
+    this.outbox = new NodeOutbox({
+      write: (batch, written) => {
+        if (this.child?.connected) this.child.send(batch, () => written());
+        else written();
+      },
+      dropped: (msg, e) => this.dropped(msg, e),
+      overflow: (dropping, count) => log(dropping
+        ? `${this.id} (pid ${this.pid}) is not reading its IPC channel (${this.outbox.maxBytes} bytes queued): dropping deliveries to it until it catches up`
+        : `${this.id} (pid ${this.pid}) reads its IPC channel again; ${count} deliveries were dropped meanwhile (its subscribers recover them)`),
+    }, queueMaxBytes);
+  }
 
   start(entry: NodeEntry, init: NodeInit, events: NodeEvents): void {
     const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -79,6 +99,7 @@ export class NodeProcess {
     child.on('message', (batch: NodeMessage[]) => {
       for (const msg of batch) {
         if (msg.t === 'res') this.settle(msg.id, msg.res);
+        else if (msg.t === 'res.failed') this.failed(msg.id, msg.reason);
         else if (msg.t === 'conn.taken') this.handoffTaken();
         else events.message(this, msg);
       }
@@ -145,18 +166,13 @@ export class NodeProcess {
 
   /** Queues a message; one IPC message per turn carries the batch. */
   send(msg: SupervisorMessage): void {
-    this.outbox.push(msg);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.flush());
+    this.outbox.send(msg);
   }
 
-  /** Appends to the batch's trailing delivery message, so order with other messages is kept. */
+  /** Queues a delivery, unless the node is cut off (a partition) or not reading (over the queue bound). */
   deliver(item: Delivery): void {
     if (this.partitioned) return; // the fault: broker traffic to this node is lost
-    const last = this.outbox[this.outbox.length - 1];
-    if (last?.t === 'deliver') last.items.push(item);
-    else this.send({ t: 'deliver', items: [item] });
+    this.outbox.deliver(item);
   }
 
   request<K extends SupervisorRequestName>(
@@ -233,11 +249,21 @@ export class NodeProcess {
   }
 
   flush(): void {
-    this.scheduled = false;
-    if (this.outbox.length === 0) return;
-    const batch = this.outbox;
-    this.outbox = [];
-    if (this.child?.connected) this.child.send(batch, (e) => void e);
+    this.outbox.flush();
+  }
+
+  /** A message that could not be encoded: logged; whoever waits for it gets its failure. */
+  private dropped(msg: SupervisorMessage, error: unknown): void {
+    const why = describeSendError(error);
+    log(`a '${msg.t === 'req' ? `req ${msg.op}` : msg.t}' message to ${this.id} could not be sent and was dropped (${why})`);
+    if (msg.t === 'res') this.send({ t: 'res.failed', id: msg.id, reason: why });
+    else if (msg.t === 'req') this.settle(msg.id, this.pending.get(msg.id)?.fallback);
+  }
+
+  /** The node could not send its answer to request `id`: the request gets its fallback. */
+  private failed(id: number, reason: string): void {
+    log(`${this.id} could not answer request ${id} (${reason}); answering its fallback`);
+    this.settle(id, this.pending.get(id)?.fallback);
   }
 
   private settle(id: number, value: unknown): void {
@@ -249,6 +275,6 @@ export class NodeProcess {
 
   private failPending(): void {
     for (const id of [...this.pending.keys()]) this.settle(id, this.pending.get(id)!.fallback);
-    this.outbox = [];
+    this.outbox.clear();
   }
 }

@@ -68,6 +68,8 @@ export class Supervisor {
   private readonly everStarted = new Set<string>();
   private ticker: NodeJS.Timeout | null = null;
   private lastTick = Date.now();
+  /** When this process last came back from a freeze of its own (its reports from nodes were delayed too). */
+  private resumedAt = 0;
   private readonly snapshotListeners = new Set<(s: ReturnType<ClusterMetrics['tick']>) => void>();
 
   constructor(readonly config: ClusterConfig) {
@@ -82,6 +84,7 @@ export class Supervisor {
       autoRestart: config.autoRestart,
       backoffMinMs: config.restartBackoffMinMs,
       backoffMaxMs: config.restartBackoffMaxMs,
+      queueMaxBytes: config.nodeQueueMaxSize,
     }, {
       message: (node, msg) => this.onNodeMessage(node, msg),
       up: (node) => this.onNodeUp(node),
@@ -150,10 +153,12 @@ export class Supervisor {
 
   private tick(): void {
     const now = Date.now();
+    if (now - this.lastTick > 3000) this.resumedAt = now;
     this.rates.tick(now - this.lastTick);
     this.lastTick = now;
     for (const p of this.pool.all()) p.expire(now, NODE_REQUEST_TIMEOUT_MS);
     this.noteHealthChanges(now);
+    this.replaceUnresponsive(now);
     const snapshot = this.metrics.tick(now);
     for (const l of this.snapshotListeners) l(snapshot);
   }
@@ -166,6 +171,22 @@ export class Supervisor {
       this.lastHealth.set(p.id, health);
       if (before === 'healthy' && health === 'unhealthy') this.events.emit({ type: 'node.unhealthy', node: p.id });
       if (before === 'unhealthy' && health === 'healthy') this.events.emit({ type: 'node.recovered', node: p.id });
+    }
+  }
+
+  /**
+   * A node silent past `nodeUnresponsiveTimeoutMs` (hung, stopped, or its loop blocked) is killed
+   * and replaced; a shorter silence (a short hang) heals by itself. Time this process was frozen
+   * itself does not count against the nodes: their reports waited in the pipe.
+   */
+  private replaceUnresponsive(now: number): void {
+    for (const p of this.pool.all()) {
+      if (!p.ready || p.exited || !p.child || p.killedUnresponsive) continue;
+      const silentMs = now - Math.max(p.lastSeenAt, this.resumedAt);
+      if (silentMs < this.config.nodeUnresponsiveTimeoutMs) continue;
+      process.stderr.write(`switchboard: ${p.id} (pid ${p.pid}) sent no report for ${Math.round(silentMs / 100) / 10} s: killing it (SIGKILL) to replace it\n`);
+      this.events.emit({ type: 'node.unresponsive', node: p.id, pid: p.pid, silentMs });
+      this.pool.replaceUnresponsive(p.id);
     }
   }
 

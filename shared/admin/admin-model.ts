@@ -112,6 +112,8 @@ export type AdminEvent = EventBase & (
   | { type: 'broadcast.sent'; by: string; audience: Audience; connections: number; nodes: number }
   | { type: 'node.started' | 'node.restarted'; node: string; pid: number }
   | { type: 'node.unhealthy' | 'node.recovered'; node: string }
+  /** The node sent no report for `silentMs` (past `cluster.node_unresponsive_timeout`): killed (SIGKILL) to be replaced. */
+  | { type: 'node.unresponsive'; node: string; pid: number; silentMs: number }
   | { type: 'node.down'; node: string; code: number | null; signal: string | null }
   | { type: 'node.removed'; node: string }
   | { type: 'fault.injected'; by: string; node: string; fault: FaultKind; seconds?: number }
@@ -124,7 +126,7 @@ export type AdminEventType = AdminEvent['type'];
 export const ADMIN_EVENT_TYPES = {
   'client.connected': 1, 'client.disconnected': 1, 'client.subscribed': 1, 'client.unsubscribed': 1,
   'subscription.recovered': 1, 'client.kicked': 1, 'broadcast.sent': 1, 'node.started': 1, 'node.restarted': 1,
-  'node.unhealthy': 1, 'node.recovered': 1, 'node.down': 1, 'node.removed': 1, 'fault.injected': 1, 'fault.healed': 1,
+  'node.unhealthy': 1, 'node.recovered': 1, 'node.unresponsive': 1, 'node.down': 1, 'node.removed': 1, 'fault.injected': 1, 'fault.healed': 1,
   'admin.action': 1,
 } as const satisfies Record<AdminEventType, 1>;
 

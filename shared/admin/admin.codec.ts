@@ -9,6 +9,10 @@ import type {
   AdminError, AdminMethod, AdminPushFrame, AdminPushName, AdminPushes, AdminRequestFrame, AdminResponseFrame, AdminResults,
 } from './admin-api.js';
 import { ADMIN_PARAMS, AdminErrors } from './admin-api.js';
+import { jsonLimitProblem, PUBLICATION_LIMITS } from '../json-limits.js';
+
+/** Params nest their JSON values a level or two down: twice the publication depth leaves room for that. */
+const PARAMS_LIMITS = { maxDepth: PUBLICATION_LIMITS.maxDepth * 2, maxBytes: Number.POSITIVE_INFINITY };
 
 const isMethod = (m: unknown): m is AdminMethod => typeof m === 'string' && Object.hasOwn(ADMIN_PARAMS, m);
 
@@ -29,6 +33,9 @@ export function decodeAdminRequest(text: string): Result<AdminRequestFrame, { id
   if (!isMethod(r.method)) {
     return err({ id, error: { code: AdminErrors.notFound, message: `unknown method: ${String(r.method)}` } });
   }
+  // The schemas recurse into JSON values: a value nested thousands deep would overflow the stack.
+  const tooDeep = jsonLimitProblem(r.params ?? {}, PARAMS_LIMITS);
+  if (tooDeep) return err({ id, error: { code: AdminErrors.badRequest, message: `invalid params for ${r.method}: ${tooDeep}` } });
   const parsed = ADMIN_PARAMS[r.method].safeParse(r.params ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -143,3 +143,25 @@ describe('channel names: bad names (107)', () => {
     assert.equal(refused('nowhere:é').code, 107);
   });
 });
+
+describe('channel names: hostile input', () => {
+  it('treats Object.prototype names as unknown namespaces (102), not as namespaces', () => {
+    for (const name of ['constructor:x', '__proto__:x', 'toString:x', 'hasOwnProperty:x', '$constructor:x']) {
+      assert.deepEqual(refused(name), Errors.unknownChannel, name);
+    }
+  });
+
+  it('still finds namespaces in a map without a prototype', () => {
+    const namespaces = Object.assign(Object.create(null) as Record<string, ChannelOptions>, { chat: CHAT });
+    assert.equal(parsed('chat:x', { ...SETTINGS, namespaces }).options, CHAT);
+    assert.deepEqual(refused('constructor:x', { ...SETTINGS, namespaces }), Errors.unknownChannel);
+  });
+
+  it('refuses NUL, newline, tab, DEL and other control characters with 107 and says why', () => {
+    for (const name of ['chat:a\u0000b', 'chat:a\nb', 'chat:a\rb', 'chat:a\tb', 'chat:a\u007fb', 'news\u001b[31m']) {
+      const error = refused(name);
+      assert.equal(error.code, 107, JSON.stringify(name));
+      assert.match(error.message, /control character/);
+    }
+  });
+});

@@ -2,6 +2,7 @@
  * Channel and client settings after the config is loaded and validated: Centrifugo's option names
  * (PROTOCOL.md §9.2) in camelCase, durations in milliseconds. Nodes and the supervisor hold the same copy.
  */
+import { jsonLimitProblem, PUBLICATION_LIMITS } from '../json-limits.js';
 
 /** Options of one namespace (or of channels without a namespace). All default to false / 0. */
 export interface ChannelOptions {
@@ -108,13 +109,23 @@ export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = {
 export const hasHistory = (o: ChannelOptions): boolean => o.historySize > 0 && o.historyTtlMs > 0;
 
 /**
- * Publication data against `publication_data_format`: an answer to "why not", or null when fine.
- * Data is always required; the default "" also refuses empty data (`null` or ""), "json_object"
- * wants an object.
+ * Publication data against `publication_data_format` and the publication limits (shared/json-limits.ts:
+ * 64 levels deep, 1 MiB as JSON): an answer to "why not", or null when fine. Data is always
+ * required; the default "" also refuses empty data (`null` or ""), "json_object" wants an object.
  */
 export function publicationDataProblem(format: ChannelOptions['publicationDataFormat'], data: unknown): string | null {
   if (data === undefined) return 'data is required';
   if (format === '' && (data === null || data === '')) return 'data must not be empty';
   if (format === 'json_object' && (typeof data !== 'object' || data === null || Array.isArray(data))) return 'data must be a JSON object';
-  return null;
+  return publicationInfoProblem('data', data);
+}
+
+/**
+ * A JSON value that travels with publications or presence (`info`, `conn_info`, `chan_info`) against
+ * the publication limits: why not, naming `what` and the limit ("info is nested deeper than 64
+ * levels"), or null when fine.
+ */
+export function publicationInfoProblem(what: string, value: unknown): string | null {
+  const problem = jsonLimitProblem(value, PUBLICATION_LIMITS);
+  return problem === null ? null : `${what} is ${problem}`;
 }

@@ -5,6 +5,7 @@
  */
 import type { AppError, Result } from '../result.js';
 import type { ChannelSettings, ClientSettings } from '../channels/channel-options.js';
+import type { ClientCommandLimits } from '../protocol/client-limits.js';
 import type {
   ClientInfo, HistoryResult, Json, PresenceStatsResult, Publication, StreamPosition,
 } from '../protocol/client-protocol.js';
@@ -12,7 +13,7 @@ import type {
 /** What a node needs to serve clients; sent once, right after the fork. */
 export interface NodeInit {
   nodeId: string;
-  client: ClientSettings;
+  client: ClientSettings & ClientCommandLimits;
   channels: ChannelSettings;
   /** Stats report period in ms (the supervisor derives health from their age). */
   statsIntervalMs: number;
@@ -144,6 +145,17 @@ export type Delivery =
 
 // ---------------------------------------------------------------- the unions
 
+/**
+ * In place of the answer to request `id`, which could not be sent (it could not be encoded, see
+ * shared/ipc/guarded-send.ts): the requester fails the request (its error or fallback answer).
+ */
+export interface ResFailed {
+  t: 'res.failed';
+  id: number;
+  /** Why, for the log. */
+  reason: string;
+}
+
 export type NodeMessage =
   /** `maxConnections`: what the node's open-file limit lets it hold; absent when it cannot tell. */
   | { t: 'ready'; pid: number; maxConnections?: number }
@@ -153,7 +165,8 @@ export type NodeMessage =
   | { t: 'session.opened'; session: SessionOpened }
   | { t: 'session.closed'; client: string; code: number; reason: string }
   | { [K in NodeRequestName]: { t: 'req'; id: number; op: K; req: NodeRequests[K]['req'] } }[NodeRequestName]
-  | { t: 'res'; id: number; res: unknown };
+  | { t: 'res'; id: number; res: unknown }
+  | ResFailed;
 
 export type SupervisorMessage =
   | { t: 'init'; init: NodeInit }
@@ -162,6 +175,7 @@ export type SupervisorMessage =
   | { t: 'reconcile'; positions: Record<string, StreamPosition> }
   | { [K in SupervisorRequestName]: { t: 'req'; id: number; op: K; req: SupervisorRequests[K]['req'] } }[SupervisorRequestName]
   | { t: 'res'; id: number; res: unknown }
+  | ResFailed
   | { t: 'shutdown' };
 
 /** The hand-off message; travels alone, with the client socket as its handle. */

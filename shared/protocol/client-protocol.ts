@@ -36,9 +36,16 @@ export interface ConnectRequest {
   token?: string;
   data?: Json;
   subs?: Record<string, { recover?: boolean; offset?: number; epoch?: string }>;
+  /** The client's own name (centrifuge-js: "js"); longer than CLIENT_NAME_MAX_LENGTH is truncated. */
   name?: string;
+  /** The client's own version; longer than CLIENT_VERSION_MAX_LENGTH is truncated. */
   version?: string;
 }
+
+/** Longest connect `name` kept (UTF-16 units); SDK names are a few characters ("js", "go"). */
+export const CLIENT_NAME_MAX_LENGTH = 64;
+/** Longest connect `version` kept (UTF-16 units); SDK versions are semver strings. */
+export const CLIENT_VERSION_MAX_LENGTH = 64;
 
 export interface SubscribeRequest {
   channel: string;

@@ -228,3 +228,38 @@ describe('client codec: encoding', () => {
     ]);
   });
 });
+
+describe('client codec: bounds on what a client chooses', () => {
+  const pings = (n: number): string => Array.from({ length: n }, (_, i) => JSON.stringify({ id: i + 1, ping: {} })).join('\n');
+
+  it('accepts a frame of exactly maxCommands commands', () => {
+    const result = decodeFrame(pings(5), 5);
+    assert.ok(result.ok);
+    assert.equal(result.value.length, 5);
+  });
+
+  it('refuses a frame of more than maxCommands commands with 3501 and a reason that names the cause', () => {
+    const result = decodeFrame(pings(6), 5);
+    assert.ok(!result.ok);
+    assert.deepEqual(result.error, { code: 3501, reason: 'bad request: too many commands in one frame' });
+  });
+
+  it('does not count blank lines as commands', () => {
+    assert.ok(decodeFrame(`${pings(2)}\n\n\n`, 2).ok);
+  });
+
+  it('truncates a connect name and version longer than 64 characters, keeping the connect', () => {
+    const [cmd] = commands(JSON.stringify({ id: 1, connect: { name: 'n'.repeat(60_000), version: 'v'.repeat(70) } }));
+    assert.ok(cmd?.method === 'connect');
+    assert.equal(cmd.params.name, 'n'.repeat(64));
+    assert.equal(cmd.params.version, 'v'.repeat(64));
+  });
+
+  it('leaves short names alone and never cuts a surrogate pair in half', () => {
+    const [short] = commands(JSON.stringify({ id: 1, connect: { name: 'js', version: '5.8.0' } }));
+    assert.deepEqual(short?.params, { name: 'js', version: '5.8.0' });
+    const [emoji] = commands(JSON.stringify({ id: 1, connect: { name: `${'a'.repeat(63)}🙂🙂` } }));
+    assert.ok(emoji?.method === 'connect');
+    assert.equal(emoji.params.name, 'a'.repeat(63));
+  });
+});

@@ -7,8 +7,9 @@ import type { AppError, Result } from '../result.js';
 import { err, ok } from '../result.js';
 import type { CloseCode } from './codes.js';
 import { Disconnects } from './codes.js';
-import type { Command, Json, Publication, Push, ReplyMethod, ResultByMethod } from './client-protocol.js';
-import { COMMAND_METHODS } from './client-protocol.js';
+import type { Command, ConnectRequest, Json, Publication, Push, ReplyMethod, ResultByMethod } from './client-protocol.js';
+import { CLIENT_NAME_MAX_LENGTH, CLIENT_VERSION_MAX_LENGTH, COMMAND_METHODS } from './client-protocol.js';
+import { TOO_MANY_COMMANDS_IN_FRAME } from './client-limits.js';
 
 type Obj = Record<string, unknown>;
 
@@ -53,14 +54,36 @@ export function decodeCommand(raw: unknown): Result<Command, CloseCode> {
   if (method === undefined) return err(Disconnects.badRequest);
   const params = raw[method];
   if (!isObj(params) || !validParams[method](params)) return err(Disconnects.badRequest);
+  if (method === 'connect') capClientName(params as ConnectRequest);
   return ok({ id, method, params } as Command);
 }
 
-/** Splits a text frame into commands; blank lines are skipped, any undecodable line fails the frame. */
-export function decodeFrame(text: string): Result<Command[], CloseCode> {
+/**
+ * Truncates the client's self-chosen `name` and `version` (informational: shown in the console, kept
+ * for the connection's life). Truncated rather than refused, as Centrifugo never fails a connect over
+ * them; a copy, so the long original is not kept alive by a sliced string.
+ */
+function capClientName(req: ConnectRequest): void {
+  if (req.name !== undefined && req.name.length > CLIENT_NAME_MAX_LENGTH) req.name = truncated(req.name, CLIENT_NAME_MAX_LENGTH);
+  if (req.version !== undefined && req.version.length > CLIENT_VERSION_MAX_LENGTH) req.version = truncated(req.version, CLIENT_VERSION_MAX_LENGTH);
+}
+
+/** The first `max` UTF-16 units (one less rather than half a surrogate pair), as a flat new string. */
+function truncated(s: string, max: number): string {
+  const end = /[\uD800-\uDBFF]/.test(s[max - 1] ?? '') ? max - 1 : max;
+  // split+join builds a new string; a plain slice would be a view holding the whole original.
+  return s.slice(0, end).split('').join('');
+}
+
+/**
+ * Splits a text frame into commands; blank lines are skipped, any undecodable line fails the frame,
+ * and so does a frame of more than `maxCommands` commands (counted before any is parsed further).
+ */
+export function decodeFrame(text: string, maxCommands = Infinity): Result<Command[], CloseCode> {
   const commands: Command[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
+    if (commands.length >= maxCommands) return err(TOO_MANY_COMMANDS_IN_FRAME);
     let raw: unknown;
     try {
       raw = JSON.parse(line);

@@ -46,20 +46,22 @@ describe('the console inside the desktop window', () => {
   const calls = async (): Promise<BridgeCall[]> => (await page.evaluate('window.bridgeCalls')) as BridgeCall[];
 
   before(async () => {
-    cluster = await startTestCluster({ nodes: 3, restartBackoffMinMs: 300, restartBackoffMaxMs: 600 });
-    admin = await openAdmin(cluster);
-    // History the console will replay on connect: a node that went down before the window opened.
-    await admin.request('node.kill', { node: 'node-3' });
-    await eventually(async () => admin.events.filter((e) => e.type === 'node.down').length, (n) => n === 1, 'node-3 down in the event log');
-    const csp = contentSecurityPolicy(cluster.handle.adminUrl);
     const roots = { console: join(ROOT, 'dist', 'console'), settings: join(ROOT, 'dist-electron', 'main', 'settings') };
     server = createServer((req, res) => {
-      void serveAppRequest(`switchboard://console${req.url ?? '/'}`, roots, () => csp).then(async (r) => {
+      void serveAppRequest(`switchboard://console${req.url ?? '/'}`, roots, () => contentSecurityPolicy(cluster.handle.adminUrl)).then(async (r) => {
         res.writeHead(r.status, Object.fromEntries(r.headers));
         res.end(Buffer.from(await r.arrayBuffer()));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // This stand-in for the app scheme has an origin of its own, which the admin API must accept
+    // as it accepts switchboard://console.
+    const windowOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    cluster = await startTestCluster({ nodes: 3, restartBackoffMinMs: 300, restartBackoffMaxMs: 600, adminAllowedOrigins: [windowOrigin] });
+    admin = await openAdmin(cluster);
+    // History the console will replay on connect: a node that went down before the window opened.
+    await admin.request('node.kill', { node: 'node-3' });
+    await eventually(async () => admin.events.filter((e) => e.type === 'node.down').length, (n) => n === 1, 'node-3 down in the event log');
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
     page.setDefaultTimeout(10_000);

@@ -6,12 +6,12 @@
 import { Centrifuge } from 'centrifuge';
 import type { Options as CentrifugeOptions } from 'centrifuge';
 import WebSocket from 'ws';
-import type { ChannelSettings, ClientSettings } from '../../shared/channels/channel-options.js';
+import type { ChannelSettings } from '../../shared/channels/channel-options.js';
 import { defaultClusterConfig, mintConnectionToken, startCluster } from '../../embedded-server/index.js';
 import type { ClusterConfig, ClusterHandle } from '../../embedded-server/index.js';
 
 export interface TestClusterOptions extends Partial<Omit<ClusterConfig, 'client' | 'channels'>> {
-  client?: Partial<ClientSettings>;
+  client?: Partial<ClusterConfig['client']>;
   channels?: Partial<ChannelSettings>;
 }
 

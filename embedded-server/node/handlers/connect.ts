@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { parseChannel } from '../../../shared/channels/channel-name.js';
+import { publicationInfoProblem } from '../../../shared/channels/channel-options.js';
 import type { ConnectRequest, ConnectResult, Json, StreamPosition } from '../../../shared/protocol/client-protocol.js';
 import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
 import type { AppError } from '../../../shared/result.js';
@@ -15,7 +16,7 @@ type Identity = { user: string; claims: JWTPayload | null };
 export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req: ConnectRequest): Promise<void> {
   if (s.state !== 'connecting') return s.close(Disconnects.badRequest);
   const identity = await authenticate(rt, s, id, req);
-  if (!identity || s.isClosed()) return;
+  if (!identity || s.isClosing()) return;
   const limit = rt.client.userConnectionLimit;
   if (limit > 0 && identity.user !== '' && rt.byUser.count(identity.user) >= limit) {
     return s.close(Disconnects.connectionLimit);
@@ -45,7 +46,7 @@ export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req
     result.ttl = Math.max(1, Math.round((expiry - Date.now()) / 1000));
   }
   const activations = await serverSideSubscriptions(rt, s, identity.claims, req, result);
-  if (activations === null || s.isClosed()) return;
+  if (activations === null || s.isClosing()) return;
   rt.reply(s, id, 'connect', result);
   for (const [channel, position] of activations) activateSubscription(rt, s, channel, position);
 }
@@ -69,7 +70,8 @@ async function authenticate(rt: NodeRuntime, s: Session, id: number, req: Connec
     return null;
   }
   const claims = outcome.claims;
-  if (claims.channel !== undefined || (claims.sub !== undefined && typeof claims.sub !== 'string')) {
+  // info and subs travel on in presence and publications: the publication limits apply (64 levels, 1 MiB).
+  if (claims.channel !== undefined || (claims.sub !== undefined && typeof claims.sub !== 'string') || publicationInfoProblem('token', claims) !== null) {
     s.close(Disconnects.invalidToken);
     return null;
   }

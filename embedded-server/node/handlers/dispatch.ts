@@ -12,18 +12,25 @@ import { handleConnect } from './connect.js';
 import { handleRefresh, handleSubRefresh } from './refresh.js';
 import { handleSubscribe, handleUnsubscribe } from './subscribe.js';
 
-/** Queues decoded commands and runs them unless a run is already in progress. */
+/**
+ * Queues decoded commands and runs them unless a run is already in progress. While more than
+ * `client.frame_command_limit` commands wait, the socket is not read (TCP backpressure, as
+ * Centrifugo's read loop reads the next frame only once the previous one was handled).
+ */
 export function enqueueCommands(rt: NodeRuntime, s: Session, commands: Command[]): void {
   for (const c of commands) s.queue.push(c);
+  if (s.queue.length > rt.client.frameCommandLimit && !s.ws.isPaused) s.ws.pause();
   if (s.busy) return;
   void run(rt, s);
 }
 
 async function run(rt: NodeRuntime, s: Session): Promise<void> {
   s.busy = true;
+  const resumeAt = rt.client.frameCommandLimit >> 1;
   try {
-    while (s.queue.length > 0 && s.state !== 'closed') {
+    while (s.queue.length > 0 && !s.isClosing()) {
       const cmd = s.queue.shift()!;
+      if (s.queue.length <= resumeAt && s.ws.isPaused) s.ws.resume();
       const pending = handle(rt, s, cmd);
       if (pending) await pending;
     }

@@ -1,6 +1,7 @@
 /** subscribe / unsubscribe (PROTOCOL.md §2.3, §2.4, permission order §9.3). */
 import type { ChannelName } from '../../../shared/channels/channel-name.js';
 import { parseChannel } from '../../../shared/channels/channel-name.js';
+import { publicationInfoProblem } from '../../../shared/channels/channel-options.js';
 import type { Json, SubscribeRequest } from '../../../shared/protocol/client-protocol.js';
 import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
 import type { AppError } from '../../../shared/result.js';
@@ -76,7 +77,7 @@ export async function verifySubscriptionToken(rt: NodeRuntime, s: Session, chann
   const outcome = await rt.verifier.verify(token);
   if (!outcome.ok) return { ok: false, error: outcome.reason === 'expired' ? Errors.tokenExpired : Errors.permissionDenied };
   const c = outcome.claims;
-  if (c.channel !== channel || (c.sub ?? '') !== s.user || (c.client !== undefined && c.client !== s.id)) {
+  if (c.channel !== channel || (c.sub ?? '') !== s.user || (c.client !== undefined && c.client !== s.id) || publicationInfoProblem('token', c) !== null) {
     s.close(Disconnects.invalidToken);
     return { ok: false };
   }

@@ -64,6 +64,7 @@ export function describeEvent(e: AdminEvent): EventLine {
     case 'node.restarted': return { node: e.node, text: `restarted (pid ${e.pid})`, tone: 'ok' };
     case 'node.unhealthy': return { node: e.node, text: 'stopped reporting: unhealthy', tone: 'warn' };
     case 'node.recovered': return { node: e.node, text: 'reporting again: healthy', tone: 'ok' };
+    case 'node.unresponsive': return { node: e.node, text: `no report for ${(e.silentMs / 1000).toFixed(1)} s: killed to be replaced`, tone: 'bad' };
     case 'node.down': return { node: e.node, text: `went down (${e.signal ?? `exit ${e.code ?? '?'}`})`, tone: 'bad' };
     case 'node.removed': return { node: e.node, text: 'removed from the cluster', tone: 'info' };
     case 'fault.injected':

@@ -7,7 +7,7 @@ export const EVENT_GROUPS: { id: string; label: string; types: AdminEventType[] 
   { id: 'clients', label: 'Clients', types: ['client.connected', 'client.disconnected'] },
   { id: 'subscriptions', label: 'Subscriptions', types: ['client.subscribed', 'client.unsubscribed', 'subscription.recovered'] },
   { id: 'admin', label: 'Admin actions', types: ['client.kicked', 'broadcast.sent', 'admin.action'] },
-  { id: 'nodes', label: 'Nodes', types: ['node.started', 'node.restarted', 'node.unhealthy', 'node.recovered', 'node.down', 'node.removed'] },
+  { id: 'nodes', label: 'Nodes', types: ['node.started', 'node.restarted', 'node.unhealthy', 'node.recovered', 'node.unresponsive', 'node.down', 'node.removed'] },
   { id: 'faults', label: 'Faults', types: ['fault.injected', 'fault.healed'] },
 ];
 
@@ -92,7 +92,7 @@ export function eventTone(e: AdminEvent): Tone {
     case 'subscription.recovered': return e.recovered ? 'ok' : 'warn';
     case 'client.disconnected': case 'client.subscribed': case 'client.unsubscribed': return 'neutral';
     case 'node.unhealthy': case 'fault.injected': case 'node.restarted': return 'warn';
-    case 'node.down': case 'node.removed': case 'client.kicked': return 'bad';
+    case 'node.down': case 'node.removed': case 'client.kicked': case 'node.unresponsive': return 'bad';
     case 'broadcast.sent': case 'admin.action': return 'info';
   }
 }
@@ -118,6 +118,7 @@ export function eventDetails(e: AdminEvent): string {
     case 'broadcast.sent': return `to ${describeAudience(e.audience)} · reached ${fmtReach(e)} · by ${e.by}`;
     case 'node.started': case 'node.restarted': return `pid ${e.pid}`;
     case 'node.unhealthy': case 'node.recovered': case 'node.removed': return '';
+    case 'node.unresponsive': return `no report for ${(e.silentMs / 1000).toFixed(1)} s · pid ${e.pid} killed to be replaced`;
     case 'node.down': return e.signal ? `signal ${e.signal}` : e.code !== null ? `exit code ${e.code}` : 'exited';
     case 'fault.injected': return `${e.fault}${e.seconds !== undefined ? ` for ${e.seconds} s` : ''} · by ${e.by}`;
     case 'fault.healed': return `${e.fault} healed`;

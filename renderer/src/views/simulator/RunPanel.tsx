@@ -153,7 +153,7 @@ function DeliveryTiles({ status }: { status: SimulatorStatus }) {
 const OTHER: { keys: (keyof SimulatorCounts)[]; label: string; title: string; wide?: true }[] = [
   { keys: ['reconnects'], label: 'Reconnects', title: 'Connection attempts after a bot\'s first one' },
   { keys: ['drops'], label: 'Drops', title: 'Sockets the flaky profile terminated on purpose' },
-  { keys: ['slowCloses'], label: 'Slow closes', title: 'Closes with 3008 "slow" from the server' },
+  { keys: ['slowCloses'], label: 'Slow closes', title: 'Closes with 3008 "slow" from the server, or cut while the bot was not reading' },
   { keys: ['refused'], label: 'Refused', title: 'Terminal closes and connects answered with a final error: such a bot stops' },
   { keys: ['errors'], label: 'Errors', title: 'Error replies to publish or subscribe, failed HTTP publishes, replies that never came' },
   { keys: ['typingSent', 'typingReceived'], label: 'Typing sent / received', title: 'Typing publications accepted, and delivered', wide: true },

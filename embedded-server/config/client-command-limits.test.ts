@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CLIENT_COMMAND_LIMIT_DEFAULTS } from '../../shared/protocol/client-limits.js';
+import { resolveConfig } from './resolve-config.js';
+
+const secrets = { tokenSecret: 'fallback-token-secret', apiKey: 'fallback-api-key' };
+
+describe('config: per-connection command limits', () => {
+  it('defaults to 2000 commands/s, 500 errors/s and 1000 commands per frame', () => {
+    const result = resolveConfig(undefined, {}, secrets);
+    assert.ok(result.ok);
+    const { commandRateLimit, errorRateLimit, frameCommandLimit } = result.value.config.client;
+    assert.deepEqual({ commandRateLimit, errorRateLimit, frameCommandLimit }, CLIENT_COMMAND_LIMIT_DEFAULTS);
+    assert.deepEqual(CLIENT_COMMAND_LIMIT_DEFAULTS, { commandRateLimit: 2000, errorRateLimit: 500, frameCommandLimit: 1000 });
+  });
+
+  it('reads command_rate_limit, error_rate_limit and frame_command_limit from the client section (0 = unlimited rates)', () => {
+    const result = resolveConfig({ client: { command_rate_limit: 0, error_rate_limit: 20, frame_command_limit: 200 } }, {}, secrets);
+    assert.ok(result.ok, result.ok ? '' : result.error.join('\n'));
+    const c = result.value.config.client;
+    assert.deepEqual([c.commandRateLimit, c.errorRateLimit, c.frameCommandLimit], [0, 20, 200]);
+  });
+
+  it('refuses a frame_command_limit of 0 and a negative rate, naming the option', () => {
+    const result = resolveConfig({ client: { frame_command_limit: 0, command_rate_limit: -1 } }, {}, secrets);
+    assert.ok(!result.ok);
+    const text = result.error.join('\n');
+    assert.match(text, /client\.frame_command_limit/);
+    assert.match(text, /client\.command_rate_limit/);
+  });
+});
