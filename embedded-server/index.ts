@@ -1,6 +1,9 @@
 /** The one public entry of the embedded server (STYLE.md §1): the cluster and its configuration. */
 export { startCluster } from './supervisor/cluster.js';
-export type { ClusterHandle } from './supervisor/cluster.js';
+export type { ClusterHandle, StartClusterOptions } from './supervisor/cluster.js';
+export type { ControlBus, Engine, PresenceEngine } from './engine/engine.js';
+export { createMemoryEngine } from './engine/memory-engine.js';
+export type { MemoryEngineOptions } from './engine/memory-engine.js';
 export type { ClusterConfig, RoutingStrategy } from './config/cluster-config.js';
 export { ROUTING_STRATEGIES } from './config/cluster-config.js';
 export * from './config/index.js';

@@ -138,4 +138,11 @@ describe('admin broadcasts', () => {
     assert.match(error.message, /nope:x/);
     assert.equal((await admin.request('broadcast.list', {})).broadcasts.length, before);
   });
+
+  it('refuses users whose personal channel is not a valid channel name with 400 naming it, instead of skipping them and answering sent', async () => {
+    const before = (await admin.request('broadcast.list', {})).broadcasts.length;
+    const error = await adminError(admin, 'broadcast.send', { audience: { kind: 'users', users: ['alma', 'zoë'] }, data: { n: 2 } });
+    assert.deepEqual(error, { code: AdminErrors.badRequest, message: 'personal:#zoë: bad request' });
+    assert.equal((await admin.request('broadcast.list', {})).broadcasts.length, before);
+  });
 });

@@ -118,6 +118,44 @@ describe('publication data nested 5,000 deep, at every door', () => {
     assert.equal((await admin.request('broadcast.send', { audience, data: { ok: true } })).sent, true);
   });
 
+  it('refuses the same bad publication the same way at every door: client publish, HTTP publish and broadcast, console publish and broadcast', async () => {
+    const peer = new RawPeer(await cluster.raw());
+    peer.send({ id: 1, connect: { token: await cluster.token('doors') } }, { id: 2, subscribe: { channel: 'obj:door' } });
+    await peer.reply(2);
+    let id = 10;
+    /** What each door answers for one publication. */
+    const doors = async (channel: string, data: unknown) => {
+      const cmd = ++id;
+      peer.send({ id: cmd, publish: { channel, data } });
+      const single = await cluster.api('publish', { channel, data });
+      const many = await cluster.api('broadcast', { channels: [channel], data });
+      return {
+        client: (await peer.reply(cmd)).error,
+        httpPublish: (single.body as { error?: unknown }).error,
+        httpBroadcast: (many.body as { result: { responses: { error?: unknown }[] } }).result.responses[0]!.error,
+        consolePublish: await adminError(admin.request('channel.publish', { channel, data: data as never })),
+        consoleBroadcast: await adminError(admin.request('broadcast.send', { audience: { kind: 'channels', channels: [channel] }, data: data as never })),
+      };
+    };
+    const notObject = { code: 107, message: 'bad request: data must be a JSON object' };
+    for (const data of ['', null, 5, 'text', [1]]) {
+      assert.deepEqual(await doors('obj:door', data), {
+        client: { code: 107, message: 'bad request' }, httpPublish: notObject, httpBroadcast: notObject,
+        consolePublish: { code: 400, message: 'data must be a JSON object' },
+        consoleBroadcast: { code: 400, message: 'obj:door: data must be a JSON object' },
+      }, JSON.stringify(data));
+    }
+    const unknown = { code: 102, message: 'unknown channel' };
+    assert.deepEqual(await doors('nope:x', { a: 1 }), {
+      client: unknown, httpPublish: unknown, httpBroadcast: unknown,
+      consolePublish: { code: 400, message: 'nope:x: unknown channel' },
+      consoleBroadcast: { code: 400, message: 'nope:x: unknown channel' },
+    });
+    peer.send({ id: 99, publish: { channel: CHANNEL, data: JSON.parse(deepText(70)) } });
+    assert.deepEqual((await peer.reply(99)).error, { code: 107, message: 'bad request' });
+    assert.deepEqual(peer.received.filter((m) => m.push !== undefined), [], 'a refused publication was delivered');
+  });
+
   it('closes a connection whose token carries info nested deeper than 64 levels with 3500 invalid token', async () => {
     const peer = new RawPeer(await cluster.raw());
     peer.send({ id: 1, connect: { token: await cluster.token('deep-info', { info: JSON.parse(deepText(100)) }) } });

@@ -12,9 +12,10 @@ import type { ApiContext, ApiResultByMethod, BroadcastEntry, MethodHandler, Publ
 import { describeError } from './api-types.js';
 import type { Params } from './api-validate.js';
 import {
-  ApiErrors, FieldReader, apiError, badRequest, checkData, readPosition, resolveChannel, streamOptions,
+  ApiErrors, FieldReader, apiError, badRequest, readPosition, resolveChannel, streamOptions,
 } from './api-validate.js';
 import { globMatcher } from './glob.js';
+import { publishToChannel } from '../supervisor/publish-to-channel.js';
 
 /** Fields shared by publish and broadcast. */
 interface PublishFields {
@@ -34,17 +35,15 @@ function readPublishFields(f: FieldReader): PublishFields {
   return fields;
 }
 
-/** Validates one channel for a publication and publishes to it. */
+/** Publishes to one channel through the one publication check (publish-to-channel.ts). */
 async function publishOne(
   backend: ServerApiBackend, channel: string, fields: PublishFields,
 ): Promise<Result<PublishResult, AppError>> {
-  const name = resolveChannel(channel, backend.channels);
-  if (!name.ok) return name;
-  const data = checkData(fields.data, name.value.options);
-  if (!data.ok) return data;
-  const stream = fields.skipHistory ? null : streamOptions(name.value.options);
-  const opts = fields.tags === undefined ? { stream } : { stream, tags: fields.tags };
-  const published = await backend.publish(channel, data.value, opts);
+  if (channel === '') return err(badRequest('channel is required'));
+  const request = { channel, data: fields.data, skipHistory: fields.skipHistory, ...(fields.tags === undefined ? {} : { tags: fields.tags }) };
+  const outcome = await publishToChannel(backend, backend.channels, request);
+  if (!outcome.ok) return err(apiError(outcome.error.error));
+  const published = outcome.value;
   const result: PublishResult = {};
   if (published.offset !== undefined) result.offset = published.offset;
   if (published.epoch !== undefined && published.epoch !== '') result.epoch = published.epoch;

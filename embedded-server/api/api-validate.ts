@@ -8,8 +8,8 @@ import type { Json } from '../../shared/protocol/client-protocol.js';
 import { Errors } from '../../shared/protocol/codes.js';
 import type { ChannelName } from '../../shared/channels/channel-name.js';
 import { parseChannel } from '../../shared/channels/channel-name.js';
-import type { ChannelOptions, ChannelSettings } from '../../shared/channels/channel-options.js';
-import { publicationDataProblem, publicationInfoProblem } from '../../shared/channels/channel-options.js';
+import type { ChannelSettings } from '../../shared/channels/channel-options.js';
+import { publicationInfoProblem } from '../../shared/channels/channel-options.js';
 
 /** A decoded request object (a method's params, or one batch command). */
 export type Params = Record<string, unknown>;
@@ -173,16 +173,6 @@ export function resolveChannel(channel: string, settings: ChannelSettings): Resu
   if (channel === '') return err(badRequest('channel is required'));
   const parsed = parseChannel(channel, settings);
   return parsed.ok ? parsed : err(apiError(parsed.error));
-}
-
-/**
- * Publication data against the namespace's `publication_data_format` and the publication limits:
- * always required; the default "" also refuses empty data (`null` or ""); "json_object" wants an
- * object; deeper than 64 levels or larger than 1 MiB is refused.
- */
-export function checkData(data: Json | undefined, options: ChannelOptions): Result<Json, AppError> {
-  const problem = publicationDataProblem(options.publicationDataFormat, data);
-  return problem === null ? ok(data as Json) : err(badRequest(problem));
 }
 
 export { streamOptions } from '../broker/broker.js';

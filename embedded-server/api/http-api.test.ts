@@ -30,7 +30,7 @@ const channelSettings: ChannelSettings = {
 };
 const clientSettings: ClientSettings = {
   tokenHmacSecret: 's', tokenAudience: '', tokenIssuer: '', insecure: false, allowAnonymousConnectWithoutToken: false,
-  insecureSkipTokenSignatureVerify: false, allowedOrigins: [], pingIntervalMs: 25_000, pongTimeoutMs: 8_000,
+  insecureSkipTokenSignatureVerify: false, allowedOrigins: [], pingIntervalMs: 25_000, presenceUpdateIntervalMs: 25_000, pongTimeoutMs: 8_000,
   channelLimit: 128, userConnectionLimit: 0, maxMessageSize: 65_536, queueMaxSize: 1_048_576, staleCloseDelayMs: 10_000,
   expiredCloseDelayMs: 25_000, recoveryMaxPublicationLimit: 300, historyMaxPublicationLimit: 300,
 };

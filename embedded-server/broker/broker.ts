@@ -1,13 +1,13 @@
 /**
- * The broker: channel streams (offset + epoch, bounded history), presence and fan-out between
- * supervisors. Async so that a Redis implementation can replace the in-process one
+ * The broker: channel streams (offset + epoch, bounded history) and fan-out between supervisors
+ * (presence is the engine's PresenceEngine). Async so that a Redis implementation can replace the in-process one
  * (ARCHITECTURE.md "Scale-out"). The broker alone assigns offsets.
  */
 import type { AppError, Result } from '../../shared/result.js';
 import type { ChannelOptions } from '../../shared/channels/channel-options.js';
 import { hasHistory } from '../../shared/channels/channel-options.js';
 import type {
-  ClientInfo, HistoryResult, Json, PresenceStatsResult, Publication, StreamPosition,
+  ClientInfo, HistoryResult, Json, Publication, StreamPosition,
 } from '../../shared/protocol/client-protocol.js';
 
 /** The stream settings of a namespace, or null when it keeps no history. */
@@ -50,13 +50,6 @@ export interface Broker {
   position(channel: string, stream: StreamOptions): Promise<StreamPosition>;
   /** Drops the publications, keeps offset and epoch. */
   removeHistory(channel: string): Promise<void>;
-
-  addPresence(channel: string, info: ClientInfo, owner: string): Promise<void>;
-  removePresence(channel: string, client: string): Promise<void>;
-  presence(channel: string): Promise<Record<string, ClientInfo>>;
-  presenceStats(channel: string): Promise<PresenceStatsResult>;
-  /** Removes every entry a dead node owned; answers what was removed, for leave pushes. */
-  removeOwnerPresence(owner: string): Promise<{ channel: string; info: ClientInfo }[]>;
 
   /**
    * Interest: the broker delivers a channel's events to this supervisor only between `subscribe`

@@ -1,5 +1,5 @@
 /**
- * The in-process broker: streams and presence in memory, events handed to listeners
+ * The in-process broker: streams in memory, events handed to listeners
  * synchronously. Losing the process loses the streams, so they come back with new epochs.
  *
  * A channel nobody subscribes to keeps its stream only while it may still matter: until its history
@@ -9,10 +9,9 @@
  */
 import { HistoryStream } from './history-stream.js';
 import { DEFAULT_IDLE_CHANNEL_LIMIT, IdleStreams } from './idle-streams.js';
-import { PresenceStore } from './presence-store.js';
 import type { AppError, Result } from '../../shared/result.js';
 import type {
-  ClientInfo, HistoryResult, Json, PresenceStatsResult, Publication, StreamPosition,
+  ClientInfo, HistoryResult, Json, Publication, StreamPosition,
 } from '../../shared/protocol/client-protocol.js';
 import type { Broker, BrokerEvent, HistoryQuery, StreamOptions } from './broker.js';
 
@@ -35,12 +34,11 @@ export interface IdleChannelStats {
 /** A {@link Broker} that lives in this process. */
 export class MemoryBroker implements Broker {
   private readonly streams = new Map<string, HistoryStream>();
-  private readonly presenceStore = new PresenceStore();
   private readonly listeners = new Set<(event: BrokerEvent) => void>();
   private readonly interest = new Set<string>();
   private readonly idle = new IdleStreams();
   private readonly dropped = { expired: 0, limit: 0 };
-  private idleLimit: number;
+  private readonly idleLimit: number;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
@@ -92,26 +90,6 @@ export class MemoryBroker implements Broker {
     this.streams.get(channel)?.clear();
   }
 
-  async addPresence(channel: string, info: ClientInfo, owner: string): Promise<void> {
-    this.presenceStore.add(channel, info, owner);
-  }
-
-  async removePresence(channel: string, client: string): Promise<void> {
-    this.presenceStore.remove(channel, client);
-  }
-
-  async presence(channel: string): Promise<Record<string, ClientInfo>> {
-    return this.presenceStore.list(channel);
-  }
-
-  async presenceStats(channel: string): Promise<PresenceStatsResult> {
-    return this.presenceStore.stats(channel);
-  }
-
-  async removeOwnerPresence(owner: string): Promise<{ channel: string; info: ClientInfo }[]> {
-    return this.presenceStore.removeOwner(owner);
-  }
-
   // In one process every listener already gets every channel; interest is only recorded.
   async subscribe(channel: string): Promise<void> {
     this.interest.add(channel);
@@ -122,12 +100,6 @@ export class MemoryBroker implements Broker {
     this.interest.delete(channel);
     if (!this.streams.has(channel)) return;
     this.idle.touch(channel);
-    this.enforceIdleLimit();
-  }
-
-  /** Changes the most idle channel streams kept (at least 1); the oldest beyond it go at once. */
-  setIdleChannelLimit(limit: number): void {
-    this.idleLimit = Math.max(1, limit);
     this.enforceIdleLimit();
   }
 

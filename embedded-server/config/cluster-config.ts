@@ -23,6 +23,8 @@ export interface HttpLimits {
 }
 
 export interface ClusterConfig {
+  /** This supervisor's id (`cluster.name`, default `sb-` + 6 random base32 characters); prefixes its nodes' incarnations. */
+  name: string;
   /** Node processes to start. */
   nodes: number;
   /** Address the client port binds to (loopback by default). */

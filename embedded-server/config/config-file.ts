@@ -23,6 +23,9 @@ const duration = () => z.union([z.string(), z.number()], { error: 'expected a du
     return z.NEVER;
   });
 const positiveDuration = () => duration().refine((ms) => ms > 0, 'must be greater than 0');
+/** `cluster.name`: it prefixes node incarnations (`<name>/node-1#0`), so no `/` or `#`. */
+export const SUPERVISOR_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+const SUPERVISOR_NAME_RULE = 'must be 1 to 63 letters, digits, ".", "_" or "-", starting with a letter or digit';
 const count = (min: number) => z.number().int(`expected a whole number`).min(min, `must be at least ${min}`);
 const port = () => count(0).max(65535, 'must be at most 65535');
 const nonEmpty = () => z.string().min(1, 'must not be empty');
@@ -145,6 +148,8 @@ const clientSection = z.strictObject({
   insecure_skip_token_signature_verify: z.boolean().optional(),
   allowed_origins: z.array(z.string()).optional(),
   ping_interval: positiveDuration().optional(),
+  // Entries live 60 s after a refresh (the engine's presence TTL): a longer interval would let them lapse.
+  presence_update_interval: positiveDuration().refine((ms) => ms < 60_000, 'must be below 60s, the presence TTL, or entries expire between refreshes').optional(),
   pong_timeout: positiveDuration().optional(),
   channel_limit: count(1).optional(),
   user_connection_limit: count(0).optional(),
@@ -184,6 +189,7 @@ const clusterSection = z.strictObject({
   node_queue_max_size: count(65_536).optional(),
   personal_namespace: z.string().optional(),
   idle_channel_limit: count(1).optional(),
+  name: z.string().regex(SUPERVISOR_NAME, SUPERVISOR_NAME_RULE).optional(),
 });
 
 /** The whole file. Centrifugo sections we do not use are accepted (and warned about). */

@@ -47,7 +47,6 @@ export const IGNORED_CLIENT_OPTIONS = {
   subscription_token: 'subscription tokens are verified with client.token',
   disallow_anonymous_connection_tokens: 'not supported',
   expired_sub_close_delay: 'not configurable',
-  presence_update_interval: 'presence is kept by the in-process broker',
   concurrency: 'not configurable',
   channel_position_check_delay: 'positioning is checked on every delivery',
   channel_position_max_time_lag: 'positioning is checked on every delivery',

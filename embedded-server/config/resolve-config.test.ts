@@ -161,7 +161,7 @@ describe('resolveConfig', () => {
   it('warns about Centrifugo sections and options it ignores, but rejects unknown top-level keys', () => {
     const { warnings } = resolve({
       log: { level: 'debug' }, engine: { type: 'redis' }, prometheus: { enabled: true },
-      client: { presence_update_interval: '27s' },
+      client: { expired_sub_close_delay: '27s' },
       channel: { namespaces: [{ name: 'chat', subscribe_proxy_enabled: true }] },
     });
     assert.equal(warnings.length, 5);

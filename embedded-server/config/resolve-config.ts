@@ -14,7 +14,7 @@ import type { ConfigFile, FileChannelOptions } from './config-file.js';
 import { parseConfigFile } from './config-file.js';
 import { checkConfig, checkOverrides } from './check-config.js';
 import { defaultChannelSettings, namespaceMap } from './default-namespaces.js';
-import { generateSecret } from './secrets.js';
+import { generateSecret, randomSupervisorName } from './secrets.js';
 
 /** Values given on the command line; each one overrides the file. */
 export interface CliOverrides {
@@ -64,6 +64,7 @@ export const CONFIG_DEFAULTS = {
   nodeUnresponsiveTimeoutMs: 10 * SECOND,
   nodeQueueMaxSize: 32 * 1024 * 1024,
   pingIntervalMs: 25 * SECOND,
+  presenceUpdateIntervalMs: 25 * SECOND,
   pongTimeoutMs: 8 * SECOND,
   channelLimit: 128,
   maxMessageSize: 65_536,
@@ -142,6 +143,7 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
     nodeQueueMaxSize: cluster.node_queue_max_size ?? CONFIG_DEFAULTS.nodeQueueMaxSize,
     personalNamespace: cluster.personal_namespace ?? 'personal',
     idleChannelLimit: cluster.idle_channel_limit ?? CONFIG_DEFAULTS.idleChannelLimit,
+    name: cluster.name ?? randomSupervisorName(),
     client: buildClient(file.client ?? {}, fromFlagsOrFile.tokenSecret ?? secrets.tokenSecret, insecure),
     channels: file.channel === undefined ? defaultChannelSettings() : buildChannels(file.channel),
   };
@@ -158,6 +160,7 @@ function buildClient(c: NonNullable<ConfigFile['client']>, tokenSecret: string, 
     insecureSkipTokenSignatureVerify: c.insecure_skip_token_signature_verify ?? false,
     allowedOrigins: c.allowed_origins ?? [...LOCAL_ORIGINS],
     pingIntervalMs: c.ping_interval ?? d.pingIntervalMs,
+    presenceUpdateIntervalMs: c.presence_update_interval ?? d.presenceUpdateIntervalMs,
     pongTimeoutMs: c.pong_timeout ?? d.pongTimeoutMs,
     channelLimit: c.channel_limit ?? d.channelLimit,
     userConnectionLimit: c.user_connection_limit ?? 0,

@@ -36,6 +36,13 @@ export function generateSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** A default supervisor id: `sb-` and 6 random base32 characters (30 bits). */
+export function randomSupervisorName(): string {
+  return 'sb-' + [...randomBytes(6)].map((b) => BASE32[b & 31]).join('');
+}
+
 /** `$SWITCHBOARD_CONFIG_DIR`, else `$XDG_CONFIG_HOME/switchboard`, else `~/.config/switchboard`. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SWITCHBOARD_CONFIG_DIR) return env.SWITCHBOARD_CONFIG_DIR;

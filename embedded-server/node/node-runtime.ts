@@ -28,12 +28,15 @@ export class NodeRuntime {
   readonly sessions = new Set<Session>();
   readonly byId = new Map<string, Session>();
   readonly byUser = new UserSessions<Session>();
+  /** When the sweep next sends this node's presence refresh (one per `client.presence_update_interval`). */
+  nextPresenceRefreshAt: number;
 
   constructor(
     readonly init: NodeInit,
     readonly link: SupervisorLink,
   ) {
     this.outbox = new Outbox(this.counters, init.client.queueMaxSize);
+    this.nextPresenceRefreshAt = Date.now() + init.client.presenceUpdateIntervalMs;
     this.verifier = new TokenVerifier(init.client);
     this.hub = new LocalHub({
       write: (s, frame) => this.outbox.push(s, frame),

@@ -1,6 +1,7 @@
 /**
  * One periodic sweep per node instead of timers per connection (ARCHITECTURE.md "Hot paths"):
- * server pings and missing pongs, stale connections, connection and subscription expiry.
+ * server pings and missing pongs, stale connections, connection and subscription expiry, and the
+ * refresh of this node's presence entries (one batched message per `client.presence_update_interval`).
  */
 import { PING_FRAME } from '../../shared/protocol/client.codec.js';
 import { Disconnects, Unsubscribes } from '../../shared/protocol/codes.js';
@@ -8,8 +9,14 @@ import type { NodeRuntime } from './node-runtime.js';
 import type { Session } from './session.js';
 import { Sub } from './session.js';
 
+/** Presence pairs per refresh message, so one message stays small however many subscriptions there are. */
+export const PRESENCE_REFRESH_CHUNK = 5_000;
+
 export function sweepSessions(rt: NodeRuntime, now: number): void {
   const c = rt.client;
+  // Every entry is due together: one pass over the sessions, no timer per connection.
+  const refresh: { channel: string; client: string }[] | null = now >= rt.nextPresenceRefreshAt ? [] : null;
+  if (refresh) rt.nextPresenceRefreshAt = now + c.presenceUpdateIntervalMs;
   for (const s of rt.sessions) {
     if (s.state === 'connecting' || s.state === 'rejected') {
       if (now - s.openedAt > c.staleCloseDelayMs) s.close(Disconnects.stale);
@@ -25,11 +32,23 @@ export function sweepSessions(rt: NodeRuntime, now: number): void {
       continue;
     }
     if (s.subExtras) expireSubscriptions(rt, s, now);
+    if (refresh) collectPresence(s, refresh);
     if (c.pingIntervalMs > 0 && now >= s.nextPingAt) {
       rt.outbox.push(s, PING_FRAME);
       s.nextPingAt = now + c.pingIntervalMs;
       if (c.pongTimeoutMs > 0 && s.pongDeadline === 0) s.pongDeadline = now + c.pongTimeoutMs;
     }
+  }
+  if (refresh) sendPresenceRefresh(rt, refresh);
+}
+
+function collectPresence(s: Session, into: { channel: string; client: string }[]): void {
+  for (const [channel, flags] of s.subs) if (flags & Sub.presence) into.push({ channel, client: s.id });
+}
+
+function sendPresenceRefresh(rt: NodeRuntime, entries: { channel: string; client: string }[]): void {
+  for (let i = 0; i < entries.length; i += PRESENCE_REFRESH_CHUNK) {
+    rt.link.send({ t: 'presence.refresh', entries: entries.slice(i, i + PRESENCE_REFRESH_CHUNK) });
   }
 }
 

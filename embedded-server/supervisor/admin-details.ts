@@ -40,7 +40,7 @@ export async function channelDetail(sv: Supervisor, p: AdminParams<'channel.get'
   }
   let presence: PresenceMember[] = [];
   if (o.presence) {
-    const entries = await sv.broker.presence(p.channel);
+    const entries = await sv.presence.list(p.channel);
     presence = Object.values(entries).map((info) => ({ ...info, node: subscribers?.get(info.client) ?? '' }));
   }
   const nodes = sv.registry.nodesFor(p.channel);

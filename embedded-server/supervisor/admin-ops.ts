@@ -6,7 +6,6 @@ import type { AdminError, AdminMethod, AdminParams, AdminResults } from '../../s
 import { AdminErrors } from '../../shared/admin/admin-api.js';
 import type { AdminHello, ChannelRow, KickTarget } from '../../shared/admin/admin-model.js';
 import { parseChannel } from '../../shared/channels/channel-name.js';
-import { publicationDataProblem } from '../../shared/channels/channel-options.js';
 import type { Json } from '../../shared/protocol/client-protocol.js';
 import { Disconnects, isReconnectCode } from '../../shared/protocol/codes.js';
 import type { Result } from '../../shared/result.js';
@@ -19,6 +18,7 @@ import { mintConnectionToken } from '../config/tokens.js';
 import { badRequest } from './admin-errors.js';
 import { BroadcastDesk } from './broadcasts.js';
 import { channelDetail, connectionDetail } from './admin-details.js';
+import { publishToChannel } from './publish-to-channel.js';
 import { addNode, dropSockets, hangNode, killNode, partitionNode, removeNode, restartNode } from './faults.js';
 import { queryChannels, queryConnections } from './queries.js';
 import type { Supervisor } from './supervisor.js';
@@ -48,13 +48,10 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
     'channels.query': async (p) => ok(await withPositions(sv, queryChannels(channelRows(sv), p))),
     'channel.get': (p) => channelDetail(sv, p),
     'channel.publish': async (p, who) => {
-      const name = parseChannel(p.channel, sv.config.channels);
-      if (!name.ok) return err(badRequest(`${p.channel}: ${name.error.message}`));
-      const problem = publicationDataProblem(name.value.options.publicationDataFormat, p.data);
-      if (problem) return err(badRequest(problem));
-      const res = await sv.broker.publish(p.channel, p.data, { stream: streamOptions(name.value.options) });
+      const res = await publishToChannel(sv.broker, sv.config.channels, { channel: p.channel, data: p.data });
+      if (!res.ok) return err(badRequest(res.error.about === 'channel' ? `${p.channel}: ${res.error.why}` : res.error.why));
       sv.events.emit({ type: 'admin.action', by: who, action: 'channel.publish', detail: p.channel });
-      return ok(res);
+      return ok(res.value);
     },
     'history.remove': async (p, who) => {
       const name = parseChannel(p.channel, sv.config.channels);

@@ -5,13 +5,14 @@
  */
 import type { AdminError, AdminResults } from '../../shared/admin/admin-api.js';
 import type { Audience, BroadcastRecord } from '../../shared/admin/admin-model.js';
-import { parseChannel, personalChannel } from '../../shared/channels/channel-name.js';
-import { publicationDataProblem, publicationInfoProblem } from '../../shared/channels/channel-options.js';
+import { personalChannel } from '../../shared/channels/channel-name.js';
+import { publicationInfoProblem } from '../../shared/channels/channel-options.js';
 import type { Json } from '../../shared/protocol/client-protocol.js';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
-import { streamOptions } from '../broker/broker.js';
 import { badRequest } from './admin-errors.js';
+import type { CheckedPublication } from './publish-to-channel.js';
+import { checkPublication, publishChecked } from './publish-to-channel.js';
 import type { Supervisor } from './supervisor.js';
 
 const KEEP = 100;
@@ -29,17 +30,14 @@ export class BroadcastDesk {
   async send(audience: Audience, data: Json, dryRun: boolean, who: string): Promise<Result<AdminResults['broadcast.send'], AdminError>> {
     const channels = this.channelsOf(audience);
     if (!channels.ok) return channels;
-    const problem = this.dataProblem(channels.value, data);
-    if (problem) return err(badRequest(problem));
+    const checked = this.check(channels.value, data);
+    if (!checked.ok) return checked;
     const reach = this.reach(channels.value);
     if (dryRun) return ok({ ...reach, sent: false });
-    if (channels.value === null) {
+    if (checked.value === null) {
       await this.sv.toAllNodes('sessions.message', { data });
     } else {
-      for (const channel of channels.value) {
-        const name = parseChannel(channel, this.sv.config.channels);
-        if (name.ok) await this.sv.broker.publish(channel, data, { stream: streamOptions(name.value.options) });
-      }
+      for (const publication of checked.value) await publishChecked(this.sv.broker, publication);
     }
     const id = this.nextId++;
     const preview = JSON.stringify(data).slice(0, 200);
@@ -50,17 +48,22 @@ export class BroadcastDesk {
   }
 
   /**
-   * Data against the publication limits, and for channels (users' personal channels too) against
-   * each namespace's `publication_data_format`, as every other way to publish checks it.
+   * Every channel (users' personal channels too) with the data through the one publication check
+   * every way to publish uses (publish-to-channel.ts), all before anything is sent; for everyone
+   * (a `message` push, not a publication) the data against the publication limits.
    */
-  private dataProblem(channels: string[] | null, data: unknown): string | null {
-    if (channels === null) return publicationInfoProblem('data', data) ?? (data === undefined ? 'data is required' : null);
-    for (const channel of channels) {
-      const name = parseChannel(channel, this.sv.config.channels);
-      const problem = name.ok ? publicationDataProblem(name.value.options.publicationDataFormat, data) : null;
-      if (problem) return `${channel}: ${problem}`;
+  private check(channels: string[] | null, data: unknown): Result<CheckedPublication[] | null, AdminError> {
+    if (channels === null) {
+      const problem = publicationInfoProblem('data', data) ?? (data === undefined ? 'data is required' : null);
+      return problem ? err(badRequest(problem)) : ok(null);
     }
-    return null;
+    const checked: CheckedPublication[] = [];
+    for (const channel of channels) {
+      const c = checkPublication({ channel, data }, this.sv.config.channels);
+      if (!c.ok) return err(badRequest(`${channel}: ${c.error.why}`));
+      checked.push(c.value);
+    }
+    return ok(checked);
   }
 
   /** The channels an audience means; null for everyone. */
@@ -72,12 +75,7 @@ export class BroadcastDesk {
       if (!settings.namespaces[ns]) return err(badRequest(`no personal namespace "${ns}" is configured (cluster.personal_namespace)`));
       return ok([...new Set(audience.users)].map((u) => personalChannel(ns, u, settings)));
     }
-    const channels = [...new Set(audience.channels)];
-    for (const channel of channels) {
-      const name = parseChannel(channel, settings);
-      if (!name.ok) return err(badRequest(`${channel}: ${name.error.message}`));
-    }
-    return ok(channels);
+    return ok([...new Set(audience.channels)]);
   }
 
   private reach(channels: string[] | null): { connections: number; nodes: number } {

@@ -3,7 +3,7 @@
  * the nodes already report; nothing here touches client traffic.
  */
 import type {
-  ClusterSnapshot, ClusterTotals, NodeSnapshot, NodeState, SeriesPoint, Strategy, TimeSeries,
+  ClusterSnapshot, ClusterTotals, EngineStatus, NodeSnapshot, NodeState, SeriesPoint, Strategy, TimeSeries,
 } from '../../shared/admin/admin-model.js';
 
 /** What the snapshot reads, once a second. */
@@ -14,6 +14,8 @@ export interface MetricsSource {
   publicationsPerSec(): number;
   strategy(): Strategy;
   autoRestart(): boolean;
+  /** The engine's status, when there is one to show. */
+  engine?(): EngineStatus;
 }
 
 const WINDOW = 300;
@@ -43,7 +45,7 @@ export class ClusterMetrics {
       bytesOutPerSec: round(sum(nodes, (n) => n.bytesOutPerSec)),
       publicationsPerSec: round(this.source.publicationsPerSec()),
     };
-    const snapshot: ClusterSnapshot = { at: now, nodes, totals, strategy: this.source.strategy(), autoRestart: this.source.autoRestart() };
+    const snapshot: ClusterSnapshot = { at: now, nodes, totals, strategy: this.source.strategy(), autoRestart: this.source.autoRestart(), ...(this.source.engine ? { engine: this.source.engine() } : {}) };
     append(this.total, point(now, { ...totals, cpuPercent: sum(nodes, (n) => n.cpuPercent) }));
     const seen = new Set<string>();
     for (const n of nodes) {

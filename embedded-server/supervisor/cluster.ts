@@ -16,6 +16,7 @@ import type { NodeInfo, ServerApiBackend } from '../api/server-api-backend.js';
 import type { ClusterConfig } from '../config/cluster-config.js';
 import { createGateway, WEBSOCKET_PATH } from '../gateway/gateway.js';
 import { hostAllowList } from '../gateway/allowed-hosts.js';
+import type { Engine } from '../engine/engine.js';
 import { createAdminBackend } from './admin-ops.js';
 import { createHttpServer } from './http-routes.js';
 import { Supervisor } from './supervisor.js';
@@ -41,13 +42,24 @@ export interface ClusterHandle {
   stop(): Promise<void>;
 }
 
-export async function startCluster(config: ClusterConfig): Promise<ClusterHandle> {
-  const sv = new Supervisor(config);
-  sv.broker.setIdleChannelLimit(config.idleChannelLimit);
+/** What startCluster may be handed besides the configuration. */
+export interface StartClusterOptions {
+  /**
+   * The engine (broker, presence, control bus). Default: a new in-process engine, stopped with the
+   * cluster; an engine handed in is the caller's to stop.
+   */
+  engine?: Engine;
+}
+
+export async function startCluster(config: ClusterConfig, options: StartClusterOptions = {}): Promise<ClusterHandle> {
+  const sv = new Supervisor(config, options.engine);
+  // The memory engine counts its idle channel streams; an engine without such counters shows none.
+  const engineMetrics = sv.engine.metrics?.bind(sv.engine);
+  const idleChannels = engineMetrics?.().idleChannels ? () => engineMetrics().idleChannels! : undefined;
   const metrics = createMetrics({
     nodes: () => sv.pool.all().map((p) => ({ id: p.id, state: sv.stateOf(p.id, Date.now()), restarts: sv.pool.restarts(p.id), stats: p.exited ? null : p.stats })),
     channels: () => sv.registry.channelCounts().size,
-    idleChannels: () => sv.broker.idleChannelStats(),
+    ...(idleChannels ? { idleChannels } : {}),
     users: () => sv.registry.userCount,
     publications: () => sv.rates.total,
   });
@@ -155,8 +167,8 @@ function apiBackend(sv: Supervisor): ServerApiBackend {
     publish: (channel, data, opts) => broker.publish(channel, data, opts),
     history: (channel, query, stream) => broker.history(channel, query, stream),
     removeHistory: (channel) => broker.removeHistory(channel),
-    presence: (channel) => broker.presence(channel),
-    presenceStats: (channel) => broker.presenceStats(channel),
+    presence: (channel) => sv.presence.list(channel),
+    presenceStats: (channel) => sv.presence.stats(channel),
     toAllNodes: (op, req) => sv.toAllNodes(op, req),
     channelCounts: () => registry.channelCounts(),
     info: () => pool.all().filter((p) => !p.exited).map((p): NodeInfo => ({

@@ -59,7 +59,8 @@ export async function partitionNode(sv: Supervisor, id: string, seconds: number,
   proc.partitioned = true;
   const timer = setTimeout(() => heal(sv, id, () => {
     proc.partitioned = false;
-    void reconcile(sv, proc);
+    // A broker that rejects must not become an unhandled rejection (the crash policy would exit).
+    reconcile(sv, proc).catch((e: Error) => process.stderr.write(`switchboard: sending ${id} its positions after the partition failed: ${e.message}\n`));
   }), seconds * 1000);
   sv.faults.set(id, { kind: 'partition', until: Date.now() + seconds * 1000, timer });
   sv.events.emit({ type: 'fault.injected', by, node: id, fault: 'partition', seconds });

@@ -90,7 +90,7 @@ describe('NodeOutbox', () => {
 describe('NodeProcess IPC guard', () => {
   /** A process whose child is a stand-in that encodes like `child.send`. */
   function withChild() {
-    const p = new NodeProcess(asNodeId('node-1'), 1000);
+    const p = new NodeProcess(asNodeId('node-1'), 'sb-test/node-1#0', 1000);
     const sent: SupervisorMessage[] = [];
     p.child = {
       connected: true,

@@ -20,6 +20,8 @@ export interface PoolOptions {
   entry: NodeEntry;
   init: Omit<NodeInit, 'nodeId'>;
   autoRestart: boolean;
+  /** The supervisor's id: the prefix of every incarnation (`<supervisor>/node-N#k`). */
+  supervisorId: string;
   backoffMinMs: number;
   backoffMaxMs: number;
   /** Bytes queued for one node before deliveries to it are dropped (see node-outbox.ts). */
@@ -53,7 +55,7 @@ export class NodePool {
   /** Forks a new node; resolves when it reported ready. */
   add(): Promise<NodeProcess> {
     const id = asNodeId(`node-${this.nextIndex++}`);
-    const slot: Slot = { proc: this.newProcess(id), restarts: 0, failures: 0, restartTimer: null, removed: false, draining: false };
+    const slot: Slot = { proc: this.newProcess(id, 0), restarts: 0, failures: 0, restartTimer: null, removed: false, draining: false };
     this.slots.set(id, slot);
     return this.launch(slot);
   }
@@ -143,8 +145,9 @@ export class NodePool {
     return true;
   }
 
-  private newProcess(id: NodeId): NodeProcess {
-    return new NodeProcess(id, this.opts.init.statsIntervalMs, this.opts.queueMaxBytes);
+  /** A process for the slot's `restarts`-th restart: its incarnation differs from every earlier one. */
+  private newProcess(id: NodeId, restarts: number): NodeProcess {
+    return new NodeProcess(id, `${this.opts.supervisorId}/${id}#${restarts}`, this.opts.init.statsIntervalMs, this.opts.queueMaxBytes);
   }
 
   private async end(p: NodeProcess): Promise<void> {
@@ -158,7 +161,7 @@ export class NodePool {
   }
 
   private launch(slot: Slot): Promise<NodeProcess> {
-    const proc = this.newProcess(slot.proc.id);
+    const proc = this.newProcess(slot.proc.id, slot.restarts);
     slot.proc = proc;
     return new Promise((resolve, reject) => {
       let settled = false;

@@ -76,6 +76,8 @@ export class NodeProcess {
 
   constructor(
     readonly id: NodeId,
+    /** Unique across supervisors and restarts (`sb-abc123/node-1#2`): owns this process's presence entries. */
+    readonly incarnation: string,
     private readonly statsIntervalMs: number,
     queueMaxBytes = NODE_QUEUE_MAX_BYTES,
   ) {

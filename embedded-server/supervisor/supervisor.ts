@@ -3,13 +3,15 @@
  * lifecycle events, rates and the 1 Hz snapshot. Servers (gateway, HTTP, admin) sit on top of it
  * in cluster.ts; the admin operations in admin-ops.ts and faults.ts act on it.
  */
-import type { NodeSnapshot, NodeState } from '../../shared/admin/admin-model.js';
+import type { EngineStatus, NodeSnapshot, NodeState } from '../../shared/admin/admin-model.js';
+import type { SupervisorHeartbeat } from '../../shared/engine/control-messages.js';
 import type { NodeId } from '../../shared/ids.js';
 import type { NodeMessage, SupervisorRequestName, SupervisorRequests } from '../../shared/ipc/node-ipc.js';
 import { Errors } from '../../shared/protocol/codes.js';
 import { err } from '../../shared/result.js';
-import type { MemoryBroker } from '../broker/memory-broker.js';
-import { createMemoryBroker } from '../broker/memory-broker.js';
+import type { Broker } from '../broker/broker.js';
+import type { Engine, PresenceEngine } from '../engine/engine.js';
+import { createMemoryEngine } from '../engine/memory-engine.js';
 import type { ClusterConfig } from '../config/cluster-config.js';
 import { Router } from '../gateway/routing.js';
 import { createBrokerOps } from './broker-ops.js';
@@ -18,11 +20,13 @@ import { ClusterMetrics } from './cluster-metrics.js';
 import { EventLog } from './event-log.js';
 import { fanOut } from './fanout.js';
 import { nodeEntry } from './node-entry.js';
+import { EngineUpkeep } from './engine-upkeep.js';
 import { dropNodeState } from './node-loss.js';
 import { NodePool } from './node-pool.js';
 import type { NodeHealth, NodeProcess } from './node-process.js';
 import { RecoveryLog } from './recovery-log.js';
 import { Registry } from './registry.js';
+import { ChannelLock } from './channel-lock.js';
 import { SERVER_VERSION } from './version.js';
 import { ChannelWatchers } from './channel-watchers.js';
 import { SimulatorHost } from '../simulator/simulator-host.js';
@@ -50,8 +54,14 @@ export interface ActiveFault {
 }
 
 export class Supervisor {
-  readonly broker: MemoryBroker = createMemoryBroker();
+  /** This supervisor's id (`cluster.name`), the prefix of its nodes' incarnations. */
+  readonly id: string;
+  readonly engine: Engine;
+  readonly broker: Broker;
+  readonly presence: PresenceEngine;
   readonly registry = new Registry();
+  /** The one lock on channels' broker interest: subscribes, unsubscribes and a lost node's channels. */
+  private readonly channelLock = new ChannelLock();
   readonly events = new EventLog();
   readonly recoveries = new RecoveryLog();
   readonly rates = new ChannelRates();
@@ -64,6 +74,9 @@ export class Supervisor {
   readonly simulator = new SimulatorHost();
   private readonly ops;
   private readonly disposeFanout: () => void;
+  private readonly upkeep: EngineUpkeep;
+  /** The engine was made here (not handed in), so stopping is ours. */
+  private readonly ownsEngine: boolean;
   private readonly lastHealth = new Map<string, NodeHealth>();
   private readonly everStarted = new Set<string>();
   private ticker: NodeJS.Timeout | null = null;
@@ -72,16 +85,23 @@ export class Supervisor {
   private resumedAt = 0;
   private readonly snapshotListeners = new Set<(s: ReturnType<ClusterMetrics['tick']>) => void>();
 
-  constructor(readonly config: ClusterConfig) {
+  constructor(readonly config: ClusterConfig, engine?: Engine) {
+    this.id = config.name;
+    this.ownsEngine = !engine;
+    this.engine = engine ?? createMemoryEngine({ idleChannelLimit: config.idleChannelLimit });
+    this.broker = this.engine.broker;
+    this.presence = this.engine.presence;
     this.router = new Router(config.strategy);
     this.ops = createBrokerOps({
-      broker: this.broker, registry: this.registry, channels: config.channels,
+      lock: this.channelLock,
+      broker: this.broker, presence: this.presence, ownerOf: (id) => this.pool.get(id)?.incarnation ?? id, registry: this.registry, channels: config.channels,
       recoveryMaxPublicationLimit: config.client.recoveryMaxPublicationLimit, events: this.events, recoveries: this.recoveries,
     });
     this.pool = new NodePool({
       entry: nodeEntry(),
       init: { client: config.client, channels: config.channels, statsIntervalMs: config.statsIntervalMs, serverVersion: SERVER_VERSION },
       autoRestart: config.autoRestart,
+      supervisorId: this.id,
       backoffMinMs: config.restartBackoffMinMs,
       backoffMaxMs: config.restartBackoffMaxMs,
       queueMaxBytes: config.nodeQueueMaxSize,
@@ -96,6 +116,7 @@ export class Supervisor {
       this.watchers.observe(event);
       deliver(event);
     });
+    this.upkeep = new EngineUpkeep({ id: this.id, engine: this.engine, channels: config.channels, beat: (now) => this.heartbeat(now) });
     this.metrics = new ClusterMetrics({
       nodes: (now) => this.nodeSnapshots(now),
       channels: () => this.registry.channelCounts().size,
@@ -103,6 +124,7 @@ export class Supervisor {
       publicationsPerSec: () => this.rates.perSecond,
       strategy: () => this.router.strategy,
       autoRestart: () => this.pool.autoRestart,
+      engine: () => this.engineStatus(),
     });
   }
 
@@ -122,8 +144,14 @@ export class Supervisor {
     this.faults.clear();
     await this.pool.stop();
     this.disposeFanout();
+    this.upkeep.stop();
     this.events.stop();
-    await this.broker.stop();
+    if (this.ownsEngine) await this.engine.stop();
+  }
+
+  /** The engine as the admin snapshot shows it. */
+  engineStatus(): EngineStatus {
+    return this.upkeep.status();
   }
 
   /** Receives 1 Hz snapshots. Returns a dispose. */
@@ -159,8 +187,22 @@ export class Supervisor {
     for (const p of this.pool.all()) p.expire(now, NODE_REQUEST_TIMEOUT_MS);
     this.noteHealthChanges(now);
     this.replaceUnresponsive(now);
+    this.upkeep.tick(now);
     const snapshot = this.metrics.tick(now);
     for (const l of this.snapshotListeners) l(snapshot);
+  }
+
+  private heartbeat(now: number): Pick<SupervisorHeartbeat, 'nodes' | 'totals'> {
+    const procs = this.pool.all();
+    const up = procs.filter((p) => !p.exited && p.stats);
+    return {
+      nodes: procs.map((p) => ({ id: p.id, incarnation: p.incarnation, state: this.stateOf(p.id, now) })),
+      totals: {
+        connections: up.reduce((n, p) => n + p.stats!.connections, 0),
+        subscriptions: up.reduce((n, p) => n + p.stats!.subscriptions, 0),
+        publications: this.rates.total,
+      },
+    };
   }
 
   /** Health derived from report age (faults aside): a node that stops reporting, and comes back. */
@@ -225,6 +267,11 @@ export class Supervisor {
         this.registry.openSession(node.id, msg.session);
         this.events.emit({ type: 'client.connected', node: node.id, client: msg.session.client, user: msg.session.user, remote: msg.session.remote });
         return;
+      case 'presence.refresh':
+        // A partitioned node's broker traffic is lost, its refreshes with it.
+        if (node.partitioned) return;
+        this.presence.refresh(node.incarnation, msg.entries).catch((e: Error) => process.stderr.write(`switchboard: presence refresh from ${node.id} failed: ${e.message}\n`));
+        return;
       case 'session.closed': {
         const s = this.registry.closeSession(msg.client);
         this.events.emit({ type: 'client.disconnected', node: node.id, client: msg.client, user: s?.user ?? '', code: msg.code, reason: msg.reason });
@@ -275,6 +322,7 @@ export class Supervisor {
       if (s.node !== node.id) continue;
       this.events.emit({ type: 'client.disconnected', node: node.id, client: s.client, user: s.user, code: 1006, reason: `${node.id} went down` });
     }
-    void dropNodeState(node.id, { registry: this.registry, broker: this.broker, channels: this.config.channels });
+    dropNodeState(node.id, node.incarnation, { registry: this.registry, broker: this.broker, presence: this.presence, channels: this.config.channels, lock: this.channelLock })
+      .catch((e: Error) => process.stderr.write(`switchboard: dropping ${node.id}'s state failed: ${e.message}\n`));
   }
 }

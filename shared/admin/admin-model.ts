@@ -60,6 +60,21 @@ export interface ClusterSnapshot {
   totals: ClusterTotals;
   strategy: Strategy;
   autoRestart: boolean;
+  /** The engine this supervisor runs on; absent from supervisors that predate it. */
+  engine?: EngineStatus;
+}
+
+/** The engine (broker, presence, control bus) as one supervisor sees it. */
+export interface EngineStatus {
+  /** Which implementation: the in-process one today. */
+  kind: 'memory';
+  /** This supervisor's id (`cluster.name`). */
+  supervisor: string;
+  /**
+   * Unix ms when this supervisor last heard its own heartbeat on the control bus (0: not yet).
+   * An age past a few seconds means its control subscription no longer delivers.
+   */
+  controlHeardAt: number;
 }
 
 /** One second of one node (or of the whole cluster). */

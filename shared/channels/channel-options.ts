@@ -60,6 +60,8 @@ export interface ClientSettings {
   /** Empty: only requests without an Origin header; ["*"]: all; else glob patterns. */
   allowedOrigins: string[];
   pingIntervalMs: number;
+  /** How often a node refreshes its connections' presence entries (they expire after the engine's presence TTL). */
+  presenceUpdateIntervalMs: number;
   pongTimeoutMs: number;
   /** Channels per connection (error 106 past it). */
   channelLimit: number;

@@ -164,6 +164,11 @@ export type NodeMessage =
   | { t: 'conn.taken' }
   | { t: 'session.opened'; session: SessionOpened }
   | { t: 'session.closed'; client: string; code: number; reason: string }
+  /**
+   * Presence entries of this node that are still live, so the broker keeps them past their TTL: one
+   * message per `client.presence_update_interval` (in chunks), sent by the node's sweep.
+   */
+  | { t: 'presence.refresh'; entries: { channel: string; client: string }[] }
   | { [K in NodeRequestName]: { t: 'req'; id: number; op: K; req: NodeRequests[K]['req'] } }[NodeRequestName]
   | { t: 'res'; id: number; res: unknown }
   | ResFailed;

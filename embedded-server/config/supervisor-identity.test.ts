@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { resolveConfig } from './resolve-config.js';
+
+const secrets = { tokenSecret: 'fallback-token-secret', apiKey: 'fallback-api-key' };
+
+function resolve(file: unknown) {
+  const result = resolveConfig(file, {}, secrets);
+  assert.ok(result.ok, `expected a valid config, got: ${result.ok ? '' : result.error.join('\n')}`);
+  return result.value.config;
+}
+
+function problems(file: unknown): string[] {
+  const result = resolveConfig(file, {}, secrets);
+  assert.equal(result.ok, false, 'expected the config to be rejected');
+  return result.ok ? [] : result.error;
+}
+
+describe('supervisor id (cluster.name)', () => {
+  it('is sb- and 6 base32 characters by default, a new one each time', () => {
+    const a = resolve(undefined).name;
+    const b = resolve(undefined).name;
+    assert.match(a, /^sb-[a-z2-7]{6}$/);
+    assert.notEqual(a, b);
+  });
+
+  it('is taken from cluster.name in the config file', () => {
+    assert.equal(resolve({ cluster: { name: 'eu-west.1' } }).name, 'eu-west.1');
+  });
+
+  it('rejects a name with a slash, a hash or nothing in it, naming the option', () => {
+    for (const name of ['a/b', 'node#1', '', '-lead']) {
+      const found = problems({ cluster: { name } });
+      assert.ok(found.some((p) => p.startsWith('cluster.name') && /letters, digits/.test(p)), `${name}: ${found.join('\n')}`);
+    }
+  });
+});
+
+describe('client.presence_update_interval', () => {
+  it('is 25 s by default and read from the file', () => {
+    assert.equal(resolve(undefined).client.presenceUpdateIntervalMs, 25_000);
+    assert.equal(resolve({ client: { presence_update_interval: '10s' } }).client.presenceUpdateIntervalMs, 10_000);
+  });
+
+  it('rejects an interval not below the 60 s presence TTL', () => {
+    const found = problems({ client: { presence_update_interval: '60s' } });
+    assert.ok(found.some((p) => p.startsWith('client.presence_update_interval') && /60s/.test(p)), found.join('\n'));
+  });
+});
