@@ -31,6 +31,8 @@ Options:
   --token-secret S      HMAC secret for connection tokens (default: stored secret)
   --api-key K           HTTP API key (default: stored key)
   --strategy S          ${ROUTING_STRATEGIES.join(' | ')} (default ${CONFIG_DEFAULTS.strategy})
+  --engine E            memory | redis: where streams, presence and the control bus live (default memory)
+  --redis-url URL       Redis for --engine redis (default ${CONFIG_DEFAULTS.redisAddress}; implies --engine redis)
   --config FILE         JSON config in Centrifugo v6 layout plus a "cluster" section
   --insecure            no token, no API key, every permission granted — local experiments only
   -h, --help            this text
@@ -99,6 +101,17 @@ export interface BannerInput {
   config: ClusterConfig;
 }
 
+/** A Redis URL fit for a terminal: the password, if any, masked. */
+function withoutPassword(address: string): string {
+  try {
+    const url = new URL(address);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return address;
+  }
+}
+
 /** The text `serve` prints once the cluster runs. */
 export function serveBanner(handle: BannerInput, demoToken: string): string {
   const { config } = handle;
@@ -114,6 +127,7 @@ export function serveBanner(handle: BannerInput, demoToken: string): string {
     `  client WebSocket  ${handle.clientUrl}`,
     `  HTTP API          ${handle.apiUrl}   X-API-Key: ${key}`,
     `  admin API         ${handle.adminUrl}   token: ${handle.adminToken}`,
+    ...(config.engine.type === 'redis' ? [`  engine            Redis ${withoutPassword(config.engine.redis.address)}, key prefix "${config.engine.redis.prefix}"`] : []),
     '',
     'Namespaces:',
     ...(namespaces.length > 0 ? namespaces : ['  (none)']),

@@ -55,6 +55,12 @@ describe('switchboard CLI', () => {
     assertOneClearLine(await cli('srve'), /^switchboard: unknown command 'srve' \(did you mean serve\?/);
   });
 
+  it('fails with exit code 2 naming --engine or --redis-url when their values cannot be used', async () => {
+    assertOneClearLine(await cli('serve', '--engine', 'nats'), /^switchboard: --engine must be one of memory, redis \(got "nats"\)$/);
+    assertOneClearLine(await cli('serve', '--redis-url', 'http://h:1'), /^switchboard: --redis-url: "http:\/\/h:1" must start with redis:\/\//);
+    assertOneClearLine(await cli('serve', '--engine', 'memory', '--redis-url', 'redis://h:1'), /^switchboard: --redis-url needs --engine redis/);
+  });
+
   it('fails with exit code 2 naming the path of an unknown option in the config file', async () => {
     const file = join(home, 'bad.json');
     writeFileSync(file, JSON.stringify({ channel: { namespaces: [{ name: 'chat', histroy_size: 10 }] } }));

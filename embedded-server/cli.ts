@@ -7,8 +7,8 @@
 import type { Json } from '../shared/protocol/client-protocol.js';
 import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
-import type { CliOverrides, LoadedConfig, RoutingStrategy } from './config/index.js';
-import { ROUTING_STRATEGIES, loadConfig, mintConnectionToken, parseTtl } from './config/index.js';
+import type { CliOverrides, EngineType, LoadedConfig, RoutingStrategy } from './config/index.js';
+import { ENGINE_TYPES, ROUTING_STRATEGIES, loadConfig, mintConnectionToken, parseTtl } from './config/index.js';
 import { closest } from './config/suggest.js';
 import type { Outcome } from './cli-common.js';
 import type { Flags } from './cli-common.js';
@@ -32,6 +32,8 @@ const SERVE_OPTIONS = {
   'token-secret': { type: 'string' },
   'api-key': { type: 'string' },
   strategy: { type: 'string' },
+  engine: { type: 'string' },
+  'redis-url': { type: 'string' },
   config: { type: 'string' },
   insecure: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -48,6 +50,7 @@ const TOKEN_OPTIONS = {
 } as const;
 
 const isStrategy = (s: string): s is RoutingStrategy => (ROUTING_STRATEGIES as readonly string[]).includes(s);
+const isEngineType = (s: string): s is EngineType => (ENGINE_TYPES as readonly string[]).includes(s);
 
 type ServeValues = Flags<typeof SERVE_OPTIONS>;
 
@@ -61,10 +64,14 @@ function serveOverrides(v: ServeValues): Result<CliOverrides, string> {
   if (v.strategy !== undefined && !isStrategy(v.strategy)) {
     return err(`--strategy must be one of ${ROUTING_STRATEGIES.join(', ')} (got "${v.strategy}")`);
   }
+  if (v.engine !== undefined && !isEngineType(v.engine)) {
+    return err(`--engine must be one of ${ENGINE_TYPES.join(', ')} (got "${v.engine}")`);
+  }
   return ok({
     nodes: nodes.value, port: port.value, adminPort: adminPort.value, host: v.host, adminHost: v['admin-host'],
     allowedHosts: v['allowed-hosts']?.flatMap((list) => list.split(',')).map((h) => h.trim()),
     tokenSecret: v['token-secret'], apiKey: v['api-key'], strategy: v.strategy, insecure: v.insecure,
+    engine: v.engine, redisUrl: v['redis-url'],
   });
 }
 

@@ -1,7 +1,7 @@
 /** Rules that span several values (and flag ranges), checked after the file, flags and defaults merge. */
 import type { ChannelOptions } from '../../shared/channels/channel-options.js';
 import type { ClusterConfig } from './cluster-config.js';
-import { ROUTING_STRATEGIES } from './cluster-config.js';
+import { ENGINE_TYPES, ROUTING_STRATEGIES, redisAddressProblem } from './cluster-config.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { CliOverrides } from './resolve-config.js';
 
@@ -24,6 +24,12 @@ export function checkOverrides(o: CliOverrides): string[] {
   if (o.strategy !== undefined && !(ROUTING_STRATEGIES as readonly string[]).includes(o.strategy)) {
     problems.push(`--strategy must be one of ${ROUTING_STRATEGIES.join(', ')} (got ${o.strategy})`);
   }
+  if (o.engine !== undefined && !(ENGINE_TYPES as readonly string[]).includes(o.engine)) {
+    problems.push(`--engine must be one of ${ENGINE_TYPES.join(', ')} (got ${o.engine})`);
+  }
+  const redisProblem = o.redisUrl === undefined ? undefined : redisAddressProblem(o.redisUrl);
+  if (redisProblem) problems.push(`--redis-url: ${redisProblem}`);
+  if (o.redisUrl !== undefined && o.engine === 'memory') problems.push('--redis-url needs --engine redis (it is memory)');
   return problems;
 }
 

@@ -8,6 +8,22 @@ import type { ClientCommandLimits } from '../../shared/protocol/client-limits.js
 export const ROUTING_STRATEGIES = ['least-connections', 'round-robin', 'sticky'] as const;
 export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
 
+export const ENGINE_TYPES = ['memory', 'redis'] as const;
+export type EngineType = (typeof ENGINE_TYPES)[number];
+
+/** Which engine the cluster runs on (Centrifugo v6's `engine` section). */
+export interface EngineConfig {
+  /** `memory`: the in-process engine (default); `redis`: streams, presence and the control bus in Redis. */
+  type: EngineType;
+  /** Used when `type` is `redis`. */
+  redis: {
+    /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
+    address: string;
+    /** Prefix of every key and pub/sub channel; supervisors sharing a prefix form one cluster. */
+    prefix: string;
+  };
+}
+
 /** Deadlines and caps of the HTTP surfaces; the defaults are in CONFIG_DEFAULTS. */
 export interface HttpLimits {
   /** Client port: a connection's first request head must be complete within this long. */
@@ -67,6 +83,25 @@ export interface ClusterConfig {
   personalNamespace: string;
   /** Channel streams without a subscriber the broker keeps at most; the least recently used go first. */
   idleChannelLimit: number;
+  /** The engine: in-process (default) or Redis. */
+  engine: EngineConfig;
   client: ClientSettings & ClientCommandLimits;
   channels: ChannelSettings;
+}
+
+/** `engine.redis.prefix`: it starts every key, so no Redis Cluster hash-tag braces or spaces. */
+export const REDIS_PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const REDIS_PREFIX_RULE = 'must be 1 to 64 letters, digits, ".", "_", ":" or "-"';
+
+/** Why a Redis address cannot be used, or undefined when it can. */
+export function redisAddressProblem(address: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return `"${address}" is not a URL: use redis://host:port, e.g. redis://127.0.0.1:6379`;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `"${address}" must start with redis:// or rediss://`;
+  if (url.hostname === '') return `"${address}" names no host: use redis://host:port`;
+  return undefined;
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
-import { ROUTING_STRATEGIES } from './cluster-config.js';
+import { ENGINE_TYPES, REDIS_PREFIX, REDIS_PREFIX_RULE, ROUTING_STRATEGIES, redisAddressProblem } from './cluster-config.js';
 import { parseDuration } from '../../shared/duration.js';
 import {
   IGNORED_CHANNEL_OPTIONS, IGNORED_CLIENT_OPTIONS, IGNORED_HTTP_API_OPTIONS, IGNORED_SECTIONS, collectWarnings, formatIssues,
@@ -192,6 +192,27 @@ const clusterSection = z.strictObject({
   name: z.string().regex(SUPERVISOR_NAME, SUPERVISOR_NAME_RULE).optional(),
 });
 
+/** One Redis URL, as a string or (Centrifugo's form) a list of one. */
+const redisAddress = z.union([z.string(), z.array(z.string())], { error: 'expected "redis://host:port" or a list of one' })
+  .transform((value, ctx) => {
+    const list = Array.isArray(value) ? value : [value];
+    const problem = list.length === 1
+      ? redisAddressProblem(list[0]!)
+      : 'one address only: sharding over several Redis servers is not supported';
+    if (problem === undefined) return list[0]!;
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  });
+
+/** Centrifugo v6's `engine` section: the in-process engine or one Redis (address as a string or a one-item list). */
+const engineSection = z.strictObject({
+  type: z.enum(ENGINE_TYPES, { error: `expected one of ${ENGINE_TYPES.join(', ')}` }).optional(),
+  redis: z.strictObject({
+    address: redisAddress.optional(),
+    prefix: z.string().regex(REDIS_PREFIX, REDIS_PREFIX_RULE).optional(),
+  }).optional(),
+});
+
 /** The whole file. Centrifugo sections we do not use are accepted (and warned about). */
 export const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -199,6 +220,7 @@ export const configFileSchema = z.strictObject({
   channel: channelSection.optional(),
   http_api: httpApiSection.optional(),
   cluster: clusterSection.optional(),
+  engine: engineSection.optional(),
   ...ignored(Object.keys(IGNORED_SECTIONS) as (keyof typeof IGNORED_SECTIONS)[]),
 }, { error: (issue) => (issue.code === 'invalid_type' ? 'the config file must hold a JSON object' : undefined) });
 

@@ -11,9 +11,8 @@ import { closest } from './suggest.js';
 export const IGNORED_SECTIONS = {
   http_server: 'set cluster.address and cluster.port instead',
   log: 'node logs go to the console',
-  engine: 'Switchboard runs its own in-process broker',
-  broker: 'Switchboard runs its own in-process broker',
-  presence_manager: 'Switchboard runs its own in-process broker',
+  broker: 'set engine.type (memory or redis) instead',
+  presence_manager: 'set engine.type (memory or redis) instead',
   rpc: 'client RPC is answered as unavailable',
   proxies: 'proxies are not supported',
   grpc_api: 'only the HTTP API is served',

@@ -1,6 +1,6 @@
 /** The public configuration API of the embedded server: file layout, defaults, secrets, tokens. */
-export type { ClusterConfig, HttpLimits, RoutingStrategy } from './cluster-config.js';
-export { ROUTING_STRATEGIES } from './cluster-config.js';
+export type { ClusterConfig, EngineConfig, EngineType, HttpLimits, RoutingStrategy } from './cluster-config.js';
+export { ENGINE_TYPES, ROUTING_STRATEGIES } from './cluster-config.js';
 export type { ConfigFile, FileChannelOptions } from './config-file.js';
 export { configFileSchema, loadConfigFile, parseConfigFile } from './config-file.js';
 export type { CliOverrides, FallbackSecrets, ResolvedConfig } from './resolve-config.js';

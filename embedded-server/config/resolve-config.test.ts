@@ -3,21 +3,11 @@ import { describe, it } from 'node:test';
 import { DEFAULT_CHANNEL_OPTIONS } from '../../shared/channels/channel-options.js';
 import type { ClusterConfig } from './cluster-config.js';
 import type { CliOverrides } from './resolve-config.js';
-import { defaultClusterConfig, resolveConfig } from './resolve-config.js';
+import { defaultClusterConfig } from './resolve-config.js';
+import { resolveProblems, resolveValid } from './resolve-config.test-helper.js';
 
-const secrets = { tokenSecret: 'fallback-token-secret', apiKey: 'fallback-api-key' };
-
-function resolve(file: unknown, overrides: CliOverrides = {}): { config: ClusterConfig; warnings: string[] } {
-  const result = resolveConfig(file, overrides, secrets);
-  assert.ok(result.ok, `expected a valid config, got: ${result.ok ? '' : result.error.join('\n')}`);
-  return result.value;
-}
-
-function problems(file: unknown, overrides: CliOverrides = {}): string[] {
-  const result = resolveConfig(file, overrides, secrets);
-  assert.equal(result.ok, false, 'expected the config to be rejected');
-  return result.ok ? [] : result.error;
-}
+const resolve = resolveValid;
+const problems = resolveProblems;
 
 const HOUR = 3_600_000;
 
@@ -160,7 +150,7 @@ describe('resolveConfig', () => {
 
   it('warns about Centrifugo sections and options it ignores, but rejects unknown top-level keys', () => {
     const { warnings } = resolve({
-      log: { level: 'debug' }, engine: { type: 'redis' }, prometheus: { enabled: true },
+      log: { level: 'debug' }, broker: { enabled: true }, prometheus: { enabled: true },
       client: { expired_sub_close_delay: '27s' },
       channel: { namespaces: [{ name: 'chat', subscribe_proxy_enabled: true }] },
     });

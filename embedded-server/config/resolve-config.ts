@@ -9,7 +9,7 @@ import type { ClientCommandLimits } from '../../shared/protocol/client-limits.js
 import { CLIENT_COMMAND_LIMIT_DEFAULTS } from '../../shared/protocol/client-limits.js';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
-import type { ClusterConfig, RoutingStrategy } from './cluster-config.js';
+import type { ClusterConfig, EngineConfig, EngineType, RoutingStrategy } from './cluster-config.js';
 import type { ConfigFile, FileChannelOptions } from './config-file.js';
 import { parseConfigFile } from './config-file.js';
 import { checkConfig, checkOverrides } from './check-config.js';
@@ -31,6 +31,10 @@ export interface CliOverrides {
   strategy?: RoutingStrategy;
   /** client.insecure + http_api.insecure, for quick local experiments. */
   insecure?: boolean;
+  /** --engine: engine.type. */
+  engine?: EngineType;
+  /** --redis-url: engine.redis.address; implies --engine redis. */
+  redisUrl?: string;
 }
 
 /** Used when neither a flag nor the file gives a secret; adminToken is generated when absent too. */
@@ -80,6 +84,8 @@ export const CONFIG_DEFAULTS = {
   // Above a 10,000-client reconnect burst (sockets wait in the hand-off queues meanwhile), below the fd limit.
   httpMaxPendingConnections: 16_384,
   adminRequestTimeoutMs: 10 * SECOND,
+  redisAddress: 'redis://127.0.0.1:6379',
+  redisPrefix: 'switchboard',
 } as const satisfies Record<string, number | string | boolean>;
 
 /**
@@ -143,9 +149,21 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
     nodeQueueMaxSize: cluster.node_queue_max_size ?? CONFIG_DEFAULTS.nodeQueueMaxSize,
     personalNamespace: cluster.personal_namespace ?? 'personal',
     idleChannelLimit: cluster.idle_channel_limit ?? CONFIG_DEFAULTS.idleChannelLimit,
+    engine: buildEngine(file.engine ?? {}, overrides),
     name: cluster.name ?? randomSupervisorName(),
     client: buildClient(file.client ?? {}, fromFlagsOrFile.tokenSecret ?? secrets.tokenSecret, insecure),
     channels: file.channel === undefined ? defaultChannelSettings() : buildChannels(file.channel),
+  };
+}
+
+function buildEngine(e: NonNullable<ConfigFile['engine']>, overrides: CliOverrides): EngineConfig {
+  return {
+    // --redis-url alone means Redis: a URL given on the command line is never silently unused.
+    type: overrides.engine ?? (overrides.redisUrl === undefined ? undefined : 'redis') ?? e.type ?? 'memory',
+    redis: {
+      address: overrides.redisUrl ?? e.redis?.address ?? CONFIG_DEFAULTS.redisAddress,
+      prefix: e.redis?.prefix ?? CONFIG_DEFAULTS.redisPrefix,
+    },
   };
 }
 

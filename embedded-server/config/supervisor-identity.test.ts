@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveConfig } from './resolve-config.js';
+import { resolveProblems, resolveValid } from './resolve-config.test-helper.js';
 
-const secrets = { tokenSecret: 'fallback-token-secret', apiKey: 'fallback-api-key' };
-
-function resolve(file: unknown) {
-  const result = resolveConfig(file, {}, secrets);
-  assert.ok(result.ok, `expected a valid config, got: ${result.ok ? '' : result.error.join('\n')}`);
-  return result.value.config;
-}
-
-function problems(file: unknown): string[] {
-  const result = resolveConfig(file, {}, secrets);
-  assert.equal(result.ok, false, 'expected the config to be rejected');
-  return result.ok ? [] : result.error;
-}
+const resolve = (file: unknown) => resolveValid(file).config;
+const problems = (file: unknown): string[] => resolveProblems(file);
 
 describe('supervisor id (cluster.name)', () => {
   it('is sb- and 6 base32 characters by default, a new one each time', () => {

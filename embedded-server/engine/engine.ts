@@ -50,7 +50,7 @@ export interface EngineMetrics {
 /** Broker, presence and control bus of one engine. */
 export interface Engine {
   /** Which implementation: shown in the admin snapshot. */
-  readonly kind: 'memory';
+  readonly kind: 'memory' | 'redis';
   readonly broker: Broker;
   readonly presence: PresenceEngine;
   readonly control: ControlBus;

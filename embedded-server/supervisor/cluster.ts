@@ -17,6 +17,7 @@ import type { ClusterConfig } from '../config/cluster-config.js';
 import { createGateway, WEBSOCKET_PATH } from '../gateway/gateway.js';
 import { hostAllowList } from '../gateway/allowed-hosts.js';
 import type { Engine } from '../engine/engine.js';
+import { createRedisEngine } from '../engine/redis/redis-engine.js';
 import { createAdminBackend } from './admin-ops.js';
 import { createHttpServer } from './http-routes.js';
 import { Supervisor } from './supervisor.js';
@@ -45,14 +46,24 @@ export interface ClusterHandle {
 /** What startCluster may be handed besides the configuration. */
 export interface StartClusterOptions {
   /**
-   * The engine (broker, presence, control bus). Default: a new in-process engine, stopped with the
-   * cluster; an engine handed in is the caller's to stop.
+   * The engine (broker, presence, control bus). Default: the one `config.engine` names (in-process,
+   * or Redis), made and stopped by the cluster; an engine handed in is the caller's to stop.
    */
   engine?: Engine;
 }
 
 export async function startCluster(config: ClusterConfig, options: StartClusterOptions = {}): Promise<ClusterHandle> {
-  const sv = new Supervisor(config, options.engine);
+  // A Redis engine made here is stopped here; the supervisor stops only the memory engine it makes itself.
+  const ownRedis = !options.engine && config.engine.type === 'redis'
+    ? await createRedisEngine({ url: config.engine.redis.address, prefix: config.engine.redis.prefix })
+    : undefined;
+  let sv: Supervisor;
+  try {
+    sv = new Supervisor(config, options.engine ?? ownRedis);
+  } catch (e) {
+    await ownRedis?.stop();
+    throw e;
+  }
   // The memory engine counts its idle channel streams; an engine without such counters shows none.
   const engineMetrics = sv.engine.metrics?.bind(sv.engine);
   const idleChannels = engineMetrics?.().idleChannels ? () => engineMetrics().idleChannels! : undefined;
@@ -101,6 +112,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
       http.close();
       await admin?.stop();
       await sv.stop();
+      await ownRedis?.stop();
     })();
     return stopping;
   };

@@ -66,8 +66,8 @@ export interface ClusterSnapshot {
 
 /** The engine (broker, presence, control bus) as one supervisor sees it. */
 export interface EngineStatus {
-  /** Which implementation: the in-process one today. */
-  kind: 'memory';
+  /** Which implementation: the in-process one or Redis. */
+  kind: 'memory' | 'redis';
   /** This supervisor's id (`cluster.name`). */
   supervisor: string;
   /**

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeControlMessage, encodeControlMessage } from './control.codec.js';
+import type { SupervisorHeartbeat } from './control-messages.js';
+
+const BEAT: SupervisorHeartbeat = {
+  type: 'supervisor.heartbeat', supervisor: 'sb-a', at: 1,
+  nodes: [{ id: 'node-1', incarnation: 'sb-a/node-1#0', state: 'healthy' }],
+  totals: { connections: 1, subscriptions: 2, publications: 3 },
+};
+
+describe('control message codec', () => {
+  it('decodes what it encodes', () => {
+    assert.deepEqual(decodeControlMessage(encodeControlMessage(BEAT)), { ok: true, value: BEAT });
+  });
+
+  it('refuses text that is not a JSON object, naming why', () => {
+    assert.deepEqual(decodeControlMessage('{oops'), { ok: false, error: 'malformed JSON' });
+    assert.deepEqual(decodeControlMessage('[1]'), { ok: false, error: 'a control message is a JSON object' });
+    assert.deepEqual(decodeControlMessage('null'), { ok: false, error: 'a control message is a JSON object' });
+  });
+
+  it('refuses a type outside the allow-list, including inherited property names', () => {
+    for (const type of ['node.exploded', 'constructor', '__proto__', 7]) {
+      const decoded = decodeControlMessage(JSON.stringify({ ...BEAT, type }));
+      assert.equal(decoded.ok, false, String(type));
+      assert.match(decoded.ok ? '' : decoded.error, /unknown control message type/);
+    }
+  });
+
+  it('refuses a heartbeat missing its fields', () => {
+    const bad = (patch: object): string => {
+      const decoded = decodeControlMessage(JSON.stringify({ ...BEAT, ...patch }));
+      return decoded.ok ? 'accepted' : decoded.error;
+    };
+    assert.match(bad({ supervisor: null }), /supervisor must be a string/);
+    assert.match(bad({ at: '1' }), /at must be a number/);
+    assert.match(bad({ nodes: [{ id: 'node-1' }] }), /nodes must be a list/);
+    assert.match(bad({ totals: { connections: 1 } }), /totals must hold/);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The one codec of the control bus (control-messages.ts): JSON text on the wire, checked on the way
+ * in so a stranger's message on the channel is refused with a reason instead of reaching a listener.
+ */
+import type { Result } from '../result.js';
+import { assertNever, err, ok } from '../result.js';
+import type { ControlMessage, SupervisorHeartbeat } from './control-messages.js';
+import { CONTROL_MESSAGE_TYPES } from './control-messages.js';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isKnownType = (t: unknown): t is ControlMessage['type'] => typeof t === 'string' && Object.hasOwn(CONTROL_MESSAGE_TYPES, t);
+
+/** The text a control message travels as. */
+export function encodeControlMessage(message: ControlMessage): string {
+  return JSON.stringify(message);
+}
+
+/** Parses one control message; an error names what was wrong (for a log line), never throws. */
+export function decodeControlMessage(text: string): Result<ControlMessage, string> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return err('malformed JSON');
+  }
+  if (!isRecord(raw)) return err('a control message is a JSON object');
+  if (!isKnownType(raw.type)) return err(`unknown control message type: ${String(raw.type).slice(0, 64)}`);
+  const type = raw.type;
+  switch (type) {
+    case 'supervisor.heartbeat':
+      return heartbeatProblem(raw) ? err(`bad supervisor.heartbeat: ${heartbeatProblem(raw)}`) : ok(raw as unknown as SupervisorHeartbeat);
+    default:
+      return assertNever(type);
+  }
+}
+
+function heartbeatProblem(m: Record<string, unknown>): string | undefined {
+  if (typeof m.supervisor !== 'string') return 'supervisor must be a string';
+  if (typeof m.at !== 'number') return 'at must be a number';
+  if (!Array.isArray(m.nodes) || !m.nodes.every((n) => isRecord(n) && typeof n.id === 'string' && typeof n.incarnation === 'string')) {
+    return 'nodes must be a list of {id, incarnation, state}';
+  }
+  const t = m.totals;
+  if (!isRecord(t) || typeof t.connections !== 'number' || typeof t.subscriptions !== 'number' || typeof t.publications !== 'number') {
+    return 'totals must hold connections, subscriptions and publications';
+  }
+  return undefined;
+}
