@@ -54,6 +54,17 @@ export interface Engine {
   readonly broker: Broker;
   readonly presence: PresenceEngine;
   readonly control: ControlBus;
+  /**
+   * Drops and reopens the connection that receives publications and control messages, its
+   * subscriptions restored: for one that went silent while it still looks connected. Engines
+   * without such a connection (memory) have none.
+   */
+  reconnectSubscriber?(): Promise<void>;
+  /**
+   * Calls `listener` each time the receiving connection is back after a drop, once its
+   * subscriptions are live again: publications sent meanwhile were lost. Returns a dispose.
+   */
+  onResubscribed?(listener: () => void): () => void;
   /** Counters the engine keeps itself, read at scrape time. */
   metrics?(): EngineMetrics;
   /** Ends timers and connections; idempotent. */

@@ -4,15 +4,13 @@
  * and heals without lost messages: clients reconnect elsewhere or resume, then recover.
  */
 import type { NodeId } from '../../shared/ids.js';
-import type { StreamPosition } from '../../shared/protocol/client-protocol.js';
 import { Disconnects } from '../../shared/protocol/codes.js';
 import type { AdminError } from '../../shared/admin/admin-api.js';
 import { AdminErrors } from '../../shared/admin/admin-api.js';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
-import { streamOptions } from '../broker/broker.js';
-import { parseChannel } from '../../shared/channels/channel-name.js';
 import type { NodeProcess } from './node-process.js';
+import { reconcile } from './reconcile.js';
 import type { Supervisor } from './supervisor.js';
 
 type Outcome<T> = Promise<Result<T, AdminError>>;
@@ -73,19 +71,6 @@ function heal(sv: Supervisor, id: string, undo: () => void): void {
   sv.faults.delete(id);
   undo();
   sv.events.emit({ type: 'fault.healed', node: id, fault: fault.kind });
-}
-
-/** Sends the node the broker's positions of every channel it has subscribers of. */
-async function reconcile(sv: Supervisor, proc: NodeProcess): Promise<void> {
-  const positions: Record<string, StreamPosition> = {};
-  for (const [channel] of sv.registry.channelCounts()) {
-    const nodes = sv.registry.nodesFor(channel);
-    if (!nodes || ![...nodes].includes(proc.id)) continue;
-    const name = parseChannel(channel, sv.config.channels);
-    const stream = name.ok ? streamOptions(name.value.options) : null;
-    if (stream) positions[channel] = await sv.broker.position(channel, stream);
-  }
-  proc.send({ t: 'reconcile', positions });
 }
 
 /** Destroys every client socket of the node without a close frame. */

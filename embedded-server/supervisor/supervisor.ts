@@ -21,6 +21,7 @@ import { EventLog } from './event-log.js';
 import { fanOut } from './fanout.js';
 import { nodeEntry } from './node-entry.js';
 import { EngineUpkeep } from './engine-upkeep.js';
+import { reconcileAll } from './reconcile.js';
 import { dropNodeState } from './node-loss.js';
 import { NodePool } from './node-pool.js';
 import type { NodeHealth, NodeProcess } from './node-process.js';
@@ -116,7 +117,10 @@ export class Supervisor {
       this.watchers.observe(event);
       deliver(event);
     });
-    this.upkeep = new EngineUpkeep({ id: this.id, engine: this.engine, channels: config.channels, beat: (now) => this.heartbeat(now) });
+    this.upkeep = new EngineUpkeep({
+      id: this.id, engine: this.engine, channels: config.channels, beat: (now) => this.heartbeat(now),
+      reconcileAll: () => reconcileAll(this), emit: (e) => this.events.emit(e),
+    });
     this.metrics = new ClusterMetrics({
       nodes: (now) => this.nodeSnapshots(now),
       channels: () => this.registry.channelCounts().size,

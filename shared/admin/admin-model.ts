@@ -134,6 +134,11 @@ export type AdminEvent = EventBase & (
   | { type: 'fault.injected'; by: string; node: string; fault: FaultKind; seconds?: number }
   | { type: 'fault.healed'; node: string; fault: FaultKind }
   | { type: 'admin.action'; by: string; action: string; detail: string }
+  /**
+   * The supervisor's engine subscription delivers again after it `dropped` (reconnected by itself)
+   * or went `silent` (its own heartbeat unheard for 3 s, so it was reconnected): its nodes reconcile positions.
+   */
+  | { type: 'engine.resubscribed'; supervisor: string; cause: 'dropped' | 'silent' }
 );
 
 export type AdminEventType = AdminEvent['type'];
@@ -142,7 +147,7 @@ export const ADMIN_EVENT_TYPES = {
   'client.connected': 1, 'client.disconnected': 1, 'client.subscribed': 1, 'client.unsubscribed': 1,
   'subscription.recovered': 1, 'client.kicked': 1, 'broadcast.sent': 1, 'node.started': 1, 'node.restarted': 1,
   'node.unhealthy': 1, 'node.recovered': 1, 'node.unresponsive': 1, 'node.down': 1, 'node.removed': 1, 'fault.injected': 1, 'fault.healed': 1,
-  'admin.action': 1,
+  'admin.action': 1, 'engine.resubscribed': 1,
 } as const satisfies Record<AdminEventType, 1>;
 
 export type FaultKind = 'kill' | 'hang' | 'partition' | 'drop';

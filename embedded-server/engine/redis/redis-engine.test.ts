@@ -83,6 +83,24 @@ describe('redis engine: Redis specifics', () => {
     assert.deepEqual(heard, ['during']);
   });
 
+  it('resubscribes every channel after reconnectSubscriber, and says so once the subscriptions are live', async () => {
+    const prefix = freshPrefix();
+    const a = await createRedisEngine({ url: redis.url, prefix, log: () => undefined });
+    const b = await createRedisEngine({ url: redis.url, prefix });
+    engines.push(a, b);
+    let resubscribed = 0;
+    b.onResubscribed!(() => void resubscribed++);
+    const heard: unknown[] = [];
+    b.broker.onEvent((e) => void heard.push(e.kind === 'pub' ? e.pub.data : e.kind));
+    await b.broker.subscribe('chat');
+    await b.reconnectSubscriber!();
+    for (let i = 0; i < 100 && resubscribed === 0; i++) await sleep(20);
+    assert.equal(resubscribed, 1);
+    await a.broker.publish('chat', 'after', { stream: HISTORY });
+    for (let i = 0; i < 100 && heard.length === 0; i++) await sleep(20);
+    assert.deepEqual(heard, ['after']);
+  });
+
   it('starts a new epoch when Redis lost the stream meta, so an old position is unrecoverable, never a partial replay', async () => {
     const prefix = freshPrefix();
     const engine = await createRedisEngine({ url: redis.url, prefix });

@@ -86,6 +86,11 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
     broker,
     presence,
     control,
+    reconnectSubscriber: async () => {
+      // reconnect=true: ioredis opens a new connection and resubscribes every channel on it.
+      if (!stopping) subscriber.disconnect(true);
+    },
+    onResubscribed: (listener) => onResubscribed(subscriber, listener, log),
     stop: () => {
       stopping ??= (async () => {
         await control.stop();
@@ -133,6 +138,23 @@ function watch(redis: Redis, role: string, url: string, log: (line: string) => v
     wasReady = true;
     down = false;
   });
+}
+
+/**
+ * ioredis emits 'ready' before the SUBSCRIBEs it resends are answered; a PING sent after them is
+ * answered after them, so its reply means every subscription is live again.
+ */
+function onResubscribed(subscriber: Redis, listener: () => void, log: (line: string) => void): () => void {
+  let wasReady = subscriber.status === 'ready';
+  const onReady = (): void => {
+    if (!wasReady) {
+      wasReady = true;
+      return;
+    }
+    subscriber.ping().then(() => listener(), (e: Error) => log(`redis engine: pub/sub connection not back: ${e.message}`));
+  };
+  subscriber.on('ready', onReady);
+  return () => void subscriber.off('ready', onReady);
 }
 
 async function quit(redis: Redis): Promise<void> {

@@ -71,6 +71,7 @@ export function describeEvent(e: AdminEvent): EventLine {
       return { node: e.node, text: `fault injected: ${e.fault}${e.seconds ? ` for ${e.seconds} s` : ''}`, tone: 'bad' };
     case 'fault.healed': return { node: e.node, text: `${e.fault} healed`, tone: 'ok' };
     case 'admin.action': return { text: `${e.action} ${e.detail}`, tone: 'info' };
+    case 'engine.resubscribed': return { text: `${e.supervisor}: engine subscription ${e.cause === 'silent' ? 'was silent' : 'dropped'}, resubscribed`, tone: 'warn' };
     default: return assertNever(e);
   }
 }

@@ -9,6 +9,7 @@ export const EVENT_GROUPS: { id: string; label: string; types: AdminEventType[] 
   { id: 'admin', label: 'Admin actions', types: ['client.kicked', 'broadcast.sent', 'admin.action'] },
   { id: 'nodes', label: 'Nodes', types: ['node.started', 'node.restarted', 'node.unhealthy', 'node.recovered', 'node.unresponsive', 'node.down', 'node.removed'] },
   { id: 'faults', label: 'Faults', types: ['fault.injected', 'fault.healed'] },
+  { id: 'engine', label: 'Engine', types: ['engine.resubscribed'] },
 ];
 
 export interface EventFilter {
@@ -91,7 +92,7 @@ export function eventTone(e: AdminEvent): Tone {
     case 'client.connected': case 'node.started': case 'node.recovered': case 'fault.healed': return 'ok';
     case 'subscription.recovered': return e.recovered ? 'ok' : 'warn';
     case 'client.disconnected': case 'client.subscribed': case 'client.unsubscribed': return 'neutral';
-    case 'node.unhealthy': case 'fault.injected': case 'node.restarted': return 'warn';
+    case 'node.unhealthy': case 'fault.injected': case 'node.restarted': case 'engine.resubscribed': return 'warn';
     case 'node.down': case 'node.removed': case 'client.kicked': case 'node.unresponsive': return 'bad';
     case 'broadcast.sent': case 'admin.action': return 'info';
   }
@@ -123,5 +124,6 @@ export function eventDetails(e: AdminEvent): string {
     case 'fault.injected': return `${e.fault}${e.seconds !== undefined ? ` for ${e.seconds} s` : ''} · by ${e.by}`;
     case 'fault.healed': return `${e.fault} healed`;
     case 'admin.action': return `${e.action}${e.detail ? `: ${e.detail}` : ''} · by ${e.by}`;
+    case 'engine.resubscribed': return `${e.supervisor}: subscription ${e.cause === 'silent' ? 'was silent' : 'dropped'}, resubscribed · nodes reconcile positions`;
   }
 }
