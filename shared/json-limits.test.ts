@@ -38,7 +38,7 @@ describe('jsonLimitProblem', () => {
 
   it('measures the JSON text: a value exactly at the byte limit passes, one character more is refused', () => {
     const limits = { maxDepth: 10, maxBytes: 20 };
-    const fits = 'x'.repeat(18); // "xxx…" is 20 characters with its quotes
+    const fits = 'x'.repeat(18); // 18 letters are 20 characters with their quotes
     assert.equal(JSON.stringify(fits).length, 20);
     assert.equal(jsonLimitProblem(fits, limits), null);
     assert.equal(jsonLimitProblem(`${fits}x`, limits), 'larger than 20 bytes as JSON');

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Subscribed } from './support/real-clients.js';
 import { connectClient, subscribeTo } from './support/real-clients.js';
-import { AdminClient, AdminRequestError } from './support/admin-client.js';
+import { AdminClient } from './support/admin-client.js';
+import { adminError } from './support/admin-helpers.js';
 import { RawPeer } from './support/raw-peer.js';
 import type { TestCluster } from './support/test-cluster.js';
 import { startTestCluster, waitFor } from './support/test-cluster.js';
@@ -32,12 +33,6 @@ function rawAdmin(admin: AdminClient, id: number, method: string, paramsText: st
     admin.ws.on('message', onMessage);
     admin.ws.send(`{"id":${id},"method":"${method}","params":${paramsText}}`);
   });
-}
-
-async function adminError(call: Promise<unknown>): Promise<{ code: number; message: string }> {
-  const e = await call.then(() => null, (x: unknown) => x);
-  assert.ok(e instanceof AdminRequestError, `expected an admin error, got ${String(e)}`);
-  return e.error;
 }
 
 describe('publication data nested 5,000 deep, at every door', () => {
@@ -99,21 +94,21 @@ describe('publication data nested 5,000 deep, at every door', () => {
       assert.deepEqual(reply.error, { code: 400, message: `invalid params for ${method}: nested deeper than 128 levels` });
     }
     const data = JSON.parse(deepText(65)) as never;
-    const publish = await adminError(admin.request('channel.publish', { channel: CHANNEL, data }));
+    const publish = await adminError(admin, 'channel.publish', { channel: CHANNEL, data });
     assert.deepEqual(publish, { code: 400, message: 'data is nested deeper than 64 levels' });
-    const toChannel = await adminError(admin.request('broadcast.send', { audience: { kind: 'channels', channels: [CHANNEL] }, data }));
+    const toChannel = await adminError(admin, 'broadcast.send', { audience: { kind: 'channels', channels: [CHANNEL] }, data });
     assert.deepEqual(toChannel, { code: 400, message: `${CHANNEL}: data is nested deeper than 64 levels` });
-    const toAll = await adminError(admin.request('broadcast.send', { audience: { kind: 'all' }, data }));
+    const toAll = await adminError(admin, 'broadcast.send', { audience: { kind: 'all' }, data });
     assert.deepEqual(toAll, { code: 400, message: 'data is nested deeper than 64 levels' });
   });
 
   it('refuses "", null and non-objects from broadcast.send on a json_object namespace, as every other path does', async () => {
     const audience = { kind: 'channels' as const, channels: ['obj:x'] };
     for (const data of ['', null, 5, 'text', [1]]) {
-      const e = await adminError(admin.request('broadcast.send', { audience, data }));
+      const e = await adminError(admin, 'broadcast.send', { audience, data });
       assert.deepEqual(e, { code: 400, message: 'obj:x: data must be a JSON object' }, JSON.stringify(data));
     }
-    const empty = await adminError(admin.request('broadcast.send', { audience: { kind: 'channels', channels: [CHANNEL] }, data: '' }));
+    const empty = await adminError(admin, 'broadcast.send', { audience: { kind: 'channels', channels: [CHANNEL] }, data: '' });
     assert.deepEqual(empty, { code: 400, message: `${CHANNEL}: data must not be empty` });
     assert.equal((await admin.request('broadcast.send', { audience, data: { ok: true } })).sent, true);
   });
@@ -133,8 +128,8 @@ describe('publication data nested 5,000 deep, at every door', () => {
         client: (await peer.reply(cmd)).error,
         httpPublish: (single.body as { error?: unknown }).error,
         httpBroadcast: (many.body as { result: { responses: { error?: unknown }[] } }).result.responses[0]!.error,
-        consolePublish: await adminError(admin.request('channel.publish', { channel, data: data as never })),
-        consoleBroadcast: await adminError(admin.request('broadcast.send', { audience: { kind: 'channels', channels: [channel] }, data: data as never })),
+        consolePublish: await adminError(admin, 'channel.publish', { channel, data: data as never }),
+        consoleBroadcast: await adminError(admin, 'broadcast.send', { audience: { kind: 'channels', channels: [channel] }, data: data as never }),
       };
     };
     const notObject = { code: 107, message: 'bad request: data must be a JSON object' };

@@ -26,11 +26,16 @@ export function sendGuarded<M>(batch: readonly M[], sender: GuardedSender<M>): v
   } catch (e) {
     if (batch.length === 1) return sendParts(batch[0]!, e, sender);
   }
-  for (const msg of batch) {
+  sendEach(batch, sender, (msg, e) => sendParts(msg, e, sender));
+}
+
+/** Sends each item as a batch of its own, handing those that throw to `failed`. */
+function sendEach<M>(items: readonly M[], sender: GuardedSender<M>, failed: (item: M, error: unknown) => void): void {
+  for (const item of items) {
     try {
-      sender.send([msg]);
+      sender.send([item]);
     } catch (e) {
-      sendParts(msg, e, sender);
+      failed(item, e);
     }
   }
 }
@@ -38,13 +43,7 @@ export function sendGuarded<M>(batch: readonly M[], sender: GuardedSender<M>): v
 function sendParts<M>(msg: M, error: unknown, sender: GuardedSender<M>): void {
   const parts = sender.split?.(msg) ?? null;
   if (parts === null || parts.length < 2) return drop(msg, error, sender);
-  for (const part of parts) {
-    try {
-      sender.send([part]);
-    } catch (e) {
-      drop(part, e, sender);
-    }
-  }
+  sendEach(parts, sender, (part, e) => drop(part, e, sender));
 }
 
 function drop<M>(msg: M, error: unknown, sender: GuardedSender<M>): void {
