@@ -3,6 +3,7 @@
  * streams and fan-out (the broker), presence, and the control bus. The supervisor holds these
  * interfaces only; the in-process engine (memory-engine.ts) is the default, a Redis one plugs in here.
  */
+import type { EngineLink } from '../../shared/admin/admin-model.js';
 import type { ControlMessage } from '../../shared/engine/control-messages.js';
 import type { ClientInfo, PresenceStatsResult } from '../../shared/protocol/client-protocol.js';
 import type { Broker } from '../broker/broker.js';
@@ -47,6 +48,17 @@ export interface EngineMetrics {
   idleChannels?: { kept: number; dropped: { expired: number; limit: number } };
 }
 
+/** The link to an engine's server, for the console's engine tile (the in-process engine has none). */
+export interface EngineHealth {
+  /** Where it lives, without credentials (`redis://127.0.0.1:6379`). */
+  address: string;
+  link: EngineLink;
+  /** Round-trip time of the last PING answered, ms; null while none was or the link is down. */
+  rttMs: number | null;
+  /** Times a connection was re-established since start. */
+  reconnects: number;
+}
+
 /** Broker, presence and control bus of one engine. */
 export interface Engine {
   /** Which implementation: shown in the admin snapshot. */
@@ -65,6 +77,8 @@ export interface Engine {
    * subscriptions are live again: publications sent meanwhile were lost. Returns a dispose.
    */
   onResubscribed?(listener: () => void): () => void;
+  /** The link to the engine's server, read once a second (engines with no server have none). */
+  health?(): EngineHealth;
   /** Counters the engine keeps itself, read at scrape time. */
   metrics?(): EngineMetrics;
   /** Ends timers and connections; idempotent. */

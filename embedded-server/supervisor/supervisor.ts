@@ -199,8 +199,9 @@ export class Supervisor {
   private heartbeat(now: number): Pick<SupervisorHeartbeat, 'nodes' | 'totals'> {
     const procs = this.pool.all();
     const up = procs.filter((p) => !p.exited && p.stats);
+    const incarnations = new Map(procs.map((p) => [p.id, p.incarnation]));
     return {
-      nodes: procs.map((p) => ({ id: p.id, incarnation: p.incarnation, state: this.stateOf(p.id, now) })),
+      nodes: this.nodeSnapshots(now).map((n) => ({ ...n, supervisor: this.id, incarnation: incarnations.get(n.id) ?? n.id })),
       totals: {
         connections: up.reduce((n, p) => n + p.stats!.connections, 0),
         subscriptions: up.reduce((n, p) => n + p.stats!.subscriptions, 0),

@@ -12,7 +12,13 @@ export type Strategy = (typeof STRATEGIES)[number];
 
 /** One node, once a second. Rates are per second over the last report period. */
 export interface NodeSnapshot {
+  /**
+   * `node-1` for a node of the supervisor the console talks to; `<supervisor>/node-1` for a node of
+   * another supervisor on the same engine (node.* methods take either and reach its owner).
+   */
   id: string;
+  /** The supervisor running it (`cluster.name`). */
+  supervisor?: string;
   pid: number;
   state: NodeState;
   /** ms since the current process started; 0 when down. */
@@ -62,7 +68,30 @@ export interface ClusterSnapshot {
   autoRestart: boolean;
   /** The engine this supervisor runs on; absent from supervisors that predate it. */
   engine?: EngineStatus;
+  /**
+   * Every supervisor on the engine, this one first: itself, and each whose heartbeat was heard within
+   * the last 3 s (one that misses 3 beats leaves, with its nodes). Absent from supervisors that predate it.
+   */
+  supervisors?: SupervisorView[];
 }
+
+/** One supervisor as the others see it through its heartbeats. */
+export interface SupervisorView {
+  id: string;
+  /** The supervisor this console is connected to. */
+  self: boolean;
+  /** Unix ms its last heartbeat was heard here (for `self`: its own heartbeat heard back; 0: not yet). */
+  heardAt: number;
+  /** Its engine link as it reports it. */
+  engine: EngineStatus;
+  nodes: number;
+  connections: number;
+  /** Publications made through it (client, HTTP API, console), per second: counted once, at the publisher. */
+  publicationsPerSec: number;
+}
+
+/** The link to the engine's server: connected, trying to reconnect, or given up / not yet connected. */
+export type EngineLink = 'connected' | 'reconnecting' | 'down';
 
 /** The engine (broker, presence, control bus) as one supervisor sees it. */
 export interface EngineStatus {
@@ -75,6 +104,14 @@ export interface EngineStatus {
    * An age past a few seconds means its control subscription no longer delivers.
    */
   controlHeardAt: number;
+  /** Where the engine lives (`redis://127.0.0.1:6379`, password removed); absent for the in-process engine. */
+  address?: string;
+  /** The command connection's state; the in-process engine is always connected. */
+  link?: EngineLink;
+  /** Round-trip time of the last PING, ms (null: none answered yet or the link is down). */
+  rttMs?: number | null;
+  /** Times a connection to the engine was re-established since start. */
+  reconnects?: number;
 }
 
 /** One second of one node (or of the whole cluster). */
@@ -139,6 +176,13 @@ export type AdminEvent = EventBase & (
    * or went `silent` (its own heartbeat unheard for 3 s, so it was reconnected): its nodes reconcile positions.
    */
   | { type: 'engine.resubscribed'; supervisor: string; cause: 'dropped' | 'silent' }
+  /** Another supervisor's heartbeat was heard for the first time (or again after it had left). */
+  | { type: 'supervisor.joined'; supervisor: string; nodes: number }
+  /**
+   * A supervisor missed 3 heartbeats: its nodes leave the view, and the presence entries its nodes
+   * owned are removed here (`reaped`, with leave pushes) unless another supervisor got to them first.
+   */
+  | { type: 'supervisor.left'; supervisor: string; nodes: number; reaped: number }
 );
 
 export type AdminEventType = AdminEvent['type'];
@@ -147,7 +191,7 @@ export const ADMIN_EVENT_TYPES = {
   'client.connected': 1, 'client.disconnected': 1, 'client.subscribed': 1, 'client.unsubscribed': 1,
   'subscription.recovered': 1, 'client.kicked': 1, 'broadcast.sent': 1, 'node.started': 1, 'node.restarted': 1,
   'node.unhealthy': 1, 'node.recovered': 1, 'node.unresponsive': 1, 'node.down': 1, 'node.removed': 1, 'fault.injected': 1, 'fault.healed': 1,
-  'admin.action': 1, 'engine.resubscribed': 1,
+  'admin.action': 1, 'engine.resubscribed': 1, 'supervisor.joined': 1, 'supervisor.left': 1,
 } as const satisfies Record<AdminEventType, 1>;
 
 export type FaultKind = 'kill' | 'hang' | 'partition' | 'drop';
@@ -162,7 +206,10 @@ export type Audience =
 export interface ConnectionRow {
   client: string;
   user: string;
+  /** As NodeSnapshot.id: `node-1` here, `<supervisor>/node-1` on another supervisor. */
   node: string;
+  /** The supervisor holding the connection. */
+  supervisor?: string;
   remote: string;
   connectedAt: number;
   subscriptions: number;

@@ -2,15 +2,13 @@
  * Messages of the engine's control bus: what supervisors tell each other (and themselves) outside
  * channel traffic. A discriminated union on `type`; the allow-list below keeps codecs exhaustive.
  */
-import type { NodeState } from '../admin/admin-model.js';
+import type { EngineStatus, NodeSnapshot } from '../admin/admin-model.js';
+import type { Json } from '../protocol/client-protocol.js';
 
-/** One node as a supervisor's heartbeat reports it. */
-export interface HeartbeatNode {
-  /** The short id shown everywhere (`node-1`). */
-  id: string;
+/** One node as a supervisor's heartbeat reports it: its snapshot (with the local id) and incarnation. */
+export interface HeartbeatNode extends NodeSnapshot {
   /** The process incarnation, unique across supervisors and restarts (`sb-abc123/node-1#0`). */
   incarnation: string;
-  state: NodeState;
 }
 
 /** A supervisor says it is alive, once a second; hearing its own is the probe of its subscription. */
@@ -21,11 +19,52 @@ export interface SupervisorHeartbeat {
   /** Unix ms when it was sent (the sender's clock). */
   at: number;
   nodes: HeartbeatNode[];
-  totals: { connections: number; subscriptions: number; publications: number };
+  totals: {
+    connections: number;
+    subscriptions: number;
+    /** Publications this supervisor received from the engine since start (for its own rates). */
+    publications: number;
+    /** Distinct users connected to this supervisor's nodes. */
+    users?: number;
+    /** Channels with a subscriber on this supervisor's nodes. */
+    channels?: number;
+    /** Publications made through this supervisor, per second: cluster rates count each once, at its publisher. */
+    publishedPerSec?: number;
+  };
+  /** Its engine link, for every console's supervisor list. */
+  engine?: EngineStatus;
+}
+
+/**
+ * A question to other supervisors (a survey): `to` names who must answer; each answers once with a
+ * {@link SurveyAnswer}. The asker waits a bounded time and names whoever did not answer.
+ */
+export interface SurveyAsk {
+  type: 'survey.ask';
+  /** Unique per ask (the asker's id and a counter). */
+  id: string;
+  from: string;
+  to: string[];
+  op: string;
+  params: Json;
+}
+
+/** One supervisor's answer to a {@link SurveyAsk}: its result, or why it has none. */
+export interface SurveyAnswer {
+  type: 'survey.answer';
+  id: string;
+  from: string;
+  /** The asker. */
+  to: string;
+  result?: Json;
+  /** Set when the supervisor could not answer (unknown op, bad params, its handler failed). */
+  error?: string;
 }
 
 /** Every control message. */
-export type ControlMessage = SupervisorHeartbeat;
+export type ControlMessage = SupervisorHeartbeat | SurveyAsk | SurveyAnswer;
 
 /** The known control message types; a new one breaks the build until it is listed here. */
-export const CONTROL_MESSAGE_TYPES = { 'supervisor.heartbeat': 1 } satisfies Record<ControlMessage['type'], 1>;
+export const CONTROL_MESSAGE_TYPES = {
+  'supervisor.heartbeat': 1, 'survey.ask': 1, 'survey.answer': 1,
+} satisfies Record<ControlMessage['type'], 1>;

@@ -5,7 +5,11 @@ import type { SupervisorHeartbeat } from './control-messages.js';
 
 const BEAT: SupervisorHeartbeat = {
   type: 'supervisor.heartbeat', supervisor: 'sb-a', at: 1,
-  nodes: [{ id: 'node-1', incarnation: 'sb-a/node-1#0', state: 'healthy' }],
+  nodes: [{
+    id: 'node-1', incarnation: 'sb-a/node-1#0', supervisor: 'sb-a', pid: 10, state: 'healthy', uptimeMs: 5, restarts: 0, connections: 1, users: 1,
+    subscriptions: 2, messagesInPerSec: 0, messagesOutPerSec: 0, bytesInPerSec: 0, bytesOutPerSec: 0, cpuPercent: 1, rss: 1, heapUsed: 1,
+    loopDelayP50Ms: 0, loopDelayP99Ms: 0,
+  }],
   totals: { connections: 1, subscriptions: 2, publications: 3 },
 };
 

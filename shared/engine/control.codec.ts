@@ -4,7 +4,7 @@
  */
 import type { Result } from '../result.js';
 import { assertNever, err, ok } from '../result.js';
-import type { ControlMessage, SupervisorHeartbeat } from './control-messages.js';
+import type { ControlMessage, SupervisorHeartbeat, SurveyAnswer, SurveyAsk } from './control-messages.js';
 import { CONTROL_MESSAGE_TYPES } from './control-messages.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -28,10 +28,34 @@ export function decodeControlMessage(text: string): Result<ControlMessage, strin
   const type = raw.type;
   switch (type) {
     case 'supervisor.heartbeat':
-      return heartbeatProblem(raw) ? err(`bad supervisor.heartbeat: ${heartbeatProblem(raw)}`) : ok(raw as unknown as SupervisorHeartbeat);
+      return checked(type, heartbeatProblem(raw), raw as unknown as SupervisorHeartbeat);
+    case 'survey.ask':
+      return checked(type, askProblem(raw), raw as unknown as SurveyAsk);
+    case 'survey.answer':
+      return checked(type, answerProblem(raw), raw as unknown as SurveyAnswer);
     default:
       return assertNever(type);
   }
+}
+
+function checked<T extends ControlMessage>(type: string, problem: string | undefined, message: T): Result<ControlMessage, string> {
+  return problem ? err(`bad ${type}: ${problem}`) : ok(message);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+function askProblem(m: Record<string, unknown>): string | undefined {
+  if (!isString(m.id) || !isString(m.from) || !isString(m.op)) return 'id, from and op must be strings';
+  if (!Array.isArray(m.to) || !m.to.every(isString)) return 'to must be a list of supervisor ids';
+  if (!('params' in m)) return 'params is required';
+  return undefined;
+}
+
+function answerProblem(m: Record<string, unknown>): string | undefined {
+  if (!isString(m.id) || !isString(m.from) || !isString(m.to)) return 'id, from and to must be strings';
+  if (m.error !== undefined && !isString(m.error)) return 'error must be a string';
+  if (m.error === undefined && !('result' in m)) return 'an answer holds a result or an error';
+  return undefined;
 }
 
 function heartbeatProblem(m: Record<string, unknown>): string | undefined {
