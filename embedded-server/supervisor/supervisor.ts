@@ -199,7 +199,7 @@ export class Supervisor {
   private heartbeat(now: number): Pick<SupervisorHeartbeat, 'nodes' | 'totals'> {
     const procs = this.pool.all();
     const up = procs.filter((p) => !p.exited && p.stats);
-    const incarnations = new Map(procs.map((p) => [p.id, p.incarnation]));
+    const incarnations = new Map<string, string>(procs.map((p) => [p.id, p.incarnation]));
     return {
       nodes: this.nodeSnapshots(now).map((n) => ({ ...n, supervisor: this.id, incarnation: incarnations.get(n.id) ?? n.id })),
       totals: {
