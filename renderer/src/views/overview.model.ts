@@ -72,6 +72,8 @@ export function describeEvent(e: AdminEvent): EventLine {
     case 'fault.healed': return { node: e.node, text: `${e.fault} healed`, tone: 'ok' };
     case 'admin.action': return { text: `${e.action} ${e.detail}`, tone: 'info' };
     case 'engine.resubscribed': return { text: `${e.supervisor}: engine subscription ${e.cause === 'silent' ? 'was silent' : 'dropped'}, resubscribed`, tone: 'warn' };
+    case 'supervisor.joined': return { text: `supervisor ${e.supervisor} joined (${fmtInt(e.nodes)} nodes)`, tone: 'info' };
+    case 'supervisor.left': return { text: `supervisor ${e.supervisor} left: ${fmtInt(e.nodes)} nodes gone, ${fmtInt(e.reaped)} presence entries removed`, tone: 'bad' };
     default: return assertNever(e);
   }
 }

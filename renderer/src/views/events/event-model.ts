@@ -94,7 +94,8 @@ export function eventTone(e: AdminEvent): Tone {
     case 'client.disconnected': case 'client.subscribed': case 'client.unsubscribed': return 'neutral';
     case 'node.unhealthy': case 'fault.injected': case 'node.restarted': case 'engine.resubscribed': return 'warn';
     case 'node.down': case 'node.removed': case 'client.kicked': case 'node.unresponsive': return 'bad';
-    case 'broadcast.sent': case 'admin.action': return 'info';
+    case 'broadcast.sent': case 'admin.action': case 'supervisor.joined': return 'info';
+    case 'supervisor.left': return 'bad';
   }
 }
 
@@ -125,5 +126,7 @@ export function eventDetails(e: AdminEvent): string {
     case 'fault.healed': return `${e.fault} healed`;
     case 'admin.action': return `${e.action}${e.detail ? `: ${e.detail}` : ''} · by ${e.by}`;
     case 'engine.resubscribed': return `${e.supervisor}: subscription ${e.cause === 'silent' ? 'was silent' : 'dropped'}, resubscribed · nodes reconcile positions`;
+    case 'supervisor.joined': return `${e.supervisor} joined with ${plural(e.nodes, 'node')}`;
+    case 'supervisor.left': return `${e.supervisor} missed 3 heartbeats: its ${plural(e.nodes, 'node')} left the view · ${plural(e.reaped, 'presence entry', 'presence entries')} removed here`;
   }
 }
