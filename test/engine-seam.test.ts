@@ -36,7 +36,7 @@ describe('a cluster on an engine handed to startCluster', () => {
   const beats: SupervisorHeartbeat[] = [];
   before(async () => {
     engine = createMemoryEngine({ presenceTtlMs: PRESENCE_TTL_MS });
-    engine.control.subscribe((m) => void beats.push(m));
+    engine.control.subscribe((m) => void (m.type === 'supervisor.heartbeat' && beats.push(m)));
     cluster = await startWith(engine);
     admin = cluster.track(await AdminClient.connect(cluster.handle));
   });
