@@ -238,11 +238,16 @@ describe('redis-server restarted under a publication stream', () => {
       const top = newEpoch.at(-1)!.offset!;
       const times: number[] = [];
       for (const r of [...run.stayers, ...run.returners]) {
+        // The first subscribe after the restart learns the new epoch; a later one (a node that saw a
+        // position ahead of its own) recovers within it.
         const again = r.subscribed.filter((s) => s.at >= run.downAt);
-        assert.equal(again.length, 1, `${r.user}: subscribed ${again.length} times after the restart`);
+        assert.ok(again.length >= 1, `${r.user}: not subscribed again after the restart`);
         const ctx = again[0]!.ctx;
         assert.deepEqual({ wasRecovering: ctx.wasRecovering, recovered: ctx.recovered }, { wasRecovering: true, recovered: false }, r.user);
         assert.notEqual(ctx.streamPosition?.epoch, run.oldEpoch, `${r.user}: subscribed again under the old epoch`);
+        for (const later of again.slice(1)) {
+          assert.deepEqual({ recovered: later.ctx.recovered, epoch: later.ctx.streamPosition?.epoch }, { recovered: true, epoch: ctx.streamPosition?.epoch }, r.user);
+        }
         times.push(again[0]!.at - (run.returners.includes(r) ? run.returnedAt : run.upAt));
 
         const seqs = r.seqs;
@@ -305,7 +310,7 @@ describe('redis-server restarted under a publication stream', () => {
           assert.deepEqual({ wasRecovering: s.ctx.wasRecovering, recovered: s.ctx.recovered }, { wasRecovering: true, recovered: true }, r.user);
         }
         if (run.returners.includes(r)) {
-          assert.equal(again.length, 1, `${r.user}: subscribed ${again.length} times after its reconnect`);
+          assert.ok(again.length >= 1, `${r.user}: not subscribed again after its reconnect`);
           times.push(again[0]!.at - run.returnedAt);
         }
       }
