@@ -71,10 +71,10 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
     await Promise.all([commands.connect(), subscriber.connect()]);
   } catch (e) {
     disconnect();
-    throw new Error(`redis engine: cannot connect to ${url}: ${(e as Error).message}`, { cause: e });
+    throw new Error(`redis engine: cannot connect to ${address}: ${(e as Error).message}`, { cause: e });
   }
   try {
-    await refuseEvictingPolicy(commands, url);
+    await refuseEvictingPolicy(commands, address);
   } catch (e) {
     disconnect();
     throw e;
@@ -94,7 +94,7 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
     await control.ready();
   } catch (e) {
     disconnect();
-    throw new Error(`redis engine: cannot subscribe the control bus on ${url}: ${(e as Error).message}`, { cause: e });
+    throw new Error(`redis engine: cannot subscribe the control bus on ${address}: ${(e as Error).message}`, { cause: e });
   }
 
   const back = new BackNotice(commands, subscriber, generation, log);
@@ -144,7 +144,7 @@ export function withoutCredentials(url: string): string {
  * `allkeys-*` lets Redis evict any key under memory pressure — streams and metas included — so
  * history would vanish silently and offsets restart under an epoch clients still hold.
  */
-async function refuseEvictingPolicy(redis: Redis, url: string): Promise<void> {
+async function refuseEvictingPolicy(redis: Redis, address: string): Promise<void> {
   let policy: string | undefined;
   try {
     const reply = await redis.config('GET', 'maxmemory-policy') as string[];
@@ -155,7 +155,7 @@ async function refuseEvictingPolicy(redis: Redis, url: string): Promise<void> {
   }
   if (policy?.startsWith('allkeys-')) {
     throw new Error(
-      `redis engine: ${url} runs with maxmemory-policy ${policy}, which may evict channel history and stream positions silently; ` +
+      `redis engine: ${address} runs with maxmemory-policy ${policy}, which may evict channel history and stream positions silently; ` +
       'set it to noeviction or a volatile-* policy (CONFIG SET maxmemory-policy noeviction)',
     );
   }

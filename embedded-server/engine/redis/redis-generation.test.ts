@@ -75,6 +75,13 @@ describe('redis engine generation: the rule', () => {
     assert.deepEqual([...fields], [['role', 'master'], ['master_replid', 'abc']]);
   });
 
+  it('names the address without its credentials when it cannot connect', async () => {
+    await assert.rejects(
+      createRedisEngine({ url: 'redis://someone:hunter2@127.0.0.1:1', log: () => undefined }),
+      (e: Error) => e.message.startsWith('redis engine: cannot connect to redis://127.0.0.1:1:') && !e.message.includes('hunter2'),
+    );
+  });
+
   it('shows an address without its credentials', () => {
     assert.equal(withoutCredentials('redis://user:secret@10.0.0.5:6380/2'), 'redis://10.0.0.5:6380/2');
     assert.equal(withoutCredentials('redis://:secret@10.0.0.5:6380'), 'redis://10.0.0.5:6380');
