@@ -105,6 +105,9 @@ describe('a supervisor SIGKILLed behind HAProxy, on one Redis', () => {
       const ids = new Set(Object.keys(await presenceOnB()));
       return watched.every((w) => ids.has(w.ids[0]!));
     }, { timeoutMs: 5000, what: 'every client in B\'s presence' });
+    // The HTTP API answers on HAProxy's URL too, with the clients of both supervisors.
+    const { num_clients } = await api<{ num_clients: number }>('presence_stats', { channel: CHANNEL }, lb.apiUrl);
+    assert.equal(num_clients, watched.length, 'presence_stats through HAProxy counts every client');
 
     publisher = publishLoop();
     await waitFor(() => watched.every((w) => w.got.length >= 10), { timeoutMs: 10_000, what: '10 publications at every client' });
@@ -151,8 +154,9 @@ describe('a supervisor SIGKILLed behind HAProxy, on one Redis', () => {
     return items.some((row: ConnectionRow) => !row.node.includes('/') && (row.supervisor === undefined || row.supervisor === self));
   }
 
-  async function api<T>(method: string, body: unknown): Promise<T> {
-    const res = await fetch(`${b!.apiUrl}/${method}`, {
+  /** A server HTTP API call through B (default) or any other API URL; answers its result. */
+  async function api<T>(method: string, body: unknown, apiUrl = b!.apiUrl): Promise<T> {
+    const res = await fetch(`${apiUrl}/${method}`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: JSON.stringify(body),
     });
     const text = await res.text();
