@@ -109,25 +109,28 @@ export type AdminMethod = keyof typeof ADMIN_PARAMS;
 export type AdminParams<M extends AdminMethod> = z.output<(typeof ADMIN_PARAMS)[M]>;
 export type AdminParamsInput<M extends AdminMethod> = z.input<(typeof ADMIN_PARAMS)[M]>;
 
-/** Result type per method. */
+/**
+ * Result type per method. `unanswered`: supervisors that did not answer a cluster-wide survey within
+ * its timeout, so what they hold is missing from the result (absent when every one answered).
+ */
 export interface AdminResults {
   'cluster.snapshot': ClusterSnapshot;
   'cluster.series': TimeSeries;
   'cluster.set-strategy': Record<string, never>;
   'cluster.set-auto-restart': Record<string, never>;
   'events.since': { events: AdminEvent[]; lastSeq: number };
-  'connections.query': { total: number; offset: number; items: ConnectionRow[] };
+  'connections.query': { total: number; offset: number; items: ConnectionRow[]; unanswered?: string[] };
   'connection.get': ConnectionDetail;
-  'channels.query': { total: number; offset: number; items: ChannelRow[] };
+  'channels.query': { total: number; offset: number; items: ChannelRow[]; unanswered?: string[] };
   'channel.get': ChannelDetail;
   'channel.watch': Record<string, never>;
   'channel.unwatch': Record<string, never>;
   'channel.publish': { offset?: number; epoch?: string };
   'history.remove': Record<string, never>;
-  'session.kick': { kicked: number };
-  'session.unsubscribe': { unsubscribed: number };
+  'session.kick': { kicked: number; unanswered?: string[] };
+  'session.unsubscribe': { unsubscribed: number; unanswered?: string[] };
   /** Reach: unique connections and the nodes they are on; `sent` false on a dry run. */
-  'broadcast.send': { connections: number; nodes: number; sent: boolean; id?: number };
+  'broadcast.send': { connections: number; nodes: number; sent: boolean; id?: number; unanswered?: string[] };
   'broadcast.list': { broadcasts: BroadcastRecord[] };
   'node.kill': Record<string, never>;
   'node.hang': Record<string, never>;
