@@ -27,6 +27,9 @@ export function EngineCard() {
           </div>
         ))}
       </dl>
+      {engine.kind === 'memory' ? (
+        <p className="muted nodes-engine-note">No engine server: streams, presence and the control bus live in this supervisor&apos;s memory, so there is no link to watch.</p>
+      ) : null}
     </section>
   );
 }

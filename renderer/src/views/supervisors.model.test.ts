@@ -139,10 +139,17 @@ describe('the engine tile', () => {
     assert.ok(Object.values(f).every((x) => !x.warn));
   });
 
-  it('shows a dash for every figure the engine does not report, never a made-up one', () => {
-    const f = byKey({ kind: 'memory', supervisor: 'sb-b', controlHeardAt: AT - 100 });
-    assert.deepEqual([f.kind!.value, f.address!.value, f.link!.value, f.rtt!.value, f.reconnects!.value], ['In-process memory', '—', '—', '—', '—']);
+  it('shows a dash for every figure a Redis engine does not report, never a made-up one', () => {
+    const f = byKey({ kind: 'redis', supervisor: 'sb-b', controlHeardAt: AT - 100 });
+    assert.deepEqual([f.kind!.value, f.address!.value, f.link!.value, f.rtt!.value, f.reconnects!.value], ['Redis', '—', '—', '—', '—']);
     assert.equal(byKey(engine('sb-b', { rttMs: null, link: 'down' })).rtt!.value, '—');
+  });
+
+  it('leaves out of the in-process engine the link figures it has no server for, and keeps those it reports', () => {
+    assert.deepEqual(Object.keys(byKey({ kind: 'memory', supervisor: 'sb-b', controlHeardAt: AT - 100 })), ['kind', 'heard']);
+    const f = byKey({ kind: 'memory', supervisor: 'sb-b', controlHeardAt: AT - 100, link: 'connected' });
+    assert.deepEqual(Object.keys(f), ['kind', 'link', 'heard']);
+    assert.equal(f.kind!.value, 'In-process memory');
   });
 
   it('flags a link that is not connected and an own heartbeat older than 2 s', () => {

@@ -126,11 +126,15 @@ export interface EngineFigure {
 
 const DASH = '—';
 
-/** The engine tile: what this supervisor's engine reports, each figure as reported or "—". */
+/**
+ * The engine tile: what this supervisor's engine reports, each figure as reported or "—". The
+ * in-process engine has no server, so the link figures it does not report are left out rather
+ * than shown as missing.
+ */
 export function engineFigures(e: EngineStatus, at: number): EngineFigure[] {
   const heard = ageMs(e.controlHeardAt, at);
-  return [
-    { key: 'kind', label: 'Engine', value: e.kind === 'redis' ? 'Redis' : 'In-process memory', warn: false,
+  const figures: EngineFigure[] = [
+    { key: 'kind', label: 'Kind', value: e.kind === 'redis' ? 'Redis' : 'In-process memory', warn: false,
       hint: e.kind === 'redis' ? 'Streams, presence and the control bus live in Redis, shared by every supervisor on it' : 'Streams and presence live in this supervisor\'s memory' },
     { key: 'address', label: 'Address', value: e.address ?? DASH, warn: false, hint: 'Where the engine\'s server is' },
     { key: 'link', label: 'Link', value: e.link ?? DASH, warn: e.link !== undefined && e.link !== 'connected', hint: 'The command connection to the engine' },
@@ -141,6 +145,9 @@ export function engineFigures(e: EngineStatus, at: number): EngineFigure[] {
     { key: 'heard', label: 'Own heartbeat', value: fmtAge(heard), warn: heartbeatLate(heard),
       hint: 'When this supervisor last heard its own heartbeat on the control bus: proof that its subscription delivers' },
   ];
+  if (e.kind === 'redis') return figures;
+  const reported = { address: e.address, link: e.link, rtt: e.rttMs, reconnects: e.reconnects } as const;
+  return figures.filter((f) => !(f.key in reported) || reported[f.key as keyof typeof reported] !== undefined);
 }
 
 /** Node ids under their supervisors for a picker: this supervisor's first, then the others by id; nodes in id order. */
