@@ -110,8 +110,9 @@ export type AdminParams<M extends AdminMethod> = z.output<(typeof ADMIN_PARAMS)[
 export type AdminParamsInput<M extends AdminMethod> = z.input<(typeof ADMIN_PARAMS)[M]>;
 
 /**
- * Result type per method. `unanswered`: supervisors that did not answer a cluster-wide survey within
- * its timeout, so what they hold is missing from the result (absent when every one answered).
+ * Result type per method. On an engine shared by several supervisors, queries, kicks and broadcasts
+ * span all of them; `unanswered` names any that did not answer within the survey timeout (their
+ * part is missing from the result).
  */
 export interface AdminResults {
   'cluster.snapshot': ClusterSnapshot;
@@ -122,13 +123,13 @@ export interface AdminResults {
   'connections.query': { total: number; offset: number; items: ConnectionRow[]; unanswered?: string[] };
   'connection.get': ConnectionDetail;
   'channels.query': { total: number; offset: number; items: ChannelRow[]; unanswered?: string[] };
-  'channel.get': ChannelDetail;
+  'channel.get': ChannelDetail & { unanswered?: string[] };
   'channel.watch': Record<string, never>;
   'channel.unwatch': Record<string, never>;
   'channel.publish': { offset?: number; epoch?: string };
   'history.remove': Record<string, never>;
   'session.kick': { kicked: number; unanswered?: string[] };
-  'session.unsubscribe': { unsubscribed: number; unanswered?: string[] };
+  'session.unsubscribe': { unsubscribed: number };
   /** Reach: unique connections and the nodes they are on; `sent` false on a dry run. */
   'broadcast.send': { connections: number; nodes: number; sent: boolean; id?: number; unanswered?: string[] };
   'broadcast.list': { broadcasts: BroadcastRecord[] };

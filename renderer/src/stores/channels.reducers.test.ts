@@ -71,6 +71,12 @@ describe('channel list query', () => {
     assert.deepEqual(receiveList(partial, s.query, { total: 2, items: [row('chat:a'), row('chat:b')] }).unanswered, []);
   });
 
+  it('keeps the supervisors a channel\'s detail could not ask with that detail', () => {
+    const d = receiveDetail(openDetail('chat:lobby'), { ...detail(), unanswered: ['sb-a'] }, false);
+    assert.deepEqual(d.detail?.unanswered, ['sb-a']);
+    assert.equal(receiveDetail(d, detail(), false).detail?.unanswered, undefined);
+  });
+
   it('steps back to the last page when the one shown emptied', () => {
     const s = changeQuery(initialList(), { offset: 300 });
     const got = receiveList(s, s.query, { total: 150, items: [] });

@@ -126,8 +126,11 @@ export interface HistoryItem extends Publication {
 
 export interface DetailState {
   channel: string;
-  /** The latest counts and flags; null until the first `channel.get` answers. */
-  detail: ChannelDetail | null;
+  /**
+   * The latest counts and flags; null until the first `channel.get` answers. Its `unanswered` names
+   * supervisors whose subscribers and presence are missing from it.
+   */
+  detail: ChannelDetail & { unanswered?: string[] } | null;
   error: string | null;
   /** Sorted by user, then client. */
   members: Member[];
@@ -173,7 +176,7 @@ const byUserThenClient = (a: Member, b: Member): number =>
  * the request went out are replayed (each sets a member's state, so the last one wins). With
  * `withHistory`, the history list is replaced too (keeping live publications newer than its top).
  */
-export function receiveDetail(d: DetailState, detail: ChannelDetail, withHistory: boolean): DetailState {
+export function receiveDetail(d: DetailState, detail: ChannelDetail & { unanswered?: string[] }, withHistory: boolean): DetailState {
   if (detail.channel !== d.channel) return d;
   const previous = new Map(d.members.map((m) => [m.client, m]));
   const map = new Map<string, Member>();
