@@ -98,7 +98,7 @@ describe('a supervisor whose control bus delivers nothing', () => {
       const admin = cluster.track(await AdminClient.connect(cluster.handle));
       const seen = admin.snapshots.length;
       await waitFor(() => admin.snapshots.length >= seen + 2, { timeoutMs: 5_000, what: 'two more snapshots' });
-      assert.deepEqual(admin.snapshot.engine, { kind: 'memory', supervisor: 'sb-deaf', controlHeardAt: 0 });
+      assert.deepEqual(admin.snapshot.engine, { kind: 'memory', supervisor: 'sb-deaf', controlHeardAt: 0, link: 'connected' });
     } finally {
       await cluster.stop();
       await inner.stop();

@@ -138,7 +138,9 @@ export const channels: MethodHandler<'channels'> = async ({ backend }, params) =
   if (f.error) return err(f.error);
   const matches = globMatcher(pattern);
   if (!matches.ok) return err(badRequest(`bad pattern: ${matches.error}`));
-  const counts = [...backend.channelCounts()].filter(([name, n]) => n > 0 && matches.value(name));
+  const all = await backend.channelCounts();
+  if (!all.ok) return all;
+  const counts = [...all.value].filter(([name, n]) => n > 0 && matches.value(name));
   counts.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const result: ApiResultByMethod['channels']['channels'] = {};
   for (const [name, n] of counts) result[name] = { num_clients: n };

@@ -43,14 +43,14 @@ export const subscribe: MethodHandler<'subscribe'> = async ({ backend }, params)
   if (f.error) return err(f.error);
   const name = resolveChannel(channel, backend.channels);
   if (!name.ok) return name;
-  await backend.toAllNodes('sessions.subscribe', {
+  const sent = await backend.toAllNodes('sessions.subscribe', {
     ...target,
     channel,
     ...(info === undefined ? {} : { info }),
     ...(data === undefined ? {} : { data }),
     ...(recoverSince === undefined ? {} : { recoverSince }),
   });
-  return ok({});
+  return sent.ok ? ok({}) : sent;
 };
 
 /** Ends the subscription with push code 2000 "server unsubscribe" (no resubscribe). */
@@ -61,8 +61,8 @@ export const unsubscribe: MethodHandler<'unsubscribe'> = async ({ backend }, par
   if (f.error) return err(f.error);
   const name = resolveChannel(channel, backend.channels);
   if (!name.ok) return name;
-  await backend.toAllNodes('sessions.unsubscribe', { ...target, channel, ...Unsubscribes.server });
-  return ok({});
+  const sent = await backend.toAllNodes('sessions.unsubscribe', { ...target, channel, ...Unsubscribes.server });
+  return sent.ok ? ok({}) : sent;
 };
 
 /** Closes the matching connections, by default with 3503 "force disconnect" (no reconnect). */
@@ -74,13 +74,13 @@ export const disconnect: MethodHandler<'disconnect'> = async ({ backend }, param
   if (f.error) return err(f.error);
   const close = custom === undefined ? ok(Disconnects.forceDisconnect) : readCloseCode(custom);
   if (!close.ok) return close;
-  await backend.toAllNodes('sessions.disconnect', {
+  const sent = await backend.toAllNodes('sessions.disconnect', {
     ...target,
     ...(whitelist === undefined || whitelist.length === 0 ? {} : { whitelist }),
     code: close.value.code,
     reason: close.value.reason,
   });
-  return ok({});
+  return sent.ok ? ok({}) : sent;
 };
 
 function readCloseCode(obj: Params): Result<CloseCode, AppError> {
@@ -106,11 +106,11 @@ export const refresh: MethodHandler<'refresh'> = async ({ backend }, params) => 
   const info = f.payload('info');
   f.unsupported('b64info', 'this server speaks JSON only; send info');
   if (f.error) return err(f.error);
-  await backend.toAllNodes('sessions.refresh', {
+  const sent = await backend.toAllNodes('sessions.refresh', {
     ...target,
     ...(expired === undefined ? {} : { expired }),
     ...(expireAt === undefined || expireAt === 0 ? {} : { expireAt }),
     ...(info === undefined ? {} : { info }),
   });
-  return ok({});
+  return sent.ok ? ok({}) : sent;
 };

@@ -7,7 +7,8 @@ import type { AppError, Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import type { ChannelOptions, ChannelSettings, ClientSettings } from '../../shared/channels/channel-options.js';
 import { DEFAULT_CHANNEL_OPTIONS } from '../../shared/channels/channel-options.js';
-import type { SupervisorRequestName, SupervisorRequests } from '../../shared/ipc/node-ipc.js';
+import type { SupervisorRequests } from '../../shared/ipc/node-ipc.js';
+import type { SpannedNodeRequest } from '../../shared/engine/survey-ops.js';
 import type { HistoryResult, Json } from '../../shared/protocol/client-protocol.js';
 import type { HistoryQuery, StreamOptions } from '../broker/broker.js';
 import type { NodeInfo, ServerApiBackend } from './server-api-backend.js';
@@ -69,13 +70,13 @@ const backend: ServerApiBackend = {
     calls.push({ op: 'presenceStats', args: [channel] });
     return { num_clients: 2, num_users: 1 };
   },
-  async toAllNodes<K extends SupervisorRequestName>(op: K, req: SupervisorRequests[K]['req']): Promise<SupervisorRequests[K]['res'][]> {
+  async toAllNodes<K extends SpannedNodeRequest>(op: K, req: SupervisorRequests[K]['req']): Promise<Result<SupervisorRequests[K]['res'][], AppError>> {
     calls.push({ op, args: [req] });
-    return [];
+    return ok([]);
   },
-  channelCounts() {
+  async channelCounts() {
     calls.push({ op: 'channelCounts', args: [] });
-    return new Map([['chat:1', 2], ['news', 3], ['chat:2', 1], ['gone', 0]]);
+    return ok(new Map([['chat:1', 2], ['news', 3], ['chat:2', 1], ['gone', 0]]));
   },
   info() {
     calls.push({ op: 'info', args: [] });

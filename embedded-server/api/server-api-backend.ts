@@ -6,7 +6,8 @@ import type { AppError, Result } from '../../shared/result.js';
 import type {
   ClientInfo, HistoryResult, Json, PresenceStatsResult,
 } from '../../shared/protocol/client-protocol.js';
-import type { SupervisorRequestName, SupervisorRequests } from '../../shared/ipc/node-ipc.js';
+import type { SupervisorRequests } from '../../shared/ipc/node-ipc.js';
+import type { SpannedNodeRequest } from '../../shared/engine/survey-ops.js';
 import type { HistoryQuery, StreamOptions } from '../broker/broker.js';
 import type { ChannelSettings, ClientSettings } from '../../shared/channels/channel-options.js';
 
@@ -34,9 +35,13 @@ export interface ServerApiBackend {
   removeHistory(channel: string): Promise<void>;
   presence(channel: string): Promise<Record<string, ClientInfo>>;
   presenceStats(channel: string): Promise<PresenceStatsResult>;
-  /** Sends a sessions command to every live node; answers each node's reply. */
-  toAllNodes<K extends SupervisorRequestName>(op: K, req: SupervisorRequests[K]['req']): Promise<SupervisorRequests[K]['res'][]>;
-  /** Channels with at least one subscriber on any node → subscriber count. */
-  channelCounts(): Map<string, number>;
+  /**
+   * Sends a sessions command to every live node of every supervisor; answers each node's reply, or an
+   * internal error naming the supervisors that did not answer (the others ran it).
+   */
+  toAllNodes<K extends SpannedNodeRequest>(op: K, req: SupervisorRequests[K]['req']): Promise<Result<SupervisorRequests[K]['res'][], AppError>>;
+  /** Channels with at least one subscriber on any node of any supervisor → subscriber count (or who did not answer). */
+  channelCounts(): Promise<Result<Map<string, number>, AppError>>;
+  /** Every node of every supervisor in view. */
   info(): NodeInfo[];
 }

@@ -21,6 +21,8 @@ export interface EngineConfig {
     address: string;
     /** Prefix of every key and pub/sub channel; supervisors sharing a prefix form one cluster. */
     prefix: string;
+    /** How long a presence entry outlives its last refresh (`presence_ttl`; absent: Centrifugo's 60 s). */
+    presenceTtlMs?: number;
   };
 }
 

@@ -210,6 +210,7 @@ const engineSection = z.strictObject({
   redis: z.strictObject({
     address: redisAddress.optional(),
     prefix: z.string().regex(REDIS_PREFIX, REDIS_PREFIX_RULE).optional(),
+    presence_ttl: positiveDuration().optional(),
   }).optional(),
 });
 

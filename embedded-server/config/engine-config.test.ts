@@ -29,6 +29,11 @@ describe('engine configuration', () => {
     assert.deepEqual(resolve(file, { redisUrl: 'redis://flag:2' }).config.engine, { type: 'redis', redis: { address: 'redis://flag:2', prefix: 'p' } });
   });
 
+  it('reads presence_ttl as a duration, and refuses one that is not positive', () => {
+    assert.equal(resolve({ engine: { type: 'redis', redis: { presence_ttl: '90s' } } }).config.engine.redis.presenceTtlMs, 90_000);
+    assert.match(problems({ engine: { redis: { presence_ttl: '0s' } } })[0] ?? '', /^engine\.redis\.presence_ttl: must be greater than 0/);
+  });
+
   it('rejects a bad type, address, prefix or unknown key, naming the path', () => {
     assert.deepEqual(problems({ engine: { type: 'nats' } }).map((p) => p.split(':')[0]), ['engine.type']);
     assert.match(problems({ engine: { redis: { address: 'localhost:6379' } } })[0] ?? '', /^engine\.redis\.address: .*redis:\/\//);

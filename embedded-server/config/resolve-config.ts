@@ -163,6 +163,7 @@ function buildEngine(e: NonNullable<ConfigFile['engine']>, overrides: CliOverrid
     redis: {
       address: overrides.redisUrl ?? e.redis?.address ?? CONFIG_DEFAULTS.redisAddress,
       prefix: e.redis?.prefix ?? CONFIG_DEFAULTS.redisPrefix,
+      ...(e.redis?.presence_ttl === undefined ? {} : { presenceTtlMs: e.redis.presence_ttl }),
     },
   };
 }

@@ -7,6 +7,7 @@ import type { HistoryResult } from '../../shared/protocol/client-protocol.js';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import { streamOptions } from '../broker/broker.js';
+import { spanChannelRows } from './cluster-wide.js';
 import { toConnectionRow } from './queries.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -41,15 +42,17 @@ export async function channelDetail(sv: Supervisor, p: AdminParams<'channel.get'
   let presence: PresenceMember[] = [];
   if (o.presence) {
     const entries = await sv.presence.list(p.channel);
-    presence = Object.values(entries).map((info) => ({ ...info, node: subscribers?.get(info.client) ?? '' }));
+    presence = Object.values(entries).map((info) => ({ ...info, node: subscribers?.get(info.client) ?? (sv.peers.ids().length > 0 ? 'another supervisor' : '') }));
   }
-  const nodes = sv.registry.nodesFor(p.channel);
+  // Subscribers on every supervisor; presence members on another one show its name for a node.
+  const { rows: [row], unanswered } = await spanChannelRows(sv, p.channel);
   return ok({
     channel: p.channel,
     namespace: name.value.namespace,
-    subscribers: subscribers?.size ?? 0,
-    nodes: nodes ? [...nodes].length : 0,
-    publicationsPerSec: Math.round(sv.rates.rate(p.channel) * 10) / 10,
+    subscribers: row?.subscribers ?? 0,
+    nodes: row?.nodes ?? 0,
+    publicationsPerSec: row?.publicationsPerSec ?? 0,
+    ...(unanswered.length > 0 ? { unanswered } : {}),
     ...(history ? { offset: history.offset, epoch: history.epoch } : {}),
     presenceEnabled: o.presence,
     historyEnabled: stream !== null,

@@ -2,9 +2,12 @@
  * The admin API's methods, on top of the supervisor: queries over the registry and the broker,
  * kicks, broadcasts, faults, settings, tokens. Every action an admin takes becomes an event naming it.
  */
+import { z } from 'zod';
 import type { AdminError, AdminMethod, AdminParams, AdminResults } from '../../shared/admin/admin-api.js';
-import { AdminErrors } from '../../shared/admin/admin-api.js';
-import type { AdminHello, ChannelRow, KickTarget } from '../../shared/admin/admin-model.js';
+import { ADMIN_PARAMS, AdminErrors } from '../../shared/admin/admin-api.js';
+import type { ForwardedAdminMethod } from '../../shared/engine/survey-ops.js';
+import { FORWARDED_ADMIN_METHODS } from '../../shared/engine/survey-ops.js';
+import type { AdminHello, KickTarget } from '../../shared/admin/admin-model.js';
 import { parseChannel } from '../../shared/channels/channel-name.js';
 import type { Json } from '../../shared/protocol/client-protocol.js';
 import { Disconnects, isReconnectCode } from '../../shared/protocol/codes.js';
@@ -20,15 +23,29 @@ import { BroadcastDesk } from './broadcasts.js';
 import { channelDetail, connectionDetail } from './admin-details.js';
 import { publishToChannel } from './publish-to-channel.js';
 import { addNode, dropSockets, hangNode, killNode, partitionNode, removeNode, restartNode } from './faults.js';
-import { queryChannels, queryConnections } from './queries.js';
+import { queryChannels } from './queries.js';
+import { forwardAdmin, nodeOwner, spanChannelRows, spanConnections, spanNodeRequest } from './cluster-wide.js';
 import type { Supervisor } from './supervisor.js';
 import { SERVER_VERSION } from './version.js';
 
 type Called = Exclude<AdminMethod, ServerHandledMethod>;
+type NodeMethod = Extract<ForwardedAdminMethod, `node.${string}`>;
+
+const forwardedCall = z.strictObject({ method: z.enum(FORWARDED_ADMIN_METHODS), params: z.unknown(), who: z.string() });
+
+/** The client's connection is not on this supervisor's nodes, and other supervisors may hold it. */
+const elsewhere = (sv: Supervisor, client: string): boolean => !sv.registry.sessions.has(client) && sv.peers.ids().length > 0;
 type Handler<M extends Called> = (p: AdminParams<M>, who: string) => Promise<Result<AdminResults[M], AdminError>>;
 
 export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; apiUrl: string }): AdminBackend {
   const desk = new BroadcastDesk(sv);
+  /** A node method runs where the node lives: here for `node-N`, on its supervisor for `<supervisor>/node-N`. */
+  const atOwner = <M extends NodeMethod>(method: M, here: Handler<M>): Handler<M> => async (p, who) => {
+    const owner = nodeOwner(p.node, sv.id);
+    if (owner.supervisor === sv.id) return here({ ...p, node: owner.node }, who);
+    if (!sv.peers.get(owner.supervisor)) return err({ code: AdminErrors.notFound, message: `no supervisor ${owner.supervisor} in view (it may have left)` });
+    return forwardAdmin(sv, method, { ...p, node: owner.node }, who, [owner.supervisor]);
+  };
   const handlers: { [M in Called]: Handler<M> } = {
     'cluster.snapshot': async () => ok(sv.metrics.snapshot(Date.now())),
     'cluster.series': async () => ok(sv.metrics.series()),
@@ -43,9 +60,13 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
       return ok({});
     },
     'events.since': async (p) => ok({ events: sv.events.since(p.seq, p.limit), lastSeq: sv.events.lastSeq }),
-    'connections.query': async (p) => ok(queryConnections(sv.registry.sessions.values(), p)),
-    'connection.get': (p) => connectionDetail(sv, p.client),
-    'channels.query': async (p) => ok(await withPositions(sv, queryChannels(channelRows(sv), p))),
+    'connections.query': async (p) => ok(await spanConnections(sv, p)),
+    'connection.get': (p, who) => (elsewhere(sv, p.client) ? forwardAdmin(sv, 'connection.get', p, who, sv.peers.ids()) : connectionDetail(sv, p.client)),
+    'channels.query': async (p) => {
+      const { rows, unanswered } = await spanChannelRows(sv);
+      const page = await withPositions(sv, queryChannels(rows, p));
+      return ok(unanswered.length > 0 ? { ...page, unanswered } : page);
+    },
     'channel.get': (p) => channelDetail(sv, p),
     'channel.publish': async (p, who) => {
       const res = await publishToChannel(sv.broker, sv.config.channels, { channel: p.channel, data: p.data });
@@ -61,8 +82,11 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
       sv.events.emit({ type: 'admin.action', by: who, action: 'history.remove', detail: p.channel });
       return ok({});
     },
-    'session.kick': (p, who) => kick(sv, p, who),
+    'session.kick': (p, who) => ('client' in p.target && elsewhere(sv, p.target.client)
+      ? forwardAdmin(sv, 'session.kick', p, who, sv.peers.ids())
+      : kick(sv, p, who)),
     'session.unsubscribe': async (p, who) => {
+      if (elsewhere(sv, p.client)) return forwardAdmin(sv, 'session.unsubscribe', p, who, sv.peers.ids());
       const s = sv.registry.sessions.get(p.client);
       if (!s) return err({ code: AdminErrors.notFound, message: `no connection ${p.client}` });
       const { count } = await sv.toNode(s.node, 'sessions.unsubscribe', { client: p.client, channel: p.channel, code: 2000, reason: 'server unsubscribe' });
@@ -71,13 +95,13 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
     },
     'broadcast.send': (p, who) => desk.send(p.audience, p.data as Json, p.dryRun, who),
     'broadcast.list': async () => ok({ broadcasts: desk.list() }),
-    'node.kill': (p, who) => killNode(sv, p.node, who),
-    'node.hang': (p, who) => hangNode(sv, p.node, p.seconds, who),
-    'node.partition': (p, who) => partitionNode(sv, p.node, p.seconds, who),
-    'node.drop': (p, who) => dropSockets(sv, p.node, who),
-    'node.restart': (p, who) => restartNode(sv, p.node, who),
+    'node.kill': atOwner('node.kill', (p, who) => killNode(sv, p.node, who)),
+    'node.hang': atOwner('node.hang', (p, who) => hangNode(sv, p.node, p.seconds, who)),
+    'node.partition': atOwner('node.partition', (p, who) => partitionNode(sv, p.node, p.seconds, who)),
+    'node.drop': atOwner('node.drop', (p, who) => dropSockets(sv, p.node, who)),
+    'node.restart': atOwner('node.restart', (p, who) => restartNode(sv, p.node, who)),
     'node.add': (_p, who) => addNode(sv, who),
-    'node.remove': (p, who) => removeNode(sv, p.node, who),
+    'node.remove': atOwner('node.remove', (p, who) => removeNode(sv, p.node, who)),
     'token.mint': async (p) => {
       const token = await mintConnectionToken({
         secret: sv.config.client.tokenHmacSecret, user: p.user, ttlSeconds: p.ttlSeconds,
@@ -97,6 +121,15 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
     },
     'simulator.status': async () => ok(sv.simulator.status()),
   };
+  // Another supervisor's console acting on a connection or node that lives here.
+  sv.surveys.handle('admin.call', async (params) => {
+    const call = forwardedCall.safeParse(params);
+    if (!call.success) throw new Error(`bad admin.call: ${call.error.issues[0]?.message ?? 'invalid'}`);
+    const p = ADMIN_PARAMS[call.data.method].safeParse(call.data.params);
+    if (!p.success) return { ok: false, error: badRequest(p.error.issues[0]?.message ?? 'invalid params') };
+    const res = await (handlers[call.data.method] as Handler<ForwardedAdminMethod>)(p.data as never, call.data.who);
+    return res.ok ? { ok: true, value: res.value as unknown as Json } : res;
+  });
   return {
     hello: (you) => hello(sv, you, urls),
     call: (method, params, who) => (handlers[method] as Handler<typeof method>)(params, who),
@@ -142,35 +175,20 @@ async function kick(sv: Supervisor, p: AdminParams<'session.kick'>, who: string)
     return err({ code: AdminErrors.notFound, message: `no connection ${p.target.client} (it may have disconnected)` });
   }
   const reason = p.reason && p.reason.trim() !== '' ? p.reason : code === fallback.code ? fallback.reason : 'kicked by an operator';
-  const kicked = await disconnect(sv, p.target, code, reason);
+  const { kicked, unanswered } = await disconnect(sv, p.target, code, reason);
   sv.events.emit({ type: 'client.kicked', by: who, target: p.target, count: kicked, code, reason });
-  return ok({ kicked });
+  return ok(unanswered.length > 0 ? { kicked, unanswered } : { kicked });
 }
 
-async function disconnect(sv: Supervisor, target: KickTarget, code: number, reason: string): Promise<number> {
+/** A client here; a user's or a channel's connections on every supervisor. */
+async function disconnect(sv: Supervisor, target: KickTarget, code: number, reason: string): Promise<{ kicked: number; unanswered: string[] }> {
   if ('client' in target) {
     const s = sv.registry.sessions.get(target.client);
-    return s ? (await sv.toNode(s.node, 'sessions.disconnect', { client: target.client, code, reason })).count : 0;
+    return { kicked: s ? (await sv.toNode(s.node, 'sessions.disconnect', { client: target.client, code, reason })).count : 0, unanswered: [] };
   }
   const req = 'user' in target ? { user: target.user, code, reason } : { subscribedTo: target.channel, code, reason };
-  return (await sv.toAllNodes('sessions.disconnect', req)).reduce((n, r) => n + r.count, 0);
-}
-
-/** One row per channel with subscribers (position filled in for the page only). */
-function channelRows(sv: Supervisor): ChannelRow[] {
-  const rows: ChannelRow[] = [];
-  for (const [channel, subscribers] of sv.registry.channelCounts()) {
-    const name = parseChannel(channel, sv.config.channels);
-    const nodes = sv.registry.nodesFor(channel);
-    rows.push({
-      channel,
-      namespace: name.ok ? name.value.namespace : '',
-      subscribers,
-      nodes: nodes ? [...nodes].length : 0,
-      publicationsPerSec: Math.round(sv.rates.rate(channel) * 10) / 10,
-    });
-  }
-  return rows;
+  const { results, unanswered } = await spanNodeRequest(sv, 'sessions.disconnect', req);
+  return { kicked: results.reduce((n, r) => n + r.count, 0), unanswered };
 }
 
 async function withPositions(sv: Supervisor, page: AdminResults['channels.query']): Promise<AdminResults['channels.query']> {

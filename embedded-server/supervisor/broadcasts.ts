@@ -1,7 +1,8 @@
 /**
  * Broadcasts from the console: to everyone (a `message` push), to channels (publications, kept in
- * history), or to users (publications to their personal channels). A dry run answers the reach —
- * unique connections and the nodes they are on — from the same registry the send uses.
+ * history), or to users (publications to their personal channels), on every supervisor of the
+ * engine. A dry run answers the reach — unique connections and the nodes they are on — from the
+ * same registries the send reaches.
  */
 import type { AdminError, AdminResults } from '../../shared/admin/admin-api.js';
 import type { Audience, BroadcastRecord } from '../../shared/admin/admin-model.js';
@@ -13,6 +14,7 @@ import { err, ok } from '../../shared/result.js';
 import { badRequest } from './admin-errors.js';
 import type { CheckedPublication } from './publish-to-channel.js';
 import { checkPublication, publishChecked } from './publish-to-channel.js';
+import { spanNodeRequest, spanReach } from './cluster-wide.js';
 import type { Supervisor } from './supervisor.js';
 
 const KEEP = 100;
@@ -32,10 +34,12 @@ export class BroadcastDesk {
     if (!channels.ok) return channels;
     const checked = this.check(channels.value, data);
     if (!checked.ok) return checked;
-    const reach = this.reach(channels.value);
-    if (dryRun) return ok({ ...reach, sent: false });
+    const { unanswered, ...reach } = await spanReach(this.sv, channels.value);
+    const silent = unanswered.length > 0 ? { unanswered } : {};
+    if (dryRun) return ok({ ...reach, sent: false, ...silent });
     if (checked.value === null) {
-      await this.sv.toAllNodes('sessions.message', { data });
+      const sent = await spanNodeRequest(this.sv, 'sessions.message', { data });
+      if (sent.unanswered.length > 0) silent.unanswered = [...new Set([...unanswered, ...sent.unanswered])];
     } else {
       for (const publication of checked.value) await publishChecked(this.sv.broker, publication);
     }
@@ -44,7 +48,7 @@ export class BroadcastDesk {
     this.records.unshift({ id, at: Date.now(), by: who, audience, preview, ...reach });
     if (this.records.length > KEEP) this.records.length = KEEP;
     this.sv.events.emit({ type: 'broadcast.sent', by: who, audience, ...reach });
-    return ok({ ...reach, sent: true, id });
+    return ok({ ...reach, sent: true, id, ...silent });
   }
 
   /**
@@ -76,21 +80,5 @@ export class BroadcastDesk {
       return ok([...new Set(audience.users)].map((u) => personalChannel(ns, u, settings)));
     }
     return ok([...new Set(audience.channels)]);
-  }
-
-  private reach(channels: string[] | null): { connections: number; nodes: number } {
-    const nodes = new Set<string>();
-    if (channels === null) {
-      for (const s of this.sv.registry.sessions.values()) nodes.add(s.node);
-      return { connections: this.sv.registry.sessions.size, nodes: nodes.size };
-    }
-    const clients = new Set<string>();
-    for (const channel of channels) {
-      for (const [client, node] of this.sv.registry.subscribersOf(channel) ?? []) {
-        clients.add(client);
-        nodes.add(node);
-      }
-    }
-    return { connections: clients.size, nodes: nodes.size };
   }
 }

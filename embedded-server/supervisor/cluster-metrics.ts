@@ -3,7 +3,7 @@
  * the nodes already report; nothing here touches client traffic.
  */
 import type {
-  ClusterSnapshot, ClusterTotals, EngineStatus, NodeSnapshot, NodeState, SeriesPoint, Strategy, TimeSeries,
+  ClusterSnapshot, ClusterTotals, EngineStatus, NodeSnapshot, NodeState, SeriesPoint, Strategy, SupervisorView, TimeSeries,
 } from '../../shared/admin/admin-model.js';
 
 /** What the snapshot reads, once a second. */
@@ -16,6 +16,8 @@ export interface MetricsSource {
   autoRestart(): boolean;
   /** The engine's status, when there is one to show. */
   engine?(): EngineStatus;
+  /** Every supervisor on the engine, this one first. */
+  supervisors?(now: number): SupervisorView[];
 }
 
 const WINDOW = 300;
@@ -45,7 +47,9 @@ export class ClusterMetrics {
       bytesOutPerSec: round(sum(nodes, (n) => n.bytesOutPerSec)),
       publicationsPerSec: round(this.source.publicationsPerSec()),
     };
-    const snapshot: ClusterSnapshot = { at: now, nodes, totals, strategy: this.source.strategy(), autoRestart: this.source.autoRestart(), ...(this.source.engine ? { engine: this.source.engine() } : {}) };
+    const snapshot: ClusterSnapshot = { at: now, nodes, totals, strategy: this.source.strategy(), autoRestart: this.source.autoRestart(), ...(this.source.engine ? { engine: this.source.engine() } : {}),
+      ...(this.source.supervisors ? { supervisors: this.source.supervisors(now) } : {}),
+    };
     append(this.total, point(now, { ...totals, cpuPercent: sum(nodes, (n) => n.cpuPercent) }));
     const seen = new Set<string>();
     for (const n of nodes) {

@@ -19,6 +19,11 @@ import { hostAllowList } from '../gateway/allowed-hosts.js';
 import type { Engine } from '../engine/engine.js';
 import { createRedisEngine } from '../engine/redis/redis-engine.js';
 import { createAdminBackend } from './admin-ops.js';
+import { remoteNodeId, spanChannelRows, spanNodeRequest } from './cluster-wide.js';
+import { SURVEY_TIMEOUT_MS } from '../../shared/engine/survey-ops.js';
+import { ApiErrors } from '../api/api-validate.js';
+import type { AppError } from '../../shared/result.js';
+import { err, ok } from '../../shared/result.js';
 import { createHttpServer } from './http-routes.js';
 import { Supervisor } from './supervisor.js';
 import { SERVER_VERSION } from './version.js';
@@ -55,7 +60,8 @@ export interface StartClusterOptions {
 export async function startCluster(config: ClusterConfig, options: StartClusterOptions = {}): Promise<ClusterHandle> {
   // A Redis engine made here is stopped here; the supervisor stops only the memory engine it makes itself.
   const ownRedis = !options.engine && config.engine.type === 'redis'
-    ? await createRedisEngine({ url: config.engine.redis.address, prefix: config.engine.redis.prefix })
+    ? await createRedisEngine({ url: config.engine.redis.address, prefix: config.engine.redis.prefix,
+      ...(config.engine.redis.presenceTtlMs === undefined ? {} : { presenceTtlMs: config.engine.redis.presenceTtlMs }) })
     : undefined;
   let sv: Supervisor;
   try {
@@ -173,6 +179,11 @@ function urlsFor(host: string, port: number): { clientUrl: string; apiUrl: strin
 
 function apiBackend(sv: Supervisor): ServerApiBackend {
   const { broker, registry, pool } = sv;
+  /** Whatever did not answer turns the whole call into an internal error that names it. */
+  const silent = (unanswered: string[]): AppError => ({
+    ...ApiErrors.internal,
+    message: `${ApiErrors.internal.message}: supervisor ${unanswered.join(', ')} did not answer within ${SURVEY_TIMEOUT_MS / 1000} s`,
+  });
   return {
     channels: sv.config.channels,
     client: sv.config.client,
@@ -181,17 +192,35 @@ function apiBackend(sv: Supervisor): ServerApiBackend {
     removeHistory: (channel) => broker.removeHistory(channel),
     presence: (channel) => sv.presence.list(channel),
     presenceStats: (channel) => sv.presence.stats(channel),
-    toAllNodes: (op, req) => sv.toAllNodes(op, req),
-    channelCounts: () => registry.channelCounts(),
-    info: () => pool.all().filter((p) => !p.exited).map((p): NodeInfo => ({
-      uid: p.id,
-      name: p.id,
-      version: SERVER_VERSION,
-      num_clients: p.stats?.connections ?? 0,
-      num_users: p.stats?.users ?? 0,
-      num_channels: registry.channelCountOn(p.id),
-      num_subs: p.stats?.subscriptions ?? 0,
-      uptime: Math.floor((Date.now() - p.startedAt) / 1000),
-    })),
+    toAllNodes: async (op, req) => {
+      const { results, unanswered } = await spanNodeRequest(sv, op, req);
+      return unanswered.length > 0 ? err(silent(unanswered)) : ok(results);
+    },
+    channelCounts: async () => {
+      const { rows, unanswered } = await spanChannelRows(sv);
+      return unanswered.length > 0 ? err(silent(unanswered)) : ok(new Map(rows.map((r) => [r.channel, r.subscribers])));
+    },
+    info: () => [
+      ...pool.all().filter((p) => !p.exited).map((p): NodeInfo => ({
+        uid: p.incarnation,
+        name: p.id,
+        version: SERVER_VERSION,
+        num_clients: p.stats?.connections ?? 0,
+        num_users: p.stats?.users ?? 0,
+        num_channels: registry.channelCountOn(p.id),
+        num_subs: p.stats?.subscriptions ?? 0,
+        uptime: Math.floor((Date.now() - p.startedAt) / 1000),
+      })),
+      ...sv.peers.list().flatMap(({ beat }) => beat.nodes.filter((n) => n.state !== 'down').map((n): NodeInfo => ({
+        uid: n.incarnation,
+        name: remoteNodeId(beat.supervisor, n.id),
+        version: SERVER_VERSION,
+        num_clients: n.connections,
+        num_users: n.users,
+        num_channels: n.channels ?? 0,
+        num_subs: n.subscriptions,
+        uptime: Math.floor(n.uptimeMs / 1000),
+      }))),
+    ],
   };
 }

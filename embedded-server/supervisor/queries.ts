@@ -33,10 +33,21 @@ export function queryConnections(
   for (const s of sessions) if (match(s)) matches.push(s);
   const sign = p.sort.dir === 'desc' ? -1 : 1;
   const key = p.sort.by;
-  matches.sort((a, b) => sign * compareConnections(key, a, b) || compareStrings(a.client, b.client));
+  matches.sort((a, b) => sign * compareConnections(key, a, b, sessionSubscriptions) || compareStrings(a.client, b.client));
   const items = matches.slice(p.offset, p.offset + p.limit).map(toConnectionRow);
   return { total: matches.length, offset: p.offset, items };
 }
+
+/** Sorts rows (several supervisors' pages merged) in place by the same rules as {@link queryConnections}. */
+export function sortConnectionRows(rows: ConnectionRow[], sort: ConnectionParams['sort']): ConnectionRow[] {
+  const sign = sort.dir === 'desc' ? -1 : 1;
+  return rows.sort((a, b) => sign * compareConnections(sort.by, a, b, rowSubscriptions) || compareStrings(a.client, b.client));
+}
+
+/** What both a session and a row can be sorted by. */
+type Sortable = Pick<ConnectionRow, 'client' | 'user' | 'node' | 'remote' | 'connectedAt'>;
+const sessionSubscriptions = (s: SessionRecord): number => s.channels.size;
+const rowSubscriptions = (r: ConnectionRow): number => r.subscriptions;
 
 /**
  * Filters, sorts and pages channel rows for `channels.query`: `prefix` of the name, `namespace`
@@ -76,10 +87,10 @@ function connectionFilter(f: ConnectionParams['filter']): (s: SessionRecord) => 
   };
 }
 
-function compareConnections(key: ConnectionSortKey, a: SessionRecord, b: SessionRecord): number {
+function compareConnections<T extends Sortable>(key: ConnectionSortKey, a: T, b: T, subscriptions: (t: T) => number): number {
   switch (key) {
     case 'connectedAt': return a.connectedAt - b.connectedAt;
-    case 'subscriptions': return a.channels.size - b.channels.size;
+    case 'subscriptions': return subscriptions(a) - subscriptions(b);
     case 'user': return compareStrings(a.user, b.user);
     case 'client': return compareStrings(a.client, b.client);
     case 'node': return compareStrings(a.node, b.node);

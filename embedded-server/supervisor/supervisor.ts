@@ -3,7 +3,7 @@
  * lifecycle events, rates and the 1 Hz snapshot. Servers (gateway, HTTP, admin) sit on top of it
  * in cluster.ts; the admin operations in admin-ops.ts and faults.ts act on it.
  */
-import type { EngineStatus, NodeSnapshot, NodeState } from '../../shared/admin/admin-model.js';
+import type { EngineStatus, NodeSnapshot, NodeState, SupervisorView } from '../../shared/admin/admin-model.js';
 import type { SupervisorHeartbeat } from '../../shared/engine/control-messages.js';
 import type { NodeId } from '../../shared/ids.js';
 import type { NodeMessage, SupervisorRequestName, SupervisorRequests } from '../../shared/ipc/node-ipc.js';
@@ -22,7 +22,7 @@ import { fanOut } from './fanout.js';
 import { nodeEntry } from './node-entry.js';
 import { EngineUpkeep } from './engine-upkeep.js';
 import { reconcileAll } from './reconcile.js';
-import { dropNodeState } from './node-loss.js';
+import { dropNodeState, publishLeaves } from './node-loss.js';
 import { NodePool } from './node-pool.js';
 import type { NodeHealth, NodeProcess } from './node-process.js';
 import { RecoveryLog } from './recovery-log.js';
@@ -31,6 +31,10 @@ import { ChannelLock } from './channel-lock.js';
 import { SERVER_VERSION } from './version.js';
 import { ChannelWatchers } from './channel-watchers.js';
 import { SimulatorHost } from '../simulator/simulator-host.js';
+import { answerSurveys, remoteNodeId } from './cluster-wide.js';
+import { countingPublishes, PublishedRate } from './published-rate.js';
+import { PeerView } from './peer-view.js';
+import { Surveys } from './surveys.js';
 
 const NODE_REQUEST_TIMEOUT_MS = 5_000;
 
@@ -73,6 +77,13 @@ export class Supervisor {
   readonly faults = new Map<string, ActiveFault>();
   /** The load simulator's fleet, in a process of its own. */
   readonly simulator = new SimulatorHost();
+  /** The other supervisors on the engine, from their heartbeats. */
+  readonly peers: PeerView;
+  /** Questions to the other supervisors, and this one's answers to theirs. */
+  readonly surveys: Surveys;
+  /** Publications made through this supervisor (counted once, at the publisher). */
+  readonly published = new PublishedRate();
+  private peerSweeper: NodeJS.Timeout | null = null;
   private readonly ops;
   private readonly disposeFanout: () => void;
   private readonly upkeep: EngineUpkeep;
@@ -84,13 +95,14 @@ export class Supervisor {
   private lastTick = Date.now();
   /** When this process last came back from a freeze of its own (its reports from nodes were delayed too). */
   private resumedAt = 0;
+  private readonly disposers: (() => void)[] = [];
   private readonly snapshotListeners = new Set<(s: ReturnType<ClusterMetrics['tick']>) => void>();
 
   constructor(readonly config: ClusterConfig, engine?: Engine) {
     this.id = config.name;
     this.ownsEngine = !engine;
     this.engine = engine ?? createMemoryEngine({ idleChannelLimit: config.idleChannelLimit });
-    this.broker = this.engine.broker;
+    this.broker = countingPublishes(this.engine.broker, () => this.published.add());
     this.presence = this.engine.presence;
     this.router = new Router(config.strategy);
     this.ops = createBrokerOps({
@@ -117,15 +129,25 @@ export class Supervisor {
       this.watchers.observe(event);
       deliver(event);
     });
+    this.surveys = new Surveys(this.id, this.engine.control);
+    this.peers = new PeerView(this.id, {
+      joined: (beat) => this.events.emit({ type: 'supervisor.joined', supervisor: beat.supervisor, nodes: beat.nodes.length }),
+      left: (beat) => void this.peerLeft(beat),
+    });
+    this.disposers.push(this.engine.control.subscribe((m) => {
+      if (m.type === 'supervisor.heartbeat') this.peers.heard(m, Date.now());
+    }));
+    answerSurveys(this);
     this.upkeep = new EngineUpkeep({
       id: this.id, engine: this.engine, channels: config.channels, beat: (now) => this.heartbeat(now),
       reconcileAll: () => reconcileAll(this), emit: (e) => this.events.emit(e),
     });
     this.metrics = new ClusterMetrics({
-      nodes: (now) => this.nodeSnapshots(now),
-      channels: () => this.registry.channelCounts().size,
-      users: () => this.registry.userCount,
-      publicationsPerSec: () => this.rates.perSecond,
+      nodes: (now) => this.clusterNodes(now),
+      channels: () => this.registry.channelCounts().size + this.peers.list().reduce((n, p) => n + (p.beat.totals.channels ?? 0), 0),
+      users: () => this.registry.userCount + this.peers.list().reduce((n, p) => n + (p.beat.totals.users ?? 0), 0),
+      publicationsPerSec: () => this.published.perSecond + this.peers.list().reduce((n, p) => n + (p.beat.totals.publishedPerSec ?? 0), 0),
+      supervisors: (now) => this.supervisorViews(now),
       strategy: () => this.router.strategy,
       autoRestart: () => this.pool.autoRestart,
       engine: () => this.engineStatus(),
@@ -138,12 +160,18 @@ export class Supervisor {
     this.tick();
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
+    // A finer sweep than the tick: a silent supervisor leaves within a quarter second of its 3 s.
+    this.peerSweeper = setInterval(() => this.sweepPeers(), 250);
+    this.peerSweeper.unref();
   }
 
   async stop(): Promise<void> {
     // The fleet first, so its bots do not chase nodes that are going away.
     await this.simulator.stop();
     if (this.ticker) clearInterval(this.ticker);
+    if (this.peerSweeper) clearInterval(this.peerSweeper);
+    this.surveys.stop();
+    for (const dispose of this.disposers.splice(0)) dispose();
     for (const f of this.faults.values()) clearTimeout(f.timer);
     this.faults.clear();
     await this.pool.stop();
@@ -153,9 +181,24 @@ export class Supervisor {
     if (this.ownsEngine) await this.engine.stop();
   }
 
-  /** The engine as the admin snapshot shows it. */
+  /** The engine as the admin snapshot shows it: kind and control liveness, and its link when it has a server. */
   engineStatus(): EngineStatus {
-    return this.upkeep.status();
+    const health = this.engine.health?.();
+    return health ? { ...this.upkeep.status(), ...health } : { ...this.upkeep.status(), link: 'connected' };
+  }
+
+  /** This supervisor first, then every other one in view. */
+  supervisorViews(now: number): SupervisorView[] {
+    const own = this.heartbeat(now);
+    const self: SupervisorView = {
+      id: this.id, self: true, heardAt: this.upkeep.status().controlHeardAt, engine: this.engineStatus(),
+      nodes: own.nodes.length, connections: own.totals.connections, publicationsPerSec: round1(this.published.perSecond),
+    };
+    return [self, ...this.peers.list().map(({ beat, heardAt }): SupervisorView => ({
+      id: beat.supervisor, self: false, heardAt,
+      engine: beat.engine ?? { kind: this.engine.kind, supervisor: beat.supervisor, controlHeardAt: 0 },
+      nodes: beat.nodes.length, connections: beat.totals.connections, publicationsPerSec: beat.totals.publishedPerSec ?? 0,
+    }))];
   }
 
   /** Receives 1 Hz snapshots. Returns a dispose. */
@@ -187,6 +230,7 @@ export class Supervisor {
     const now = Date.now();
     if (now - this.lastTick > 3000) this.resumedAt = now;
     this.rates.tick(now - this.lastTick);
+    this.published.tick(now - this.lastTick);
     this.lastTick = now;
     for (const p of this.pool.all()) p.expire(now, NODE_REQUEST_TIMEOUT_MS);
     this.noteHealthChanges(now);
@@ -196,18 +240,62 @@ export class Supervisor {
     for (const l of this.snapshotListeners) l(snapshot);
   }
 
-  private heartbeat(now: number): Pick<SupervisorHeartbeat, 'nodes' | 'totals'> {
+  private heartbeat(now: number): Pick<SupervisorHeartbeat, 'nodes' | 'totals' | 'engine'> {
     const procs = this.pool.all();
     const up = procs.filter((p) => !p.exited && p.stats);
-    const incarnations = new Map<string, string>(procs.map((p) => [p.id, p.incarnation]));
+    const byId = new Map<string, NodeProcess>(procs.map((p) => [p.id, p]));
     return {
-      nodes: this.nodeSnapshots(now).map((n) => ({ ...n, supervisor: this.id, incarnation: incarnations.get(n.id) ?? n.id })),
+      nodes: this.nodeSnapshots(now).map((n) => {
+        const p = byId.get(n.id);
+        return { ...n, incarnation: p?.incarnation ?? n.id, channels: p ? this.registry.channelCountOn(p.id) : 0 };
+      }),
       totals: {
         connections: up.reduce((n, p) => n + p.stats!.connections, 0),
         subscriptions: up.reduce((n, p) => n + p.stats!.subscriptions, 0),
         publications: this.rates.total,
+        users: this.registry.userCount,
+        channels: this.registry.channelCounts().size,
+        publishedPerSec: round1(this.published.perSecond),
       },
+      engine: this.engineStatus(),
     };
+  }
+
+  /** This supervisor's nodes, then every other supervisor's as its last heartbeat reported them. */
+  private clusterNodes(now: number): NodeSnapshot[] {
+    const nodes = this.nodeSnapshots(now);
+    for (const { beat } of this.peers.list()) {
+      for (const { incarnation: _incarnation, channels: _channels, ...n } of beat.nodes) {
+        nodes.push({ ...n, id: remoteNodeId(beat.supervisor, n.id), supervisor: beat.supervisor });
+      }
+    }
+    return nodes;
+  }
+
+  private sweepPeers(): void {
+    if (!this.peers.sweep(Date.now())) return;
+    // Its nodes leave every console now, not at the next tick.
+    const snapshot = this.metrics.tick(Date.now());
+    for (const l of this.snapshotListeners) l(snapshot);
+  }
+
+  /**
+   * A supervisor missed 3 heartbeats: the presence its nodes owned goes now (with leave pushes),
+   * not a TTL later. Every survivor tries; the engine removes each entry once, so one of them reaps it.
+   */
+  private async peerLeft(beat: SupervisorHeartbeat): Promise<void> {
+    let reaped = 0;
+    try {
+      for (const n of beat.nodes) {
+        const left = await this.presence.removeOwner(n.incarnation);
+        reaped += left.length;
+        await publishLeaves(left, { broker: this.broker, channels: this.config.channels });
+      }
+    } catch (e) {
+      process.stderr.write(`switchboard: removing the presence of ${beat.supervisor} failed: ${(e as Error).message}\n`);
+    }
+    process.stderr.write(`switchboard: supervisor ${beat.supervisor} missed 3 heartbeats: ${beat.nodes.length} nodes left the view, ${reaped} presence entries removed\n`);
+    this.events.emit({ type: 'supervisor.left', supervisor: beat.supervisor, nodes: beat.nodes.length, reaped });
   }
 
   /** Health derived from report age (faults aside): a node that stops reporting, and comes back. */
@@ -244,6 +332,7 @@ export class Supervisor {
       const fault = this.faults.get(p.id);
       return {
         id: p.id,
+        supervisor: this.id,
         pid: p.pid,
         state: this.stateOf(p.id, now),
         uptimeMs: up ? now - p.startedAt : 0,

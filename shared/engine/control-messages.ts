@@ -9,6 +9,8 @@ import type { Json } from '../protocol/client-protocol.js';
 export interface HeartbeatNode extends NodeSnapshot {
   /** The process incarnation, unique across supervisors and restarts (`sb-abc123/node-1#0`). */
   incarnation: string;
+  /** Channels with a subscriber on it (the HTTP API's `info`). */
+  channels?: number;
 }
 
 /** A supervisor says it is alive, once a second; hearing its own is the probe of its subscription. */

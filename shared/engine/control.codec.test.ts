@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeControlMessage, encodeControlMessage } from './control.codec.js';
-import type { SupervisorHeartbeat } from './control-messages.js';
+import type { SupervisorHeartbeat, SurveyAnswer, SurveyAsk } from './control-messages.js';
 
 const BEAT: SupervisorHeartbeat = {
   type: 'supervisor.heartbeat', supervisor: 'sb-a', at: 1,
@@ -41,5 +41,21 @@ describe('control message codec', () => {
     assert.match(bad({ at: '1' }), /at must be a number/);
     assert.match(bad({ nodes: [{ id: 'node-1' }] }), /nodes must be a list/);
     assert.match(bad({ totals: { connections: 1 } }), /totals must hold/);
+  });
+
+  it('carries survey asks and answers, and refuses ones missing their fields', () => {
+    const ask: SurveyAsk = { type: 'survey.ask', id: 'sb-a:1', from: 'sb-a', to: ['sb-b'], op: 'channels.rows', params: {} };
+    const answer: SurveyAnswer = { type: 'survey.answer', id: 'sb-a:1', from: 'sb-b', to: 'sb-a', result: { rows: [] } };
+    assert.deepEqual(decodeControlMessage(encodeControlMessage(ask)), { ok: true, value: ask });
+    assert.deepEqual(decodeControlMessage(encodeControlMessage(answer)), { ok: true, value: answer });
+    const refused = (m: object): string => {
+      const decoded = decodeControlMessage(JSON.stringify(m));
+      return decoded.ok ? 'accepted' : decoded.error;
+    };
+    assert.match(refused({ ...ask, to: 'sb-b' }), /bad survey.ask: to must be a list/);
+    assert.match(refused({ ...ask, op: 3 }), /bad survey.ask: id, from and op must be strings/);
+    assert.match(refused({ type: 'survey.ask', id: 'x', from: 'a', to: [], op: 'o' }), /params is required/);
+    assert.match(refused({ type: 'survey.answer', id: 'x', from: 'a', to: 'b' }), /an answer holds a result or an error/);
+    assert.match(refused({ ...answer, error: 5 }), /error must be a string/);
   });
 });

@@ -8,7 +8,8 @@ import type { TestCluster } from './test-cluster.js';
 import { waitFor } from './test-cluster.js';
 
 interface InfoNode {
-  uid: string;
+  /** The node id (`node-1`); `uid` is its incarnation. */
+  name: string;
   num_clients: number;
 }
 
@@ -17,7 +18,7 @@ export async function clientsPerNode(cluster: TestCluster): Promise<Map<string, 
   const res = await cluster.api('info', {});
   assert.equal(res.status, 200, res.text);
   const nodes = (res.body as { result: { nodes: InfoNode[] } }).result.nodes;
-  return new Map(nodes.map((n) => [n.uid, n.num_clients]));
+  return new Map(nodes.map((n) => [n.name, n.num_clients]));
 }
 
 /** Waits until the nodes' reports add up to `total` connections; answers the counts then. */
