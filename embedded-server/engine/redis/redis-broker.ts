@@ -5,7 +5,9 @@
  * channel on its one shared subscriber connection.
  *
  * The command connection runs without an offline queue, so while Redis is down every call rejects
- * at once with a clear error instead of waiting for a reconnect.
+ * at once with a clear error instead of waiting for a reconnect. Every script call passes the
+ * generation of the server's data (redis-generation.ts), so after a failover, or a restart that may
+ * have lost writes, a channel's next use gives it a new epoch.
  */
 import type { Redis } from 'ioredis';
 import { Errors } from '../../../shared/protocol/codes.js';
@@ -14,6 +16,8 @@ import { err, ok } from '../../../shared/result.js';
 import type { AppError, Result } from '../../../shared/result.js';
 import type { Broker, BrokerEvent, HistoryQuery, StreamOptions } from '../../broker/broker.js';
 import { newEpoch } from '../../broker/history-stream.js';
+import { redisError } from './redis-errors.js';
+import type { EpochGeneration } from './redis-generation.js';
 import { HISTORY_SCRIPT, PUBLISH_SCRIPT } from './redis-scripts.js';
 import {
   decodeBrokerMessage, decodePublicationBody, encodeBarePublication, encodeJoin, encodeLeave, encodePublicationBody,
@@ -36,23 +40,21 @@ export function channelKeys(prefix: string, channel: string): { stream: string; 
   };
 }
 
-/** Names the operation and, when Redis is not connected, says so instead of ioredis's internals. */
-export function redisError(op: string, redis: Redis, cause: unknown): Error {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const { host, port } = redis.options;
-  const where = `Redis at ${host ?? '127.0.0.1'}:${port ?? 6379}`;
-  const text = redis.status === 'ready'
-    ? `redis engine: ${op} failed: ${message}`
-    : `redis engine: ${op} failed: ${where} is unreachable (connection ${redis.status}): ${message}`;
-  return new Error(text, { cause });
-}
-
 /** A {@link Broker} whose streams and fan-out live in Redis. */
 export class RedisBroker implements Broker {
   private readonly listeners = new Set<(event: BrokerEvent) => void>();
   /** Redis pub/sub channel → channel, for every channel subscribed (or being subscribed). */
   private readonly interest = new Map<string, string>();
   private readonly pending = new Map<string, Promise<void>>();
+  /**
+   * Pub/sub channels given up while the connection was down: ioredis resubscribes every channel it
+   * had after a reconnect, these included, so they are unsubscribed once it has.
+   */
+  private readonly lingering = new Set<string>();
+  private readonly onSubscriberReady = (): void => {
+    // 'ready' comes before ioredis resends its SUBSCRIBEs in the same turn; ours must follow them.
+    setImmediate(() => this.dropLingering());
+  };
   private readonly scripts: ScriptCommands;
   private stopped = false;
   private readonly onMessage = (pubsub: string, text: string): void => {
@@ -66,11 +68,17 @@ export class RedisBroker implements Broker {
    * @param redis the command connection (no offline queue);
    * @param subscriber the pub/sub connection shared with the control bus; the broker reads only its own channels.
    */
-  constructor(private readonly redis: Redis, private readonly subscriber: Redis, private readonly prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+    private readonly generation: EpochGeneration,
+  ) {
     redis.defineCommand('sbPublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
     redis.defineCommand('sbHistory', { numberOfKeys: 2, lua: HISTORY_SCRIPT });
     this.scripts = redis as unknown as ScriptCommands;
     subscriber.on('message', this.onMessage);
+    subscriber.on('ready', this.onSubscriberReady);
   }
 
   async publish(
@@ -86,8 +94,9 @@ export class RedisBroker implements Broker {
         await this.redis.publish(keys.pubsub, encodeBarePublication(body));
         return {};
       }
+      const gen = await this.generation.current();
       const [offset, epoch] = await this.scripts.sbPublish(
-        keys.stream, keys.meta, body, limits.size, limits.ttlMs, limits.metaTtlMs, newEpoch(), keys.pubsub,
+        keys.stream, keys.meta, body, limits.size, limits.ttlMs, limits.metaTtlMs, newEpoch(), keys.pubsub, gen,
       );
       return { offset: Number(offset), epoch };
     } catch (e) {
@@ -130,6 +139,9 @@ export class RedisBroker implements Broker {
     const inFlight = this.pending.get(pubsub);
     if (inFlight) return inFlight;
     if (this.interest.has(pubsub)) return;
+    // Refused at once while down (queued, it would wait for the next failed reconnect attempt to be rejected).
+    if (this.subscriber.status !== 'ready') throw redisError(`subscribe to "${channel}"`, this.subscriber, new Error('not connected'));
+    this.lingering.delete(pubsub);
     this.interest.set(pubsub, channel);
     const done = this.subscriber.subscribe(pubsub).then(
       () => undefined,
@@ -146,9 +158,14 @@ export class RedisBroker implements Broker {
     const { pubsub } = channelKeys(this.prefix, channel);
     await this.pending.get(pubsub)?.catch(() => undefined);
     if (!this.interest.delete(pubsub)) return;
-    if (this.subscriber.status !== 'ready') return; // nothing to undo on a dead connection; it resubscribes only what it knows
-    await this.subscriber.unsubscribe(pubsub)
-      .catch((e: unknown) => { throw redisError(`unsubscribe from "${channel}"`, this.subscriber, e); });
+    if (this.subscriber.status !== 'ready') {
+      this.lingering.add(pubsub); // undone once the connection is back
+      return;
+    }
+    await this.subscriber.unsubscribe(pubsub).catch((e: unknown) => {
+      this.lingering.add(pubsub); // the connection may have dropped under it, and ioredis will resubscribe it
+      throw redisError(`unsubscribe from "${channel}"`, this.subscriber, e);
+    });
   }
 
   onEvent(listener: (event: BrokerEvent) => void): () => void {
@@ -164,13 +181,26 @@ export class RedisBroker implements Broker {
     this.stopped = true;
     this.listeners.clear();
     this.subscriber.off('message', this.onMessage);
+    this.subscriber.off('ready', this.onSubscriberReady);
+  }
+
+  /** Unsubscribes what was given up while the connection was down (unless wanted again since). */
+  private dropLingering(): void {
+    if (this.stopped || this.subscriber.status !== 'ready') return;
+    const channels = [...this.lingering].filter((pubsub) => !this.interest.has(pubsub));
+    this.lingering.clear();
+    if (channels.length === 0) return;
+    this.subscriber.unsubscribe(...channels).catch((e: unknown) => {
+      process.stderr.write(`switchboard: ${redisError('unsubscribe of channels given up during the outage', this.subscriber, e).message}\n`);
+    });
   }
 
   private async read(channel: string, stream: StreamOptions, since: string, limit: number, reverse: boolean): Promise<[number, string, StreamEntry[]]> {
     const keys = channelKeys(this.prefix, channel);
     try {
+      const gen = await this.generation.current();
       const [top, epoch, entries] = await this.scripts.sbHistory(
-        keys.stream, keys.meta, newEpoch(), stream.metaTtlMs, stream.ttlMs, since, limit, reverse ? '1' : '0',
+        keys.stream, keys.meta, newEpoch(), stream.metaTtlMs, stream.ttlMs, since, limit, reverse ? '1' : '0', gen,
       );
       return [Number(top), epoch, entries];
     } catch (e) {

@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import { decodeControlMessage, encodeControlMessage } from '../../../shared/engine/control.codec.js';
 import type { ControlMessage } from '../../../shared/engine/control-messages.js';
 import type { ControlBus } from '../engine.js';
+import { named } from './redis-errors.js';
 
 export interface RedisControlBusOptions {
   /** Where a dropped message or a failed subscribe is reported (default: stderr). */
@@ -72,7 +73,7 @@ export class RedisControlBus implements ControlBus {
     this.inFlight++;
     this.held ??= [];
     try {
-      await this.commands.publish(this.channel, encodeControlMessage(message));
+      await named('control publish', this.commands, () => this.commands.publish(this.channel, encodeControlMessage(message)));
     } finally {
       // setImmediate runs after the caller's continuation, so delivery follows the return.
       if (--this.inFlight === 0) setImmediate(() => this.flush());

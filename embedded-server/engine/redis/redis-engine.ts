@@ -2,13 +2,21 @@
  * The Redis engine (issue 10 §2): broker, presence and control bus of every supervisor that shares
  * one Redis and key prefix. Two connections: one for commands (no offline queue, so calls fail fast
  * while Redis is down) and one in pub/sub mode shared by the broker and the control bus.
+ *
+ * When Redis restarts or fails over (docs/architecture.md, "When Redis restarts or fails over"):
+ * calls fail at once while it is unreachable; once both connections are back (and the server's data
+ * generation is checked, redis-generation.ts) the `onResubscribed` listeners run, and the supervisor
+ * makes its nodes reconcile positions.
  */
+import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
-import type { Engine } from '../engine.js';
+import type { EngineLink } from '../../../shared/admin/admin-model.js';
+import type { Engine, EngineHealth } from '../engine.js';
 import { DEFAULT_PRESENCE_TTL_MS } from '../engine.js';
 import { RedisBroker } from './redis-broker.js';
 import { RedisControlBus } from './redis-control-bus.js';
+import { EpochGeneration } from './redis-generation.js';
 import { RedisPresence } from './redis-presence.js';
 
 /** Default key prefix (Centrifugo's is "centrifugo"). */
@@ -27,6 +35,8 @@ export interface RedisEngineOptions {
   commandTimeoutMs?: number;
   /** Where connection trouble is reported (default: stderr). */
   log?: (line: string) => void;
+  /** How often health() measures the round trip with a PING on the command connection (default 1 s). */
+  pingIntervalMs?: number;
 }
 
 const defaultLog = (line: string): void => void process.stderr.write(`switchboard: ${line}\n`);
@@ -47,11 +57,11 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
     commandTimeout: opts.commandTimeoutMs ?? 5_000,
     connectionName: `${prefix}-commands`,
   };
+  const address = withoutCredentials(url);
   const commands = new Redis(url, options);
   // The subscriber keeps its offline queue: ioredis resubscribes its channels after a reconnect.
   const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, commandTimeout: undefined, connectionName: `${prefix}-pubsub` });
-  watch(commands, 'commands', url, log);
-  watch(subscriber, 'pub/sub', url, log);
+  const link = new LinkWatch(commands, subscriber, address, log);
   const disconnect = (): void => {
     commands.disconnect();
     subscriber.disconnect();
@@ -61,25 +71,34 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
     await Promise.all([commands.connect(), subscriber.connect()]);
   } catch (e) {
     disconnect();
-    throw new Error(`redis engine: cannot connect to ${url}: ${(e as Error).message}`, { cause: e });
+    throw new Error(`redis engine: cannot connect to ${address}: ${(e as Error).message}`, { cause: e });
   }
   try {
-    await refuseEvictingPolicy(commands, url);
+    await refuseEvictingPolicy(commands, address);
   } catch (e) {
     disconnect();
     throw e;
   }
+  const generation = new EpochGeneration(commands, prefix, log);
+  try {
+    await generation.current();
+  } catch (e) {
+    disconnect();
+    throw new Error(`redis engine: cannot check the data generation on ${address}: ${(e as Error).message}`, { cause: e });
+  }
 
-  const broker = new RedisBroker(commands, subscriber, prefix);
+  const broker = new RedisBroker(commands, subscriber, prefix, generation);
   const presence = new RedisPresence(commands, subscriber, prefix, { ttlMs: opts.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS });
   const control = new RedisControlBus(commands, subscriber, prefix, { log });
   try {
     await control.ready();
   } catch (e) {
     disconnect();
-    throw new Error(`redis engine: cannot subscribe the control bus on ${url}: ${(e as Error).message}`, { cause: e });
+    throw new Error(`redis engine: cannot subscribe the control bus on ${address}: ${(e as Error).message}`, { cause: e });
   }
 
+  const back = new BackNotice(commands, subscriber, generation, log);
+  const rtt = new RoundTrip(commands, opts.pingIntervalMs ?? 1_000);
   let stopping: Promise<void> | undefined;
   return {
     kind: 'redis',
@@ -90,9 +109,16 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
       // reconnect=true: ioredis opens a new connection and resubscribes every channel on it.
       if (!stopping) subscriber.disconnect(true);
     },
-    onResubscribed: (listener) => onResubscribed(subscriber, listener, log),
+    onResubscribed: (listener) => back.add(listener),
+    health: (): EngineHealth => {
+      const state = link.state();
+      // A round trip is shown only while the link is whole: not a stale one beside "reconnecting".
+      return { address, link: state, rttMs: state === 'connected' ? rtt.lastMs : null, reconnects: link.reconnects };
+    },
     stop: () => {
       stopping ??= (async () => {
+        rtt.stop();
+        back.stop();
         await control.stop();
         await broker.stop();
         await Promise.all([quit(commands), quit(subscriber)]);
@@ -102,11 +128,23 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
   };
 }
 
+/** `redis://user:secret@host:6379/2` → `redis://host:6379/2`: what the console and the logs may show. */
+export function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//');
+  }
+}
+
 /**
  * `allkeys-*` lets Redis evict any key under memory pressure — streams and metas included — so
  * history would vanish silently and offsets restart under an epoch clients still hold.
  */
-async function refuseEvictingPolicy(redis: Redis, url: string): Promise<void> {
+async function refuseEvictingPolicy(redis: Redis, address: string): Promise<void> {
   let policy: string | undefined;
   try {
     const reply = await redis.config('GET', 'maxmemory-policy') as string[];
@@ -117,44 +155,162 @@ async function refuseEvictingPolicy(redis: Redis, url: string): Promise<void> {
   }
   if (policy?.startsWith('allkeys-')) {
     throw new Error(
-      `redis engine: ${url} runs with maxmemory-policy ${policy}, which may evict channel history and stream positions silently; ` +
+      `redis engine: ${address} runs with maxmemory-policy ${policy}, which may evict channel history and stream positions silently; ` +
       'set it to noeviction or a volatile-* policy (CONFIG SET maxmemory-policy noeviction)',
     );
   }
 }
 
-function watch(redis: Redis, role: string, url: string, log: (line: string) => void): void {
-  // Before the first ready a failure is the error createRedisEngine throws; after it, one line per outage
-  // (without a listener ioredis would print every reconnect attempt).
-  let down = true;
-  redis.on('error', (e: Error) => {
-    if (down) return;
-    down = true;
-    log(`redis engine: ${role} connection to ${url}: ${e.message}`);
-  });
-  let wasReady = false;
-  redis.on('ready', () => {
-    if (wasReady) log(`redis engine: ${role} connection to ${url} is back`);
-    wasReady = true;
-    down = false;
-  });
+/**
+ * Both connections' states for health(), one log line per outage and per return (without an 'error'
+ * listener ioredis would print every reconnect attempt), and the count of reconnects.
+ */
+class LinkWatch {
+  /** Connections re-established since start (each of the two counts). */
+  reconnects = 0;
+
+  constructor(private readonly commands: Redis, private readonly subscriber: Redis, address: string, log: (line: string) => void) {
+    for (const [redis, role] of [[commands, 'commands'], [subscriber, 'pub/sub']] as const) {
+      // Before the first ready a failure is the error createRedisEngine throws; after it, one line per outage.
+      let down = true;
+      let wasReady = false;
+      redis.on('error', (e: Error) => {
+        if (down) return;
+        down = true;
+        log(`redis engine: ${role} connection to ${address}: ${e.message}`);
+      });
+      redis.on('ready', () => {
+        if (wasReady) {
+          this.reconnects++;
+          log(`redis engine: ${role} connection to ${address} is back`);
+        }
+        wasReady = true;
+        down = false;
+      });
+    }
+  }
+
+  /**
+   * 'connected' while both connections are up; 'down' when one has given up (ioredis 'end') or
+   * never connected; 'reconnecting' otherwise (ioredis retries for as long as the engine runs).
+   */
+  state(): EngineLink {
+    const statuses = [this.commands.status, this.subscriber.status];
+    if (statuses.every((s) => s === 'ready')) return 'connected';
+    if (statuses.some((s) => s === 'end' || s === 'wait')) return 'down';
+    return 'reconnecting';
+  }
 }
 
 /**
- * ioredis emits 'ready' before the SUBSCRIBEs it resends are answered; a PING sent after them is
- * answered after them, so its reply means every subscription is live again.
+ * The round-trip time of a PING on the command connection, measured every `intervalMs` by an
+ * unref'd timer (it never keeps the process alive), never two at once; null while the connection
+ * is not up or the last PING failed.
  */
-function onResubscribed(subscriber: Redis, listener: () => void, log: (line: string) => void): () => void {
-  let wasReady = subscriber.status === 'ready';
-  const onReady = (): void => {
-    if (!wasReady) {
-      wasReady = true;
+class RoundTrip {
+  lastMs: number | null = null;
+  private pinging = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly redis: Redis, intervalMs: number) {
+    this.timer = setInterval(() => void this.measure(), intervalMs);
+    this.timer.unref();
+    redis.on('close', () => { this.lastMs = null; });
+    void this.measure();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async measure(): Promise<void> {
+    if (this.pinging) return;
+    if (this.redis.status !== 'ready') {
+      this.lastMs = null;
       return;
     }
-    subscriber.ping().then(() => listener(), (e: Error) => log(`redis engine: pub/sub connection not back: ${e.message}`));
-  };
-  subscriber.on('ready', onReady);
-  return () => void subscriber.off('ready', onReady);
+    this.pinging = true;
+    const started = performance.now();
+    try {
+      await this.redis.ping();
+      this.lastMs = Math.round((performance.now() - started) * 100) / 100;
+    } catch {
+      this.lastMs = null;
+    } finally {
+      this.pinging = false;
+    }
+  }
+}
+
+/**
+ * Runs the `onResubscribed` listeners once Redis is fully back after a loss: the pub/sub connection
+ * resubscribed (ioredis emits 'ready' before the SUBSCRIBEs it resends are answered; a PING sent
+ * after them is answered after them), and the command connection up with the server's generation
+ * checked — so the positions the nodes then read are the new server's, with rotated epochs where
+ * it may have lost writes. A check that starts a new generation is such a loss too, even when the
+ * pub/sub connection never dropped.
+ */
+class BackNotice {
+  private readonly listeners = new Set<() => void>();
+  /** A loss not yet announced. */
+  private owed = false;
+  private stopped = false;
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(private readonly commands: Redis, private readonly subscriber: Redis, private readonly generation: EpochGeneration, private readonly log: (line: string) => void) {
+    let subscriberWasReady = subscriber.status === 'ready';
+    const onSubscriberReady = (): void => {
+      if (!subscriberWasReady) {
+        subscriberWasReady = true;
+        return;
+      }
+      subscriber.ping().then(() => this.owe(), (e: Error) => log(`redis engine: pub/sub connection not back: ${e.message}`));
+    };
+    const onCommandsReady = (): void => void this.announce();
+    subscriber.on('ready', onSubscriberReady);
+    commands.on('ready', onCommandsReady);
+    this.disposers.push(
+      () => void subscriber.off('ready', onSubscriberReady),
+      () => void commands.off('ready', onCommandsReady),
+      generation.onChange(() => this.owe()),
+    );
+  }
+
+  add(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.listeners.clear();
+    for (const dispose of this.disposers.splice(0)) dispose();
+  }
+
+  private owe(): void {
+    this.owed = true;
+    void this.announce();
+  }
+
+  /** Announces an owed loss when both connections are up; otherwise the next 'ready' calls again. */
+  private async announce(): Promise<void> {
+    if (!this.owed || this.stopped || this.commands.status !== 'ready' || this.subscriber.status !== 'ready') return;
+    try {
+      await this.generation.current();
+    } catch (e) {
+      this.log(`redis engine: not back yet: ${(e as Error).message}`);
+      return; // the command connection's next 'ready' tries again
+    }
+    if (!this.owed || this.stopped) return;
+    this.owed = false;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (e) {
+        this.log(`redis engine: a resubscribed listener threw: ${(e as Error).message}`);
+      }
+    }
+  }
 }
 
 async function quit(redis: Redis): Promise<void> {

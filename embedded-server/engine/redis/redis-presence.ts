@@ -23,6 +23,7 @@ import type { ClientInfo, PresenceStatsResult } from '../../../shared/protocol/c
 import type { PresenceEngine, PresenceLeft } from '../engine.js';
 import { DEFAULT_PRESENCE_TTL_MS } from '../engine.js';
 import { decodeEntry, decodeMember, encodeEntry, encodeMember } from './presence-entry.js';
+import { named } from './redis-errors.js';
 import { ADD, DUE_CHANNELS, PURGE, REFRESH, REMOVE, REMOVE_OWNED } from './presence-scripts.js';
 
 export interface RedisPresenceOptions {
@@ -57,7 +58,39 @@ export class RedisPresence implements PresenceEngine {
     this.index = `${prefix}.presence.channels`;
   }
 
-  async add(channel: string, info: ClientInfo, owner: string): Promise<void> {
+  add(channel: string, info: ClientInfo, owner: string): Promise<void> {
+    return named(`presence add in "${channel}"`, this.redis, () => this.addEntry(channel, info, owner));
+  }
+
+  refresh(owner: string, entries: { channel: string; client: string }[]): Promise<void> {
+    return named(`presence refresh of ${owner}`, this.redis, () => this.refreshEntries(owner, entries));
+  }
+
+  remove(channel: string, client: string): Promise<void> {
+    return named(`presence remove in "${channel}"`, this.redis, () => this.removeEntry(channel, client));
+  }
+
+  list(channel: string): Promise<Record<string, ClientInfo>> {
+    // fromEntries defines own properties, so no client id can touch the prototype.
+    return named(`presence of "${channel}"`, this.redis, async () => Object.fromEntries((await this.read(channel)).map((info) => [info.client, info])));
+  }
+
+  stats(channel: string): Promise<PresenceStatsResult> {
+    return named(`presence stats of "${channel}"`, this.redis, async () => {
+      const live = await this.read(channel);
+      return { num_clients: live.length, num_users: new Set(live.map((info) => info.user)).size };
+    });
+  }
+
+  removeOwner(owner: string): Promise<PresenceLeft[]> {
+    return named(`presence removal of ${owner}`, this.redis, () => this.removeOwned(owner));
+  }
+
+  expire(): Promise<PresenceLeft[]> {
+    return named('presence expiry', this.redis, () => this.expireDue());
+  }
+
+  private async addEntry(channel: string, info: ClientInfo, owner: string): Promise<void> {
     const reply = (await ADD.run(this.redis, this.keys(channel), [info.client, encodeEntry(owner, info), this.ttlMs, this.keepMs])) as [number, string?];
     const [expiresAt, replaced] = reply;
     const previous = replaced === undefined || replaced === null ? undefined : decodeEntry(replaced);
@@ -72,7 +105,7 @@ export class RedisPresence implements PresenceEngine {
     ]);
   }
 
-  async refresh(owner: string, entries: { channel: string; client: string }[]): Promise<void> {
+  private async refreshEntries(owner: string, entries: { channel: string; client: string }[]): Promise<void> {
     if (entries.length === 0) return;
     const byChannel = groupByChannel(entries);
     await Promise.all([
@@ -81,24 +114,13 @@ export class RedisPresence implements PresenceEngine {
     ]);
   }
 
-  async remove(channel: string, client: string): Promise<void> {
+  private async removeEntry(channel: string, client: string): Promise<void> {
     const removed = await REMOVE.run(this.redis, this.keys(channel), [client]);
     const entry = typeof removed === 'string' ? decodeEntry(removed) : undefined;
     if (entry) await this.redis.srem(this.ownerKey(entry.owner), encodeMember(channel, client));
   }
 
-  async list(channel: string): Promise<Record<string, ClientInfo>> {
-    const live = await this.read(channel);
-    // fromEntries defines own properties, so no client id can touch the prototype.
-    return Object.fromEntries(live.map((info) => [info.client, info]));
-  }
-
-  async stats(channel: string): Promise<PresenceStatsResult> {
-    const live = await this.read(channel);
-    return { num_clients: live.length, num_users: new Set(live.map((info) => info.user)).size };
-  }
-
-  async removeOwner(owner: string): Promise<PresenceLeft[]> {
+  private async removeOwned(owner: string): Promise<PresenceLeft[]> {
     const ownerKey = this.ownerKey(owner);
     const members = await this.redis.smembers(ownerKey);
     const byChannel = groupByChannel(members.map(decodeMember).filter((m) => m !== undefined));
@@ -112,7 +134,7 @@ export class RedisPresence implements PresenceEngine {
     return removed.flat();
   }
 
-  async expire(): Promise<PresenceLeft[]> {
+  private async expireDue(): Promise<PresenceLeft[]> {
     const left = this.expiredOnRead;
     this.expiredOnRead = [];
     const due = (await DUE_CHANNELS.run(this.redis, [this.index], [this.sweepBatch])) as string[];
