@@ -28,7 +28,7 @@ export function EngineCard() {
         ))}
       </dl>
       {engine.kind === 'memory' ? (
-        <p className="muted nodes-engine-note">No engine server: streams, presence and the control bus live in this supervisor&apos;s memory, so there is no link to watch.</p>
+        <p className="muted nodes-engine-note">No engine server: streams, presence and the control bus live in this supervisor&apos;s memory, so there is no link to watch. Run several supervisors on one Redis to scale out.</p>
       ) : null}
     </section>
   );

@@ -145,11 +145,12 @@ describe('the engine tile', () => {
     assert.equal(byKey(engine('sb-b', { rttMs: null, link: 'down' })).rtt!.value, '—');
   });
 
-  it('leaves out of the in-process engine the link figures it has no server for, and keeps those it reports', () => {
+  it('leaves out of the in-process engine its link (connected by definition) and the figures it has no server for', () => {
     assert.deepEqual(Object.keys(byKey({ kind: 'memory', supervisor: 'sb-b', controlHeardAt: AT - 100 })), ['kind', 'heard']);
     const f = byKey({ kind: 'memory', supervisor: 'sb-b', controlHeardAt: AT - 100, link: 'connected' });
-    assert.deepEqual(Object.keys(f), ['kind', 'link', 'heard']);
+    assert.deepEqual(Object.keys(f), ['kind', 'heard']);
     assert.equal(f.kind!.value, 'In-process memory');
+    assert.deepEqual(Object.keys(byKey({ kind: 'memory', supervisor: 'sb-b', controlHeardAt: AT - 100, reconnects: 0 })), ['kind', 'reconnects', 'heard']);
   });
 
   it('flags a link that is not connected and an own heartbeat older than 2 s', () => {

@@ -128,8 +128,8 @@ const DASH = '—';
 
 /**
  * The engine tile: what this supervisor's engine reports, each figure as reported or "—". The
- * in-process engine has no server, so the link figures it does not report are left out rather
- * than shown as missing.
+ * in-process engine has no server: its link is connected by definition and left out, like the
+ * link figures it does not report, rather than shown as missing.
  */
 export function engineFigures(e: EngineStatus, at: number): EngineFigure[] {
   const heard = ageMs(e.controlHeardAt, at);
@@ -146,8 +146,10 @@ export function engineFigures(e: EngineStatus, at: number): EngineFigure[] {
       hint: 'When this supervisor last heard its own heartbeat on the control bus: proof that its subscription delivers' },
   ];
   if (e.kind === 'redis') return figures;
-  const reported = { address: e.address, link: e.link, rtt: e.rttMs, reconnects: e.reconnects } as const;
-  return figures.filter((f) => !(f.key in reported) || reported[f.key as keyof typeof reported] !== undefined);
+  const shown: Record<EngineFigure['key'], boolean> = {
+    kind: true, address: e.address !== undefined, link: false, rtt: e.rttMs !== undefined, reconnects: e.reconnects !== undefined, heard: true,
+  };
+  return figures.filter((f) => shown[f.key]);
 }
 
 /** Node ids under their supervisors for a picker: this supervisor's first, then the others by id; nodes in id order. */
