@@ -9,6 +9,7 @@ import { decodeAdminRequest, encodeAdminError, encodeAdminPush, encodeAdminResul
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import type { AdminBackend } from './admin-backend.js';
+import { EngineError } from '../engine/engine.js';
 
 /** Watched channels per admin connection; one more answers 409. */
 export const MAX_WATCHED_CHANNELS = 20;
@@ -76,8 +77,14 @@ export class AdminConnection {
       const result: Answer = await this.dispatch(frame);
       reply = result.ok ? encodeAdminResult(frame.id, result.value) : encodeAdminError(frame.id, result.error);
     } catch (e) {
-      this.log(`${frame.method} from ${this.who} failed: ${describe(e)}`);
-      reply = encodeAdminError(frame.id, INTERNAL);
+      if (e instanceof EngineError) {
+        // The engine's server failed (Redis down): the console says so in words.
+        this.log(`${frame.method} from ${this.who} failed: ${e.message}`);
+        reply = encodeAdminError(frame.id, { code: INTERNAL.code, message: e.message });
+      } else {
+        this.log(`${frame.method} from ${this.who} failed: ${describe(e)}`);
+        reply = encodeAdminError(frame.id, INTERNAL);
+      }
     }
     this.send(reply);
   }

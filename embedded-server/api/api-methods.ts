@@ -8,6 +8,7 @@ import type {
   ApiContext, ApiMethod, ApiResultByMethod, ApiResponse, BatchReply, MethodHandler, SingleMethod,
 } from './api-types.js';
 import { SINGLE_METHODS, describeError } from './api-types.js';
+import { EngineError } from '../engine/engine.js';
 import type { Params } from './api-validate.js';
 import { ApiErrors, FieldReader, badRequest, isParams } from './api-validate.js';
 import {
@@ -46,6 +47,11 @@ async function runMethod<M extends SingleMethod>(
     const handler: MethodHandler<M> = HANDLERS[method];
     return await handler(ctx, params);
   } catch (e) {
+    // The engine's own failure (Redis down) is said in words, to the caller too; anything else is a bug: its stack goes to the log.
+    if (e instanceof EngineError) {
+      ctx.log(`server API ${method} failed: ${e.message}`);
+      return err({ code: ApiErrors.internal.code, message: `${ApiErrors.internal.message}: ${e.message}` });
+    }
     ctx.log(`server API ${method} failed: ${describeError(e)}`);
     return err(ApiErrors.internal);
   }

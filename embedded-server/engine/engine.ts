@@ -48,6 +48,15 @@ export interface EngineMetrics {
   idleChannels?: { kept: number; dropped: { expired: number; limit: number } };
 }
 
+/**
+ * An engine operation that failed because the engine's server could not do it (unreachable, no reply
+ * in time, or its own error). Its message is meant for people — it names the operation and the server
+ * — so the HTTP and admin APIs pass it on (one log line, no stack) instead of a bare internal error.
+ */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+}
+
 /** The link to an engine's server, for the console's engine tile (the in-process engine has none). */
 export interface EngineHealth {
   /** Where it lives, without credentials (`redis://127.0.0.1:6379`). */

@@ -106,7 +106,7 @@ export interface EngineStatus {
   controlHeardAt: number;
   /** Where the engine lives (`redis://127.0.0.1:6379`, password removed); absent for the in-process engine. */
   address?: string;
-  /** The command connection's state; the in-process engine is always connected. */
+  /** The link to the engine's server (the worse of its connections); the in-process engine is always connected. */
   link?: EngineLink;
   /** Round-trip time of the last PING, ms (null: none answered yet or the link is down). */
   rttMs?: number | null;

@@ -1,6 +1,7 @@
 /** The errors of the Redis engine as its callers (and their logs) show them. */
 import { ReplyError } from 'ioredis';
 import type { Redis } from 'ioredis';
+import { EngineError } from '../engine.js';
 
 /**
  * Names the operation and Redis's address, and says what went wrong in words instead of ioredis's
@@ -16,7 +17,7 @@ export function redisError(op: string, redis: Redis, cause: unknown): Error {
   else if (message === 'Command timed out') text = `${where} did not answer within ${commandTimeout ?? 0} ms`;
   else if (cause instanceof (ReplyError as new () => Error)) text = `${where} answered: ${message}`;
   else text = `${where}: ${message}`;
-  return new Error(`redis engine: ${op} failed: ${text}`, { cause });
+  return new EngineError(`redis engine: ${op} failed: ${text}`, { cause });
 }
 
 /** Runs one engine operation; a rejection becomes {@link redisError} for `op`. */
