@@ -10,6 +10,7 @@ import { AdminCallError, AdminLink } from './admin-link.js';
 import { findLinkTarget, rememberToken } from './link-target.js';
 import { startNodeNotices } from './node-notices.js';
 import { routePush } from './push-router.js';
+import { unansweredOf, unansweredText } from './survey.js';
 
 let link: AdminLink | null = null;
 
@@ -60,13 +61,19 @@ export function request<M extends AdminMethod>(method: M, params: AdminParamsInp
   return link.request(method, params);
 }
 
-/** An action: the result, with a toast saying it worked (`done`) or what the server answered. */
+/**
+ * An action: the result, with a toast saying it worked (`done`) or what the server answered. When
+ * supervisors did not answer a cluster-wide action, the toast is a warning that names them and says
+ * what that means (`missed`, said of "there": "connections there may not have been kicked"). A
+ * caller without `done` shows the result, and so the warning, itself.
+ */
 export async function call<M extends AdminMethod>(
-  method: M, params: AdminParamsInput<M>, done?: (result: AdminResults[M]) => string,
+  method: M, params: AdminParamsInput<M>, done?: (result: AdminResults[M]) => string, missed = 'what they hold is left out',
 ): Promise<AdminResults[M] | null> {
   try {
     const result = await request(method, params);
-    if (done) useSession.getState().toast('ok', done(result));
+    const warning = unansweredText(unansweredOf(result), missed);
+    if (done) useSession.getState().toast(warning ? 'warn' : 'ok', warning ? `${done(result)}. ${warning}.` : done(result));
     return result;
   } catch (e) {
     useSession.getState().toast('error', e instanceof Error ? e.message : String(e));

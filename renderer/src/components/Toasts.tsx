@@ -27,7 +27,7 @@ export function Toasts() {
   return (
     <div ref={ref} className={`toasts${toasts.length > 0 ? ' showing' : ''}`} aria-live="polite" data-testid="toasts">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
+        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'ok' ? 'status' : 'alert'}>
           <span>{t.text}</span>
           <button type="button" className="ghost" aria-label="Dismiss" title="Dismiss" onClick={() => dismiss(t.id)}>×</button>
         </div>

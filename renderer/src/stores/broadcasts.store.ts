@@ -13,6 +13,8 @@ export interface Reach {
   key: string;
   connections: number;
   nodes: number;
+  /** Supervisors that did not answer the count: their connections are not in it. */
+  unanswered: string[];
 }
 
 export interface BroadcastDraft {
@@ -62,7 +64,7 @@ export async function previewReach(audience: Audience, data: Json): Promise<Reac
   try {
     const r = await call('broadcast.send', { audience, data, dryRun: true });
     if (!r) return null;
-    const reach = { key: audienceKey(audience), connections: r.connections, nodes: r.nodes };
+    const reach = { key: audienceKey(audience), connections: r.connections, nodes: r.nodes, unanswered: r.unanswered ?? [] };
     useBroadcasts.setState({ reach });
     return reach;
   } finally {
@@ -74,8 +76,9 @@ export async function previewReach(audience: Audience, data: Json): Promise<Reac
 export async function sendBroadcast(audience: Audience, data: Json): Promise<boolean> {
   useBroadcasts.setState({ sending: true });
   try {
-    const r = await call('broadcast.send', { audience, data, dryRun: false }, (res) => `Broadcast sent to ${fmtReach(res)}`);
-    if (r) useBroadcasts.setState({ reach: { key: audienceKey(audience), connections: r.connections, nodes: r.nodes } });
+    const r = await call('broadcast.send', { audience, data, dryRun: false }, (res) => `Broadcast sent to ${fmtReach(res)}`,
+      'connections there may not have received it');
+    if (r) useBroadcasts.setState({ reach: { key: audienceKey(audience), connections: r.connections, nodes: r.nodes, unanswered: r.unanswered ?? [] } });
     await loadBroadcasts();
     return r !== null;
   } finally {

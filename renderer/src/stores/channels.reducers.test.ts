@@ -64,6 +64,19 @@ describe('channel list query', () => {
     assert.deepEqual([got.loaded, got.total, got.rows.length], [true, 1, 1]);
   });
 
+  it('keeps the supervisors that did not answer the latest query, and forgets them once all answer', () => {
+    const s = initialList();
+    const partial = receiveList(s, s.query, { total: 1, items: [row('chat:a')], unanswered: ['sb-a'] });
+    assert.deepEqual(partial.unanswered, ['sb-a']);
+    assert.deepEqual(receiveList(partial, s.query, { total: 2, items: [row('chat:a'), row('chat:b')] }).unanswered, []);
+  });
+
+  it('keeps the supervisors a channel\'s detail could not ask with that detail', () => {
+    const d = receiveDetail(openDetail('chat:lobby'), { ...detail(), unanswered: ['sb-a'] }, false);
+    assert.deepEqual(d.detail?.unanswered, ['sb-a']);
+    assert.equal(receiveDetail(d, detail(), false).detail?.unanswered, undefined);
+  });
+
   it('steps back to the last page when the one shown emptied', () => {
     const s = changeQuery(initialList(), { offset: 300 });
     const got = receiveList(s, s.query, { total: 150, items: [] });

@@ -34,12 +34,14 @@ export interface ChannelListState {
   total: number;
   loaded: boolean;
   error: string | null;
+  /** Supervisors that did not answer the latest query: their subscribers are missing from it. */
+  unanswered: string[];
 }
 
 export const NO_NAMESPACE = '(none)';
 
 export const initialQuery = (): ChannelQuery => ({ text: '', prefix: false, namespace: '', sortBy: 'subscribers', sortDir: 'desc', offset: 0 });
-export const initialList = (): ChannelListState => ({ query: initialQuery(), rows: [], total: 0, loaded: false, error: null });
+export const initialList = (): ChannelListState => ({ query: initialQuery(), rows: [], total: 0, loaded: false, error: null, unanswered: [] });
 
 /** The params of `channels.query` for a query (empty filters left out). */
 export function queryParams(q: ChannelQuery) {
@@ -70,13 +72,15 @@ const sameQuery = (a: ChannelQuery, b: ChannelQuery): boolean =>
   a.text === b.text && a.prefix === b.prefix && a.namespace === b.namespace && a.sortBy === b.sortBy && a.sortDir === b.sortDir && a.offset === b.offset;
 
 /** A page answered for `asked`; dropped when the query changed meanwhile. */
-export function receiveList(state: ChannelListState, asked: ChannelQuery, page: { total: number; items: ChannelRow[] }): ChannelListState {
+export function receiveList(
+  state: ChannelListState, asked: ChannelQuery, page: { total: number; items: ChannelRow[]; unanswered?: string[] },
+): ChannelListState {
   if (!sameQuery(asked, state.query)) return state;
   // A page past the end (channels went away): go back to the last page on the next refresh.
   if (page.items.length === 0 && page.total > 0 && asked.offset > 0) {
     return { ...state, query: { ...state.query, offset: Math.floor((page.total - 1) / LIST_PAGE) * LIST_PAGE }, error: null };
   }
-  return { ...state, rows: page.items, total: page.total, loaded: true, error: null };
+  return { ...state, rows: page.items, total: page.total, loaded: true, error: null, unanswered: page.unanswered ?? [] };
 }
 
 export function listFailed(state: ChannelListState, asked: ChannelQuery, error: string): ChannelListState {
@@ -122,8 +126,11 @@ export interface HistoryItem extends Publication {
 
 export interface DetailState {
   channel: string;
-  /** The latest counts and flags; null until the first `channel.get` answers. */
-  detail: ChannelDetail | null;
+  /**
+   * The latest counts and flags; null until the first `channel.get` answers. Its `unanswered` names
+   * supervisors whose subscribers and presence are missing from it.
+   */
+  detail: ChannelDetail & { unanswered?: string[] } | null;
   error: string | null;
   /** Sorted by user, then client. */
   members: Member[];
@@ -169,7 +176,7 @@ const byUserThenClient = (a: Member, b: Member): number =>
  * the request went out are replayed (each sets a member's state, so the last one wins). With
  * `withHistory`, the history list is replaced too (keeping live publications newer than its top).
  */
-export function receiveDetail(d: DetailState, detail: ChannelDetail, withHistory: boolean): DetailState {
+export function receiveDetail(d: DetailState, detail: ChannelDetail & { unanswered?: string[] }, withHistory: boolean): DetailState {
   if (detail.channel !== d.channel) return d;
   const previous = new Map(d.members.map((m) => [m.client, m]));
   const map = new Map<string, Member>();

@@ -230,3 +230,20 @@ describe('detail drawer', () => {
     assert.equal(closeDetail(detailFailed(s, 'c1', 'timeout', false)).detailError, null);
   });
 });
+
+describe('supervisors that did not answer', () => {
+  test('a page names them until a page that every supervisor answered', () => {
+    let s = initialConnections();
+    s = receivePage(s, s.generation, { ...page(0, 10), unanswered: ['sb-a', 'sb-c'] }, 1000);
+    assert.deepEqual(s.unanswered, ['sb-a', 'sb-c']);
+    const same = receivePage(s, s.generation, { ...page(0, 10), unanswered: ['sb-a', 'sb-c'] }, 3000);
+    assert.equal(same.unanswered, s.unanswered, 'the same names keep the same array (no needless render)');
+    s = receivePage(s, s.generation, page(0, 12), 5000);
+    assert.deepEqual(s.unanswered, []);
+  });
+
+  test('an answer of an older query does not change them', () => {
+    const s = setFilter(initialConnections(), { user: 'ann' });
+    assert.deepEqual(receivePage(s, s.generation - 1, { ...page(0, 10), unanswered: ['sb-a'] }, 1000).unanswered, []);
+  });
+});

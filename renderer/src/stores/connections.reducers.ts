@@ -55,6 +55,8 @@ export interface ConnectionsState {
   settled: boolean;
   /** The last query error, cleared by the next answer. */
   error: string | null;
+  /** Supervisors that did not answer the latest page's survey: their connections are missing from it. */
+  unanswered: string[];
   /** The rows in view (+ overscan), as the table last reported them. */
   window: { first: number; last: number };
   /** Keyboard / click selection: the row index and, once known, its client id. */
@@ -79,6 +81,7 @@ export const initialConnections = (): ConnectionsState => ({
   total: 0,
   settled: false,
   error: null,
+  unanswered: [],
   window: { first: 0, last: 60 },
   selected: null,
   open: null,
@@ -153,7 +156,7 @@ export function markRequested(state: ConnectionsState, offsets: number[]): Conne
  * farthest from this page going first.
  */
 export function receivePage(
-  state: ConnectionsState, generation: number, result: { total: number; offset: number; items: ConnectionRow[] }, now: number,
+  state: ConnectionsState, generation: number, result: { total: number; offset: number; items: ConnectionRow[]; unanswered?: string[] }, now: number,
 ): ConnectionsState {
   if (generation !== state.generation) return state;
   const { [result.offset]: _done, ...inflight } = state.inflight;
@@ -170,8 +173,11 @@ export function receivePage(
   const selected = state.selected && state.selected.index >= result.total
     ? (result.total > 0 ? { index: result.total - 1, client: null } : null)
     : state.selected;
-  return { ...state, pages, inflight, total: result.total, settled: true, error: null, selected };
+  const unanswered = sameList(state.unanswered, result.unanswered ?? []) ? state.unanswered : [...(result.unanswered ?? [])];
+  return { ...state, pages, inflight, total: result.total, settled: true, error: null, unanswered, selected };
 }
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** A page request failed: no longer in flight (asked again on the next refresh), the error shown. */
 export function pageFailed(state: ConnectionsState, generation: number, offset: number, message: string): ConnectionsState {

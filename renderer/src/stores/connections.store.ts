@@ -69,14 +69,16 @@ export const useConnections = create<ConnectionsStore>()((set, get) => ({
     const r = reason.trim();
     const done = await call('session.kick', {
       target, reconnect, code: reconnect ? 3011 : 3503, ...(r ? { reason: r } : {}),
-    }, (res) => `Kicked ${res.kicked} connection${res.kicked === 1 ? '' : 's'}${reconnect ? ' (may reconnect)' : ''}`);
+    }, (res) => `Kicked ${res.kicked} connection${res.kicked === 1 ? '' : 's'}${reconnect ? ' (may reconnect)' : ''}`,
+    'connections there may not have been kicked');
     if (!done) return;
     const s = get();
     if (s.open && ('client' in target ? target.client === s.open : target.user === s.detail?.user)) set(closeDetail);
     fetchPages(true);
   },
   unsubscribe: async (client, channel) => {
-    const done = await call('session.unsubscribe', { client, channel }, () => `Unsubscribed ${client} from ${channel}`);
+    const done = await call('session.unsubscribe', { client, channel }, () => `Unsubscribed ${client} from ${channel}`,
+      'if the connection is there, it may still be subscribed');
     if (done) void fetchDetail(client);
   },
 }));

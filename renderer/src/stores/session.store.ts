@@ -5,7 +5,8 @@ import type { LinkState } from '../bridge/admin-link.js';
 
 export interface Toast {
   id: number;
-  kind: 'ok' | 'error';
+  /** `warn`: done, but not everywhere (a supervisor did not answer). */
+  kind: 'ok' | 'warn' | 'error';
   text: string;
 }
 
@@ -30,7 +31,7 @@ export const useSession = create<SessionStore>()((set) => ({
   toast: (kind, text) => {
     const id = nextToast++;
     set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, text }] }));
-    setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 8000 : 4000);
+    setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'ok' ? 4000 : 8000);
   },
   dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
 }));

@@ -5,6 +5,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { Audience } from '../../../shared/admin/admin-model.js';
 import type { Json } from '../../../shared/protocol/client-protocol.js';
+import { unansweredText } from '../bridge/survey.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { fmtInt, fmtTime, fmtDateTime } from '../format.js';
 import { editDraft, loadBroadcasts, previewReach, sendBroadcast, useBroadcasts } from '../stores/broadcasts.store.js';
@@ -132,6 +133,7 @@ function Composer() {
               <span className="reach-label">Reach</span>
               <strong data-testid="broadcast-reach">{fmtReach(currentReach)}</strong>
               {currentReach.connections === 0 ? <span className="muted">— nobody would receive it right now</span> : null}
+              <Unanswered list={currentReach.unanswered} />
             </>
           ) : <span className="muted">{audience.ok ? 'Preview to see how many connections it would reach.' : ''}</span>}
         </div>
@@ -156,11 +158,21 @@ function Composer() {
             <dt>Reach</dt><dd><strong data-testid="broadcast-confirm-reach">{fmtReach(confirm.reach)}</strong></dd>
             <dt>Message</dt><dd><code className="confirm-preview">{compactJson(confirm.data, 200)}</code></dd>
           </dl>
+          <Unanswered list={confirm.reach.unanswered} block />
           {confirm.reach.connections === 0 ? <p className="form-error">Nobody would receive it right now{confirm.audience.kind === 'all' ? '' : ' (channels with history still keep it)'}.</p> : null}
         </ConfirmDialog>
       ) : null}
     </section>
   );
+}
+
+/** The reach leaves out supervisors that did not answer the count: said next to it. */
+function Unanswered({ list, block = false }: { list: string[]; block?: boolean }) {
+  const text = unansweredText(list, 'connections there are not counted');
+  if (!text) return null;
+  return block
+    ? <p className="survey-warning" role="alert" data-testid="broadcast-unanswered">{text}.</p>
+    : <span className="survey-warning" data-testid="broadcast-unanswered">{text}</span>;
 }
 
 function PastBroadcasts() {

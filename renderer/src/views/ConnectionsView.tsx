@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ConnectionRow } from '../../../shared/admin/admin-model.js';
+import { unansweredText } from '../bridge/survey.js';
 import { FirstClientHelp } from '../components/FirstClientHelp.js';
 import { fmtInt } from '../format.js';
 import { useCluster } from '../stores/cluster.store.js';
@@ -57,6 +58,7 @@ export function ConnectionsView() {
         <QueryStatus />
       </header>
       <ConnectionFilters key={filtersKey} onReset={reset} />
+      <Unanswered />
       <Body onKick={onKick} onReset={reset} />
       {open ? <ConnectionDrawer key={open} client={open} onKick={onKick} suspended={kick !== null} /> : null}
       {kick ? <KickDialog row={kick} onClose={closeKick} /> : null}
@@ -77,6 +79,14 @@ function TotalBadge() {
         : <><strong>{fmtInt(total)}</strong> connection{total === 1 ? '' : 's'}</>}
     </span>
   );
+}
+
+/** The list leaves out the connections of supervisors that did not answer: said above it. */
+function Unanswered() {
+  const unanswered = useConnections((s) => s.unanswered);
+  const text = unansweredText(unanswered, 'connections held there are not listed');
+  if (!text) return null;
+  return <p className="survey-warning conn-unanswered" role="alert" data-testid="conn-unanswered">{text}.</p>;
 }
 
 function QueryStatus() {

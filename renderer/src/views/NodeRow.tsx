@@ -13,9 +13,12 @@ import { fmtDuration, fmtInt, fmtRate } from '../format.js';
 import { useCluster } from '../stores/cluster.store.js';
 import type { NodeAction } from './nodes.model.js';
 import { ACTION_LABELS, actionName, faultSecondsLeft, fmtBytesTight, fmtDelay, NODE_ACTIONS, unavailableReason } from './nodes.model.js';
+import { splitNodeId } from './supervisors.model.js';
 
 /** Columns of the compact table (NodesView's header): the actions row spans them all. */
-const COMPACT_COLUMNS = 10;
+export const COMPACT_COLUMNS = 10;
+/** Columns of the wide table: state and actions have columns of their own. */
+export const WIDE_COLUMNS = 12;
 
 /** A figure with a second one below it (in/out, RSS/heap, p50/p99). */
 function Pair({ top, bottom, topLabel, bottomLabel, topTestId, bottomTestId }: {
@@ -46,12 +49,15 @@ function NodeActions({ n, nodeCount, onAction }: { n: NodeSnapshot; nodeCount: n
   );
 }
 
-export const NodeRow = memo(function NodeRow({ node: n, index, at, nodeCount, compact, onAction }: {
-  node: NodeSnapshot; index: number; at: number; nodeCount: number; compact: boolean; onAction(action: NodeAction, node: string): void;
+/** `supervisor`: the group the row sits in, when the table is grouped by supervisor. */
+export const NodeRow = memo(function NodeRow({ node: n, index, at, nodeCount, compact, supervisor, onAction }: {
+  node: NodeSnapshot; index: number; at: number; nodeCount: number; compact: boolean; supervisor?: string;
+  onAction(action: NodeAction, node: string): void;
 }) {
   const points = useCluster((s) => s.series.nodes[n.id]);
   const trend = useMemo(() => (points ?? []).map((p) => p.messagesOutPerSec), [points]);
   const running = n.uptimeMs > 0;
+  const id = splitNodeId(n.id);
   // A node without a process reports zeros; a dash says "nothing to measure" rather than "measured 0".
   const live = (text: string): string => (running ? text : '—');
   const state = (
@@ -61,10 +67,11 @@ export const NodeRow = memo(function NodeRow({ node: n, index, at, nodeCount, co
     </>
   );
   return (
-    <tbody className={`nodes-node nodes-row-${n.state}${compact ? ' nodes-compact' : ''}`} data-testid={`node-row-${n.id}`}>
+    <tbody className={`nodes-node nodes-row-${n.state}${compact ? ' nodes-compact' : ''}`} data-testid={`node-row-${n.id}`}
+      data-supervisor={supervisor}>
       <tr>
         <td>
-          <div className="nodes-id">{n.id}</div>
+          <div className="nodes-id" title={n.id}>{id.supervisor ? <span className="nodes-id-of">{id.supervisor}/</span> : null}{id.node}</div>
           {compact ? <div className="nodes-state">{state}</div> : null}
           <div className="nodes-sub" data-testid="node-pid">{running ? `pid ${n.pid}` : 'no process'}</div>
         </td>

@@ -3,7 +3,7 @@
  * lifecycle actions (confirmed first), and the cluster's routing strategy and auto-restart. What
  * the table shows always comes from the latest snapshot: an action shows once the cluster did it.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Strategy } from '../../../shared/admin/admin-model.js';
 import { STRATEGIES } from '../../../shared/admin/admin-model.js';
 import { call } from '../bridge/bridge.js';
@@ -11,10 +11,13 @@ import { NodeSeriesChart } from '../components/NodeSeriesChart.js';
 import { sortedNodeIds } from '../components/series.rows.js';
 import { fmtTime } from '../format.js';
 import { useCluster } from '../stores/cluster.store.js';
+import { EngineCard } from './EngineCard.js';
 import { NodeActionDialog } from './NodeActionDialog.js';
-import { NodeRow } from './NodeRow.js';
+import { COMPACT_COLUMNS, NodeRow, WIDE_COLUMNS } from './NodeRow.js';
 import type { NodeAction } from './nodes.model.js';
 import { STRATEGY_HINTS } from './nodes.model.js';
+import { SupervisorHead } from './SupervisorHead.js';
+import { selfSupervisorId, supervisorGroups } from './supervisors.model.js';
 import { useWidth } from './use-width.js';
 import './nodes.css';
 
@@ -25,8 +28,11 @@ import './nodes.css';
 const WIDE_TABLE_MIN = 1080;
 
 export function NodesView() {
-  const nodes = useCluster((s) => s.snapshot?.nodes);
-  const at = useCluster((s) => s.snapshot?.at ?? 0);
+  const snapshot = useCluster((s) => s.snapshot);
+  const nodes = snapshot?.nodes;
+  const at = snapshot?.at ?? 0;
+  // With several supervisors on the engine, each one's nodes under its own heading (null: one, flat table).
+  const groups = useMemo(() => (snapshot ? supervisorGroups(snapshot) : null), [snapshot]);
   const autoRestart = useCluster((s) => s.snapshot?.autoRestart ?? false);
   const [pending, setPending] = useState<{ action: NodeAction; node: string } | null>(null);
   const onAction = useCallback((action: NodeAction, node: string) => setPending({ action, node }), []);
@@ -47,8 +53,9 @@ export function NodesView() {
         <h1 id="nodes-title" tabIndex={-1}>Nodes</h1>
         {at > 0 ? <span className="muted nodes-updated">updated {fmtTime(at)}</span> : null}
         <span className="spacer" />
-        <ClusterControls />
+        <ClusterControls self={groups && snapshot ? selfSupervisorId(snapshot) : null} />
       </header>
+      <EngineCard />
       <div className="card nodes-card" ref={cardRef}>
         {!nodes ? <p className="empty">Waiting for the first snapshot…</p> : (
           <div className="nodes-scroll">
@@ -69,7 +76,16 @@ export function NodesView() {
                   {compact ? null : <th>Actions</th>}
                 </tr>
               </thead>
-              {nodes.map((n) => (
+              {groups ? groups.map((g) => (
+                <Fragment key={g.id}>
+                  <SupervisorHead group={g} at={at} columns={compact ? COMPACT_COLUMNS : WIDE_COLUMNS} />
+                  {g.nodes.map((n) => (
+                    // "The last node" is the last of its own supervisor: each supervisor keeps one.
+                    <NodeRow key={n.id} node={n} index={colorIndex.get(n.id) ?? 0} at={at} nodeCount={g.nodes.length} compact={compact}
+                      supervisor={g.id} onAction={onAction} />
+                  ))}
+                </Fragment>
+              )) : nodes.map((n) => (
                 <NodeRow key={n.id} node={n} index={colorIndex.get(n.id) ?? 0} at={at} nodeCount={nodes.length} compact={compact}
                   onAction={onAction} />
               ))}
@@ -105,8 +121,12 @@ function NodeCharts() {
   );
 }
 
-/** Add node, routing strategy and auto-restart: each shows the snapshot's value, never a guess. */
-function ClusterControls() {
+/**
+ * Add node, routing strategy and auto-restart: each shows the snapshot's value, never a guess. They
+ * act on the supervisor this console talks to; with several, `self` names it so nobody expects them
+ * to change the others.
+ */
+function ClusterControls({ self }: { self: string | null }) {
   const strategy = useCluster((s) => s.snapshot?.strategy);
   const autoRestart = useCluster((s) => s.snapshot?.autoRestart);
   const strategyWait = useUntilSnapshot(strategy);
@@ -115,6 +135,8 @@ function ClusterControls() {
   const ready = strategy !== undefined && autoRestart !== undefined;
   return (
     <div className="nodes-controls">
+      {self ? <span className="nodes-controls-of muted" title="Routing, auto-restart and Add node act on this supervisor only">
+        on <span className="mono">{self}</span>:</span> : null}
       <label className="nodes-control" title={strategy ? STRATEGY_HINTS[strategy] : undefined}>
         <span>Routing</span>
         <select value={strategy ?? ''} disabled={!ready || strategyWait.waiting} aria-label="Routing strategy"

@@ -13,6 +13,7 @@ import { useCluster } from '../stores/cluster.store.js';
 import { useEvents } from '../stores/events.store.js';
 import { faultSecondsLeft, STRATEGY_HINTS } from './nodes.model.js';
 import { connectionBars, describeEvent, latestEvents } from './overview.model.js';
+import { splitNodeId } from './supervisors.model.js';
 import './overview.css';
 
 const LATEST = 10;
@@ -48,6 +49,7 @@ const Rate = ({ value }: { value: number }) => <>{fmtRate(value)}<span className
 
 function HeadlineTiles() {
   const t = useCluster((s) => s.snapshot?.totals);
+  const supervisors = useCluster((s) => s.snapshot?.supervisors?.length ?? 0);
   if (!t) {
     return (
       <div className="tiles">
@@ -59,7 +61,10 @@ function HeadlineTiles() {
   return (
     <div className="tiles">
       <Tile label="Nodes up" testId="tile-nodes" value={<>{t.nodesUp}<span className="unit"> / {t.nodesTotal}</span></>}
-        sub={notUp === 0 ? 'all healthy' : <span className="ov-warn">{notUp} not healthy</span>} />
+        sub={<>
+          {notUp === 0 ? 'all healthy' : <span className="ov-warn">{notUp} not healthy</span>}
+          {supervisors > 1 ? <> · <a href="#/nodes" data-testid="tile-supervisors">{supervisors} supervisors</a></> : null}
+        </>} />
       <Tile label="Connections" testId="tile-connections" value={fmtInt(t.connections)} sub={`${fmtInt(t.subscriptions)} subscriptions`} />
       <Tile label="Users" testId="tile-users" value={fmtInt(t.users)} sub="unique, across nodes" />
       <Tile label="Channels" testId="tile-channels" value={fmtInt(t.channels)} sub={`${fmtRate(t.publicationsPerSec)} publications/s`} />
@@ -116,6 +121,8 @@ function ConnectionsPerNode() {
   const nodes = useCluster((s) => s.snapshot?.nodes);
   const strategy = useCluster((s) => s.snapshot?.strategy);
   const bars = useMemo(() => connectionBars(nodes ?? []), [nodes]);
+  // Nodes of other supervisors (`sb-a/node-1`) need a wider name column.
+  const longIds = bars.some((b) => splitNodeId(b.id).supervisor !== null);
   return (
     <section className="card ov-conns" aria-labelledby="ov-conns-title">
       <div className="ov-card-head">
@@ -125,10 +132,10 @@ function ConnectionsPerNode() {
         </div>
       </div>
       {bars.length === 0 ? <p className="muted">No nodes yet.</p> : (
-        <ul className="ov-bars">
+        <ul className={`ov-bars${longIds ? ' ov-bars-long' : ''}`}>
           {bars.map((b, i) => (
             <li key={b.id} data-testid={`node-connections-${b.id}`}>
-              <span className="ov-bar-id">{b.id}</span>
+              <span className="ov-bar-id" title={b.id}>{b.id}</span>
               <span className="ov-bar-track" aria-hidden="true">
                 {b.width > 0 ? <span className="ov-bar-fill" style={{ width: `${(b.width * 100).toFixed(1)}%`, background: nodeColor(i) }} /> : null}
               </span>

@@ -121,6 +121,26 @@ export class NodesPage {
     return this.page.getByTestId(`node-row-${node}`);
   }
 
+  /** The heading of one supervisor's nodes (shown when several supervisors share the engine). */
+  group(supervisor: string): Locator {
+    return this.page.getByTestId(`supervisor-group-${supervisor}`);
+  }
+
+  /** Supervisor headings in table order. */
+  groupIds(): Promise<string[]> {
+    return this.page.locator('[data-testid^="supervisor-group-"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-supervisor') ?? ''));
+  }
+
+  /** The supervisor heading a node's row sits under ('' in a flat table). */
+  async groupOf(node: string): Promise<string> {
+    return (await this.row(node).getAttribute('data-supervisor')) ?? '';
+  }
+
+  /** One figure of the engine tile as shown ("Redis", "0.4 ms", "—"). */
+  engineFigure(key: 'kind' | 'address' | 'link' | 'rtt' | 'reconnects' | 'heard'): Promise<string> {
+    return textOf(this.page.getByTestId('engine-tile').getByTestId(`engine-${key}`));
+  }
+
   /** Node ids in table order. */
   async ids(): Promise<string[]> {
     const ids = await this.rows().evaluateAll((trs) => trs.map((tr) => (tr.getAttribute('data-testid') ?? '').replace('node-row-', '')));
@@ -198,6 +218,11 @@ export class ConnectionsPage {
 
   row(client: string): Locator {
     return this.page.locator(`[data-testid="conn-row"][data-client="${client}"]`);
+  }
+
+  /** The Supervisor cell of a connection's row ('' when the table has no such column). */
+  supervisorOf(client: string): Promise<string> {
+    return textOf(this.row(client).getByTestId('conn-supervisor'));
   }
 
   /** "2,013 connections" or "10 of 2,013 matches". */

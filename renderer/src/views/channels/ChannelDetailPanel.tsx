@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useChannels, kickSubscribers, loadOlderHistory, removeHistory, selectChannel } from '../../stores/channels.store.js';
 import type { DetailState } from '../../stores/channels.reducers.js';
+import { unansweredText } from '../../bridge/survey.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { fmtInt, fmtRate } from '../../format.js';
@@ -47,6 +48,11 @@ export function ChannelDetailPanel({ open }: { open: DetailState }) {
       </header>
 
       {open.error ? <p className="form-error" role="alert">{open.error}</p> : null}
+      {d?.unanswered?.length ? (
+        <p className="survey-warning" role="alert" data-testid="channel-unanswered">
+          {unansweredText(d.unanswered, 'subscribers and presence there are not included')}.
+        </p>
+      ) : null}
 
       <dl className="detail-stats">
         <div><dt>Subscribers</dt><dd data-testid="channel-subscribers">{d ? fmtInt(d.subscribers) : '—'}</dd></div>

@@ -1,5 +1,6 @@
 /** The server-paged channel list: filter, sort, page; rows open the channel's detail. */
 import type { KeyboardEvent } from 'react';
+import { unansweredText } from '../../bridge/survey.js';
 import { useChannels, selectChannel, setChannelQuery, sortChannels } from '../../stores/channels.store.js';
 import { LIST_PAGE, NO_NAMESPACE } from '../../stores/channels.reducers.js';
 import type { ChannelSort } from '../../stores/channels.reducers.js';
@@ -28,7 +29,8 @@ function onRowKey(e: KeyboardEvent<HTMLTableRowElement>, channel: string): void 
 }
 
 export function ChannelList() {
-  const { query, rows, total, loaded, error } = useChannels((s) => s.list);
+  const { query, rows, total, loaded, error, unanswered } = useChannels((s) => s.list);
+  const missing = unansweredText(unanswered, 'subscribers there are not counted');
   const selected = useChannels((s) => s.open?.channel ?? null);
   const namespaces = useSession((s) => s.hello?.namespaces);
   const filtered = query.text.trim() !== '' || query.namespace !== '';
@@ -54,6 +56,7 @@ export function ChannelList() {
       </div>
 
       {error ? <p className="form-error" role="alert">Could not load channels: {error}</p> : null}
+      {missing ? <p className="survey-warning" role="alert" data-testid="channels-unanswered">{missing}.</p> : null}
 
       {loaded && total === 0 ? (
         filtered ? (

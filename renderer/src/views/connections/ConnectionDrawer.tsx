@@ -7,7 +7,9 @@ import { useEffect, useRef } from 'react';
 import type { ConnectionDetail, RecoveryRecord, SubscriptionDetail } from '../../../../shared/admin/admin-model.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { fmtBytes, fmtDuration, fmtInt, fmtTime, fmtDateTime } from '../../format.js';
+import { useCluster } from '../../stores/cluster.store.js';
 import { useConnections } from '../../stores/connections.store.js';
+import { multiSupervisor, selfSupervisorId, supervisorOfNode } from '../supervisors.model.js';
 
 const REFRESH_MS = 2000;
 
@@ -88,12 +90,21 @@ export function ConnectionDrawer({ client, onKick, suspended }: {
 }
 
 function Identity({ d, gone }: { d: ConnectionDetail; gone: boolean }) {
+  const multi = useCluster((s) => multiSupervisor(s.snapshot));
+  const selfId = useCluster((s) => (s.snapshot ? selfSupervisorId(s.snapshot) : ''));
+  const supervisor = supervisorOfNode({ id: d.node, supervisor: d.supervisor }, selfId);
   return (
     <dl className="kv conn-kv">
       <dt>User</dt>
       <dd>{d.user ? <>{d.user} <CopyButton text={d.user} /></> : <span className="muted">anonymous</span>}</dd>
       <dt>Client ID</dt>
       <dd className="mono">{d.client}</dd>
+      {multi ? (
+        <>
+          <dt>Supervisor</dt>
+          <dd className="mono">{supervisor}{supervisor === selfId ? <span className="muted"> · this supervisor</span> : null}</dd>
+        </>
+      ) : null}
       <dt>Node</dt>
       <dd>{d.node}</dd>
       <dt>Address</dt>

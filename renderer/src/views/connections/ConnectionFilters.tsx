@@ -9,6 +9,7 @@ import type { ConnectionFilter } from '../../stores/connections.reducers.js';
 import { filterActive } from '../../stores/connections.reducers.js';
 import { useCluster } from '../../stores/cluster.store.js';
 import { useConnections } from '../../stores/connections.store.js';
+import { multiSupervisor, nodeIdsBySupervisor, selfSupervisorId } from '../supervisors.model.js';
 
 const DEBOUNCE_MS = 200;
 const NO_NODES: string[] = [];
@@ -23,6 +24,9 @@ const FIELDS: { key: Exclude<keyof ConnectionFilter, 'text' | 'node'>; label: st
 export function ConnectionFilters({ onReset }: { onReset(): void }) {
   const [draft, setDraft] = useState<ConnectionFilter>(() => useConnections.getState().filter);
   const nodes = useCluster(useShallow((s) => s.snapshot?.nodes.map((n) => n.id) ?? NO_NODES));
+  // With several supervisors, their nodes are listed under each one's name.
+  const multi = useCluster((s) => multiSupervisor(s.snapshot));
+  const selfId = useCluster((s) => (s.snapshot ? selfSupervisorId(s.snapshot) : ''));
 
   useEffect(() => {
     const t = setTimeout(() => useConnections.getState().setFilter(draft), DEBOUNCE_MS);
@@ -53,7 +57,11 @@ export function ConnectionFilters({ onReset }: { onReset(): void }) {
           <span>Node</span>
           <select value={draft.node} onChange={(e) => change({ node: e.target.value })}>
             <option value="">All nodes</option>
-            {nodes.map((n) => <option key={n} value={n}>{n}</option>)}
+            {multi ? nodeIdsBySupervisor(nodes, selfId).map((g) => (
+              <optgroup key={g.supervisor} label={g.self ? `${g.supervisor} (this supervisor)` : g.supervisor}>
+                {g.ids.map((n) => <option key={n} value={n}>{n}</option>)}
+              </optgroup>
+            )) : nodes.map((n) => <option key={n} value={n}>{n}</option>)}
             {draft.node && !nodes.includes(draft.node) ? <option value={draft.node}>{draft.node}</option> : null}
           </select>
         </label>

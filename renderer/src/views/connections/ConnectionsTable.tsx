@@ -11,7 +11,9 @@ import type { ConnectionRow } from '../../../../shared/admin/admin-model.js';
 import { fmtDuration, fmtInt, fmtTime, fmtDateTime } from '../../format.js';
 import type { SortKey } from '../../stores/connections.reducers.js';
 import { indexOf, rowAt, selectedClient } from '../../stores/connections.reducers.js';
+import { useCluster } from '../../stores/cluster.store.js';
 import { useConnections } from '../../stores/connections.store.js';
+import { multiSupervisor, selfSupervisorId, splitNodeId, supervisorOfNode } from '../supervisors.model.js';
 
 export const ROW_HEIGHT = 36;
 const HEAD_HEIGHT = 36;
@@ -19,7 +21,9 @@ const OVERSCAN = 10;
 /** The scroll position settles this long before the rows in view are fetched (a fast drag skips pages). */
 const FETCH_DELAY_MS = 60;
 
-const COLUMNS: { key: SortKey | null; label: string; className: string }[] = [
+type Column = { key: SortKey | null; label: string; className: string };
+
+const COLUMNS: Column[] = [
   { key: 'connectedAt', label: 'Connected since', className: 'c-since' },
   { key: 'user', label: 'User', className: 'c-user' },
   { key: 'client', label: 'Client ID', className: 'c-client' },
@@ -28,6 +32,10 @@ const COLUMNS: { key: SortKey | null; label: string; className: string }[] = [
   { key: 'subscriptions', label: 'Subs', className: 'c-subs' },
   { key: null, label: 'SDK', className: 'c-sdk' },
   { key: null, label: '', className: 'c-actions' },
+];
+/** With several supervisors on the engine: which one holds each connection, before its node. */
+const WITH_SUPERVISOR: Column[] = [
+  ...COLUMNS.slice(0, 3), { key: null, label: 'Supervisor', className: 'c-supervisor' }, ...COLUMNS.slice(3),
 ];
 
 export function ConnectionsTable({ onKick }: { onKick(row: ConnectionRow): void }) {
@@ -40,6 +48,9 @@ export function ConnectionsTable({ onKick }: { onKick(row: ConnectionRow): void 
   const generation = useConnections((s) => s.generation);
   const selected = useConnections((s) => s.selected);
   const openClient = useConnections((s) => s.open);
+  const multi = useCluster((s) => multiSupervisor(s.snapshot));
+  const selfId = useCluster((s) => (s.snapshot ? selfSupervisorId(s.snapshot) : ''));
+  const columns = multi ? WITH_SUPERVISOR : COLUMNS;
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -129,8 +140,9 @@ export function ConnectionsTable({ onKick }: { onKick(row: ConnectionRow): void 
     const row = rowAt({ pages }, i);
     const isSelected = selected !== null && (selected.client !== null && row ? selected.client === row.client : selected.index === i);
     rows.push(row
-      ? <Row key={row.client} row={row} index={i} selected={isSelected} open={row.client === openClient} now={now} />
-      : <Placeholder key={`p${i}`} index={i} selected={isSelected} />);
+      ? <Row key={row.client} row={row} index={i} selected={isSelected} open={row.client === openClient} now={now}
+        supervisor={multi ? supervisorOfNode({ id: row.node, supervisor: row.supervisor }, selfId) : null} self={selfId} />
+      : <Placeholder key={`p${i}`} index={i} selected={isSelected} columns={columns.length} />);
   }
   const below = Math.max(0, total - 1 - last);
 
@@ -141,11 +153,11 @@ export function ConnectionsTable({ onKick }: { onKick(row: ConnectionRow): void 
       aria-label="Connections table: arrow keys move the selection, Enter opens the details" data-testid="conn-scroll">
       <table className="data conn-table" aria-rowcount={total + 1}>
         <colgroup>
-          {COLUMNS.map((c) => <col key={c.className} className={c.className} />)}
+          {columns.map((c) => <col key={c.className} className={c.className} />)}
         </colgroup>
         <thead>
           <tr aria-rowindex={1}>
-            {COLUMNS.map((c) => {
+            {columns.map((c) => {
               if (!c.key) return <th key={c.className} className={c.className} scope="col">{c.label ? c.label : <span className="conn-sr-only">Actions</span>}</th>;
               const active = sort.by === c.key;
               const key = c.key;
@@ -163,10 +175,10 @@ export function ConnectionsTable({ onKick }: { onKick(row: ConnectionRow): void 
           </tr>
         </thead>
         <tbody onClick={onClick}>
-          {first > 0 ? <tr className="conn-spacer" aria-hidden="true" style={{ height: first * ROW_HEIGHT }}><td colSpan={COLUMNS.length} /></tr> : null}
+          {first > 0 ? <tr className="conn-spacer" aria-hidden="true" style={{ height: first * ROW_HEIGHT }}><td colSpan={columns.length} /></tr> : null}
           {rows}
-          {below > 0 ? <tr className="conn-spacer" aria-hidden="true" style={{ height: below * ROW_HEIGHT }}><td colSpan={COLUMNS.length} /></tr> : null}
-          {!settled && total === 0 ? <tr className="conn-loading"><td colSpan={COLUMNS.length}>Loading connections…</td></tr> : null}
+          {below > 0 ? <tr className="conn-spacer" aria-hidden="true" style={{ height: below * ROW_HEIGHT }}><td colSpan={columns.length} /></tr> : null}
+          {!settled && total === 0 ? <tr className="conn-loading"><td colSpan={columns.length}>Loading connections…</td></tr> : null}
         </tbody>
       </table>
     </div>
@@ -204,8 +216,9 @@ function useNow(stepMs: number): number {
   return now;
 }
 
-const Row = memo(function Row({ row, index, selected, open, now }: {
-  row: ConnectionRow; index: number; selected: boolean; open: boolean; now: number;
+/** `supervisor`: the one holding the connection, when the table has that column (null: it has not). */
+const Row = memo(function Row({ row, index, selected, open, now, supervisor, self }: {
+  row: ConnectionRow; index: number; selected: boolean; open: boolean; now: number; supervisor: string | null; self: string;
 }) {
   const cls = `selectable conn-row${selected ? ' selected' : ''}${open ? ' open' : ''}`;
   return (
@@ -217,7 +230,12 @@ const Row = memo(function Row({ row, index, selected, open, now }: {
       </td>
       <td className="c-user" title={row.user}>{row.user ? row.user : <span className="muted">anonymous</span>}</td>
       <td className="c-client mono" title={row.client}>{row.client}</td>
-      <td className="c-node"><span className="conn-chip">{row.node}</span></td>
+      {supervisor === null ? null : (
+        <td className="c-supervisor" data-testid="conn-supervisor" title={supervisor === self ? `${supervisor}: the supervisor this console talks to` : supervisor}>
+          <span className={`conn-chip${supervisor === self ? ' self' : ''}`}>{supervisor}</span>
+        </td>
+      )}
+      <td className="c-node" title={row.node}><span className="conn-chip">{supervisor === null ? row.node : splitNodeId(row.node).node}</span></td>
       <td className="c-remote mono" title={row.remote}>{row.remote || <span className="muted">—</span>}</td>
       <td className="c-subs num">{fmtInt(row.subscriptions)}</td>
       <td className="c-sdk" title={`${row.name} ${row.version}`.trim()}>
@@ -230,10 +248,10 @@ const Row = memo(function Row({ row, index, selected, open, now }: {
   );
 });
 
-function Placeholder({ index, selected }: { index: number; selected: boolean }) {
+function Placeholder({ index, selected, columns }: { index: number; selected: boolean; columns: number }) {
   return (
     <tr className={`conn-placeholder${selected ? ' selected' : ''}`} aria-rowindex={index + 2} aria-busy="true">
-      <td colSpan={COLUMNS.length}><span className="conn-shimmer" /></td>
+      <td colSpan={columns}><span className="conn-shimmer" /></td>
     </tr>
   );
 }

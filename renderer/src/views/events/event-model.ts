@@ -10,6 +10,7 @@ export const EVENT_GROUPS: { id: string; label: string; types: AdminEventType[] 
   { id: 'nodes', label: 'Nodes', types: ['node.started', 'node.restarted', 'node.unhealthy', 'node.recovered', 'node.unresponsive', 'node.down', 'node.removed'] },
   { id: 'faults', label: 'Faults', types: ['fault.injected', 'fault.healed'] },
   { id: 'engine', label: 'Engine', types: ['engine.resubscribed'] },
+  { id: 'supervisors', label: 'Supervisors', types: ['supervisor.joined', 'supervisor.left'] },
 ];
 
 export interface EventFilter {
