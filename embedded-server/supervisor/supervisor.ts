@@ -37,6 +37,12 @@ import { PeerView } from './peer-view.js';
 import { Surveys } from './surveys.js';
 
 const NODE_REQUEST_TIMEOUT_MS = 5_000;
+/**
+ * Own heartbeat heard within this long: this supervisor's control subscription delivers (beats are
+ * 1 s apart; the margin absorbs a busy event loop). Below the 3 s after which a peer leaves, so a
+ * subscription that went deaf when the peer went quiet is never taken for a healthy one.
+ */
+const OWN_BEAT_FRESH_MS = 1_500;
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
@@ -285,6 +291,14 @@ export class Supervisor {
    */
   private async peerLeft(beat: SupervisorHeartbeat): Promise<void> {
     let reaped = 0;
+    // Only a supervisor that still hears its own heartbeat knows the other one is the silent one:
+    // with its own subscription deaf (or Redis down), every peer seems gone and nothing is removed.
+    const ownSilenceMs = Date.now() - this.upkeep.status().controlHeardAt;
+    if (ownSilenceMs > OWN_BEAT_FRESH_MS) {
+      process.stderr.write(`switchboard: supervisor ${beat.supervisor} left the view, but this supervisor has not heard its own heartbeat for ${(ownSilenceMs / 1000).toFixed(1)} s either: its presence entries are left to expire\n`);
+      this.events.emit({ type: 'supervisor.left', supervisor: beat.supervisor, nodes: beat.nodes.length, reaped: 0 });
+      return;
+    }
     try {
       for (const n of beat.nodes) {
         const left = await this.presence.removeOwner(n.incarnation);
