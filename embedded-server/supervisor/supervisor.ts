@@ -153,7 +153,7 @@ export class Supervisor {
       channels: () => this.registry.channelCounts().size + this.peers.list().reduce((n, p) => n + (p.beat.totals.channels ?? 0), 0),
       users: () => this.registry.userCount + this.peers.list().reduce((n, p) => n + (p.beat.totals.users ?? 0), 0),
       publicationsPerSec: () => this.published.perSecond + this.peers.list().reduce((n, p) => n + (p.beat.totals.publishedPerSec ?? 0), 0),
-      supervisors: (now) => this.supervisorViews(now),
+      supervisors: () => this.supervisorViews(),
       strategy: () => this.router.strategy,
       autoRestart: () => this.pool.autoRestart,
       engine: () => this.engineStatus(),
@@ -194,11 +194,13 @@ export class Supervisor {
   }
 
   /** This supervisor first, then every other one in view. */
-  supervisorViews(now: number): SupervisorView[] {
-    const own = this.heartbeat(now);
+  supervisorViews(): SupervisorView[] {
+    // Counts only: the full heartbeat (node snapshots) is built once a second for the bus, not again here.
+    const procs = this.pool.all();
     const self: SupervisorView = {
       id: this.id, self: true, heardAt: this.upkeep.status().controlHeardAt, engine: this.engineStatus(),
-      nodes: own.nodes.length, connections: own.totals.connections, publicationsPerSec: round1(this.published.perSecond),
+      nodes: procs.length, connections: procs.reduce((n, p) => n + (!p.exited && p.stats ? p.stats.connections : 0), 0),
+      publicationsPerSec: round1(this.published.perSecond),
     };
     return [self, ...this.peers.list().map(({ beat, heardAt }): SupervisorView => ({
       id: beat.supervisor, self: false, heardAt,
