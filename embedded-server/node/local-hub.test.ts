@@ -246,6 +246,27 @@ describe('local hub: gaps, duplicates and epochs', () => {
     assert.equal(hub.subscriptions, 1);
   });
 
+  it('a subscriber joining ahead of the only other subscriber, who is unsubscribed as lost, keeps receiving', () => {
+    const sink = new RecordingSink();
+    const hub = new LocalHub({
+      write: (s, frame) => sink.write(s, frame),
+      lost: (channel, sessions) => {
+        sink.lost(channel, sessions);
+        for (const s of sessions) hub.remove(channel, s);
+      },
+    });
+    const old = session('old', Sub.positioned);
+    hub.begin(CH, old);
+    hub.activate(CH, old, { offset: 1, epoch: 'epochAAA' });
+    const joiner = session('joiner', Sub.positioned);
+    hub.begin(CH, joiner);
+    hub.activate(CH, joiner, { offset: 5, epoch: 'epochAAA' });
+    hub.deliver(pub(6));
+    assert.deepEqual(sink.losses, [{ channel: CH, clients: ['old'] }]);
+    assert.deepEqual(sink.framesOf(joiner), [pub(6).frame]);
+    assert.equal(hub.subscriptions, 1);
+  });
+
   it('delivers publications without an offset as they come and tracks no position for them', () => {
     const p = session('p', Sub.positioned);
     const { hub, sink } = hubWith(p);

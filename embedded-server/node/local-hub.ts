@@ -54,8 +54,11 @@ export class LocalHub {
     const ch = this.channels.get(channel);
     const buffered = ch?.pending.get(session);
     if (!ch || !buffered) return;
-    ch.pending.delete(session);
+    // Observed while still pending: a position ahead of this node's view loses the other active
+    // subscribers, and a sink that unsubscribes them must not see the channel empty and drop it
+    // from under this one.
     if (position) this.observePosition(channel, ch, position);
+    ch.pending.delete(session);
     ch.active.add(session);
     this.subscriptions++;
     const flags = session.subs.get(channel) ?? 0;
