@@ -4,6 +4,7 @@ import type { ClusterConfig } from './config/index.js';
 import { CONFIG_DEFAULTS, ROUTING_STRATEGIES, describeNamespaces } from './config/index.js';
 import { SIM_LIMITS, SIM_PROFILES } from '../shared/admin/simulator-model.js';
 import { isLoopbackHost } from './gateway/allowed-hosts.js';
+import { describeTarget } from './engine/redis/redis-target.js';
 
 export const MAIN_HELP = `switchboard — a local Centrifugo-compatible WebSocket cluster
 
@@ -127,7 +128,7 @@ export function serveBanner(handle: BannerInput, demoToken: string): string {
     `  client WebSocket  ${handle.clientUrl}`,
     `  HTTP API          ${handle.apiUrl}   X-API-Key: ${key}`,
     `  admin API         ${handle.adminUrl}   token: ${handle.adminToken}`,
-    ...(config.engine.type === 'redis' ? [`  engine            Redis ${withoutPassword(config.engine.redis.address)}, key prefix "${config.engine.redis.prefix}"`] : []),
+    ...(config.engine.type === 'redis' ? [`  engine            Redis ${config.engine.redis.sentinel ? describeTarget({ url: '', sentinel: config.engine.redis.sentinel }) : withoutPassword(config.engine.redis.address)}, key prefix "${config.engine.redis.prefix}"`] : []),
     '',
     'Namespaces:',
     ...(namespaces.length > 0 ? namespaces : ['  (none)']),

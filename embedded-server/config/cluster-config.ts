@@ -23,7 +23,24 @@ export interface EngineConfig {
     prefix: string;
     /** How long a presence entry outlives its last refresh (`presence_ttl`; absent: Centrifugo's 60 s). */
     presenceTtlMs?: number;
+    /** The master's ACL user, password and database (`user`, `password`, `db`) where the URL names none; with Sentinel, the only way to give them. */
+    user?: string;
+    password?: string;
+    db?: number;
+    /** Find the master through Redis Sentinel (and follow its failovers) instead of `address`. */
+    sentinel?: RedisSentinelConfig;
   };
+}
+
+/** `engine.redis.sentinel_*`: the sentinels to ask, and the name of the master group they watch. */
+export interface RedisSentinelConfig {
+  /** `host:port` of each sentinel (`sentinel_address`); any one that answers is enough. */
+  addresses: { host: string; port: number }[];
+  /** `sentinel_master_name`: the name in the sentinels' `sentinel monitor <name> …` line. */
+  masterName: string;
+  /** `sentinel_user` / `sentinel_password`: the sentinels' own credentials (not the master's). */
+  user?: string;
+  password?: string;
 }
 
 /** Deadlines and caps of the HTTP surfaces; the defaults are in CONFIG_DEFAULTS. */
@@ -106,4 +123,14 @@ export function redisAddressProblem(address: string): string | undefined {
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `"${address}" must start with redis:// or rediss://`;
   if (url.hostname === '') return `"${address}" names no host: use redis://host:port`;
   return undefined;
+}
+
+/** A sentinel's `host:port` (Centrifugo's form, e.g. "127.0.0.1:26379"), or why it cannot be used. */
+export function parseSentinelAddress(address: string): { host: string; port: number } | { problem: string } {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:/@[\]]+):(\d{1,5})$/.exec(address);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535) {
+    return { problem: `"${address}" is not host:port: write each sentinel as host:port, e.g. "127.0.0.1:26379" (no redis://, no credentials: use sentinel_user and sentinel_password)` };
+  }
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }

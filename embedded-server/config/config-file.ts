@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
-import { ENGINE_TYPES, REDIS_PREFIX, REDIS_PREFIX_RULE, ROUTING_STRATEGIES, redisAddressProblem } from './cluster-config.js';
+import { ENGINE_TYPES, REDIS_PREFIX, REDIS_PREFIX_RULE, ROUTING_STRATEGIES, parseSentinelAddress, redisAddressProblem } from './cluster-config.js';
 import { parseDuration } from '../../shared/duration.js';
 import {
   IGNORED_CHANNEL_OPTIONS, IGNORED_CLIENT_OPTIONS, IGNORED_HTTP_API_OPTIONS, IGNORED_SECTIONS, collectWarnings, formatIssues,
@@ -204,14 +204,63 @@ const redisAddress = z.union([z.string(), z.array(z.string())], { error: 'expect
     return z.NEVER;
   });
 
+/** Sentinels as `host:port` strings, one or a list (Centrifugo's `sentinel_address`). */
+const sentinelAddresses = z.union([z.string(), z.array(z.string())], { error: 'expected "host:port" or a list of them' })
+  .transform((value, ctx) => {
+    const list = Array.isArray(value) ? value : [value];
+    if (list.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'expected at least one sentinel as "host:port"' });
+      return z.NEVER;
+    }
+    const parsed = list.map(parseSentinelAddress);
+    for (const p of parsed) if ('problem' in p) ctx.addIssue({ code: 'custom', message: p.problem });
+    return parsed.flatMap((p) => ('problem' in p ? [] : [p]));
+  });
+
+/** `engine.redis`: one Redis by `address`, or a master found through Sentinel; Redis Cluster is refused. */
+const redisSection = z.strictObject({
+  address: redisAddress.optional(),
+  prefix: z.string().regex(REDIS_PREFIX, REDIS_PREFIX_RULE).optional(),
+  presence_ttl: positiveDuration().optional(),
+  user: z.string().min(1, 'must not be empty').optional(),
+  password: z.string().min(1, 'must not be empty').optional(),
+  db: count(0).optional(),
+  sentinel_address: sentinelAddresses.optional(),
+  sentinel_master_name: z.string().min(1, 'must not be empty').optional(),
+  sentinel_user: z.string().min(1, 'must not be empty').optional(),
+  sentinel_password: z.string().min(1, 'must not be empty').optional(),
+  // Accepted by the schema only to answer it with what is missing (below), not "unknown option".
+  cluster_address: z.unknown().optional(),
+}).superRefine((r, ctx) => {
+  const issue = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: [key], message });
+  if (r.cluster_address !== undefined) {
+    issue('cluster_address', 'Redis Cluster is not supported yet (issue 10): use address for one Redis, or sentinel_address with sentinel_master_name');
+  }
+  const sentinel = r.sentinel_address !== undefined;
+  if (sentinel && r.sentinel_master_name === undefined) {
+    issue('sentinel_address', 'needs sentinel_master_name: the master group the sentinels watch (their "sentinel monitor <name> …" line)');
+  }
+  if (!sentinel) {
+    for (const key of ['sentinel_master_name', 'sentinel_user', 'sentinel_password'] as const) {
+      if (r[key] !== undefined) issue(key, 'needs sentinel_address: the sentinels to ask, as "host:port"');
+    }
+  }
+  if (sentinel && r.address !== undefined) {
+    issue('address', 'set either address or sentinel_address, not both: with Sentinel the master\'s address comes from the sentinels');
+  }
+  const url = typeof r.address === 'string' && URL.canParse(r.address) ? new URL(r.address) : undefined;
+  if (url) {
+    // The URL's own credentials and database would silently win over the fields.
+    if (r.user !== undefined && url.username !== '') issue('user', 'the address URL names a user already: give it in one place');
+    if (r.password !== undefined && url.password !== '') issue('password', 'the address URL carries a password already: give it in one place');
+    if (r.db !== undefined && url.pathname.length > 1) issue('db', 'the address URL names a database already: give it in one place');
+  }
+});
+
 /** Centrifugo v6's `engine` section: the in-process engine or one Redis (address as a string or a one-item list). */
 const engineSection = z.strictObject({
   type: z.enum(ENGINE_TYPES, { error: `expected one of ${ENGINE_TYPES.join(', ')}` }).optional(),
-  redis: z.strictObject({
-    address: redisAddress.optional(),
-    prefix: z.string().regex(REDIS_PREFIX, REDIS_PREFIX_RULE).optional(),
-    presence_ttl: positiveDuration().optional(),
-  }).optional(),
+  redis: redisSection.optional(),
 });
 
 /** The whole file. Centrifugo sections we do not use are accepted (and warned about). */

@@ -110,6 +110,8 @@ export function resolveConfig(file: unknown, overrides: CliOverrides, secrets: F
   const parsed = parseConfigFile(file);
   if (!parsed.ok) return err([...overrideErrors, ...parsed.error]);
   if (overrideErrors.length > 0) return err(overrideErrors);
+  const conflicts = engineFlagConflicts(parsed.value.file, overrides);
+  if (conflicts.length > 0) return err(conflicts);
   const config = buildConfig(parsed.value.file, overrides, secrets);
   const problems = checkConfig(config);
   if (problems.length > 0) return err(problems);
@@ -164,8 +166,25 @@ function buildEngine(e: NonNullable<ConfigFile['engine']>, overrides: CliOverrid
       address: overrides.redisUrl ?? e.redis?.address ?? CONFIG_DEFAULTS.redisAddress,
       prefix: e.redis?.prefix ?? CONFIG_DEFAULTS.redisPrefix,
       ...(e.redis?.presence_ttl === undefined ? {} : { presenceTtlMs: e.redis.presence_ttl }),
+      ...(e.redis?.user === undefined ? {} : { user: e.redis.user }),
+      ...(e.redis?.password === undefined ? {} : { password: e.redis.password }),
+      ...(e.redis?.db === undefined ? {} : { db: e.redis.db }),
+      ...(e.redis?.sentinel_address === undefined || e.redis.sentinel_master_name === undefined ? {} : {
+        sentinel: {
+          addresses: e.redis.sentinel_address,
+          masterName: e.redis.sentinel_master_name,
+          ...(e.redis.sentinel_user === undefined ? {} : { user: e.redis.sentinel_user }),
+          ...(e.redis.sentinel_password === undefined ? {} : { password: e.redis.sentinel_password }),
+        },
+      }),
     },
   };
+}
+
+/** --redis-url names one Redis; a file that finds the master through Sentinel cannot also take it. */
+function engineFlagConflicts(file: ConfigFile, overrides: CliOverrides): string[] {
+  if (overrides.redisUrl === undefined || file.engine?.redis?.sentinel_address === undefined) return [];
+  return ['--redis-url names one Redis, but the config file finds the master through engine.redis.sentinel_address: drop the flag, or the sentinel settings'];
 }
 
 function buildClient(c: NonNullable<ConfigFile['client']>, tokenSecret: string, insecure: boolean): ClientSettings & ClientCommandLimits {

@@ -17,7 +17,7 @@ import type { ClusterConfig } from '../config/cluster-config.js';
 import { createGateway, WEBSOCKET_PATH } from '../gateway/gateway.js';
 import { hostAllowList } from '../gateway/allowed-hosts.js';
 import type { Engine } from '../engine/engine.js';
-import { createRedisEngine } from '../engine/redis/redis-engine.js';
+import { createRedisEngine, redisEngineOptions } from '../engine/redis/redis-engine.js';
 import { createAdminBackend } from './admin-ops.js';
 import { remoteNodeId, spanChannelRows, spanNodeRequest } from './cluster-wide.js';
 import { SURVEY_TIMEOUT_MS } from '../../shared/engine/survey-ops.js';
@@ -60,8 +60,7 @@ export interface StartClusterOptions {
 export async function startCluster(config: ClusterConfig, options: StartClusterOptions = {}): Promise<ClusterHandle> {
   // A Redis engine made here is stopped here; the supervisor stops only the memory engine it makes itself.
   const ownRedis = !options.engine && config.engine.type === 'redis'
-    ? await createRedisEngine({ url: config.engine.redis.address, prefix: config.engine.redis.prefix,
-      ...(config.engine.redis.presenceTtlMs === undefined ? {} : { presenceTtlMs: config.engine.redis.presenceTtlMs }) })
+    ? await createRedisEngine(redisEngineOptions(config.engine.redis))
     : undefined;
   let sv: Supervisor;
   try {

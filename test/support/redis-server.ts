@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port.js';
@@ -121,7 +121,7 @@ class RedisProcess implements RunningRedis {
   }
 }
 
-async function launch(port: number, dir: string, options: StartRedisOptions): Promise<Launched> {
+function launch(port: number, dir: string, options: StartRedisOptions): Promise<Launched> {
   const persistence = options.persistence === 'aof'
     ? ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always']
     : ['--save', '', '--appendonly', 'no'];
@@ -129,6 +129,11 @@ async function launch(port: number, dir: string, options: StartRedisOptions): Pr
     '--bind', '127.0.0.1', '--port', String(port), ...persistence,
     '--daemonize', 'no', '--protected-mode', 'yes', '--dir', dir, ...(options.args ?? []),
   ];
+  return launchWatched(redisArgs, READY, options.readyTimeoutMs ?? 10_000);
+}
+
+/** Runs `redis-server <redisArgs>` under the watchdog shell; resolves once its output shows `ready`. */
+async function launchWatched(redisArgs: string[], ready: string, readyTimeoutMs: number): Promise<Launched> {
   // "$@" keeps each argument (including the empty --save value) intact through the shell. The
   // shell prints redis's pid, then waits for a line on stdin: "KILL" crashes redis, EOF (or
   // anything else) ends it with SIGTERM.
@@ -142,7 +147,7 @@ async function launch(port: number, dir: string, options: StartRedisOptions): Pr
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let serverPid = 0;
   try {
-    await waitForReady(child, options.readyTimeoutMs ?? 10_000, (chunk) => {
+    await waitForReady(child, ready, readyTimeoutMs, (chunk) => {
       output += chunk;
       serverPid ||= Number(/watchdog: redis pid (\d+)/.exec(output)?.[1] ?? 0);
     });
@@ -156,7 +161,7 @@ async function launch(port: number, dir: string, options: StartRedisOptions): Pr
   return { child, pid, serverPid, exited };
 }
 
-function waitForReady(child: ChildProcess, timeoutMs: number, collect: (chunk: string) => void): Promise<void> {
+function waitForReady(child: ChildProcess, ready: string, timeoutMs: number, collect: (chunk: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => finish(new Error(`redis-server not ready within ${timeoutMs} ms`)), timeoutMs);
@@ -164,7 +169,7 @@ function waitForReady(child: ChildProcess, timeoutMs: number, collect: (chunk: s
       const text = chunk.toString();
       collect(text);
       seen += text;
-      if (seen.includes(READY)) finish();
+      if (seen.includes(ready)) finish();
       else if (seen.includes('Address already in use')) finish(new Error('Address already in use'));
     };
     const onExit = (): void => finish(new Error('redis-server exited before it was ready'));
@@ -198,5 +203,97 @@ async function endChild(run: Launched, how: 'graceful' | 'crash'): Promise<void>
       try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ }
     }
     await exited;
+  }
+}
+
+/** A Redis Sentinel child started for a test; `stop()` is idempotent, ends it by pid and removes its directory. */
+export interface RunningSentinel {
+  port: number;
+  /** `{ host, port }` as the engine's `sentinel.addresses` takes it. */
+  address: { host: string; port: number };
+  /** Its own directory: the config file it rewrites as it learns the group (one per sentinel). */
+  dir: string;
+  /** Pid of the watchdog shell (0 once stopped). */
+  readonly pid: number;
+  /** Pid of the sentinel process itself (0 once stopped). */
+  readonly serverPid: number;
+  stop(): Promise<void>;
+}
+
+export interface StartSentinelOptions {
+  /** The master group's name (`sentinel monitor <name> …`). */
+  masterName: string;
+  /** The master to watch at start. */
+  masterPort: number;
+  /** Sentinels that must agree the master is down. Default 1. */
+  quorum?: number;
+  /** Unanswered this long, the master is down (`down-after-milliseconds`). Default 1000. */
+  downAfterMs?: number;
+  /** `failover-timeout`. Default 3000. */
+  failoverTimeoutMs?: number;
+  /** Give up waiting for it to monitor the master after this long. Default 10 s. */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Starts `redis-server <conf> --sentinel` on 127.0.0.1 and a free port, with a config file written in
+ * its own temporary directory (sentinels rewrite theirs as they learn replicas and other sentinels),
+ * under the same stdin watchdog as startRedis; ready once it logs `+monitor master <name>`.
+ */
+export async function startSentinel(options: StartSentinelOptions): Promise<RunningSentinel> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const port = await freePort();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-sentinel-'));
+    const conf = path.join(dir, 'sentinel.conf');
+    const name = options.masterName;
+    writeFileSync(conf, [
+      'bind 127.0.0.1',
+      `port ${port}`,
+      `dir ${dir}`,
+      `sentinel monitor ${name} 127.0.0.1 ${options.masterPort} ${options.quorum ?? 1}`,
+      `sentinel down-after-milliseconds ${name} ${options.downAfterMs ?? 1_000}`,
+      `sentinel failover-timeout ${name} ${options.failoverTimeoutMs ?? 3_000}`,
+      `sentinel parallel-syncs ${name} 1`,
+      '',
+    ].join('\n'));
+    try {
+      const run = await launchWatched([conf, '--sentinel', '--daemonize', 'no'], `+monitor master ${name} `, options.readyTimeoutMs ?? 10_000);
+      return new SentinelProcess(port, dir, run);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      lastError = error;
+      if (!String((error as Error).message).includes('Address already in use')) throw error;
+    }
+  }
+  throw new Error(`redis-server --sentinel did not start after ${MAX_ATTEMPTS} attempts: ${String(lastError)}`);
+}
+
+class SentinelProcess implements RunningSentinel {
+  readonly address: { host: string; port: number };
+  private current: Launched | null;
+  private stopping: Promise<void> | undefined;
+
+  constructor(readonly port: number, readonly dir: string, run: Launched) {
+    this.address = { host: '127.0.0.1', port };
+    this.current = run;
+  }
+
+  get pid(): number {
+    return this.current?.pid ?? 0;
+  }
+
+  get serverPid(): number {
+    return this.current?.serverPid ?? 0;
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const run = this.current;
+      this.current = null;
+      if (run) await endChild(run, 'graceful');
+      rmSync(this.dir, { recursive: true, force: true });
+    })();
+    return this.stopping;
   }
 }

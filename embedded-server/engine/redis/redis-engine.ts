@@ -1,7 +1,8 @@
 /**
  * The Redis engine (issue 10 §2): broker, presence and control bus of every supervisor that shares
  * one Redis and key prefix. Two connections: one for commands (no offline queue, so calls fail fast
- * while Redis is down) and one in pub/sub mode shared by the broker and the control bus.
+ * while Redis is down) and one in pub/sub mode shared by the broker and the control bus. Both reach
+ * one server by URL, or the master of a Sentinel group (redis-target.ts) and follow its failovers.
  *
  * When Redis restarts or fails over (docs/architecture.md, "When Redis restarts or fails over"):
  * calls fail at once while it is unreachable; once both connections are back (and the server's data
@@ -9,8 +10,7 @@
  * makes its nodes reconcile positions.
  */
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
-import type { RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { EngineLink } from '../../../shared/admin/admin-model.js';
 import type { Engine, EngineHealth } from '../engine.js';
 import { DEFAULT_PRESENCE_TTL_MS } from '../engine.js';
@@ -18,6 +18,11 @@ import { RedisBroker } from './redis-broker.js';
 import { RedisControlBus } from './redis-control-bus.js';
 import { EpochGeneration } from './redis-generation.js';
 import { RedisPresence } from './redis-presence.js';
+import { currentMaster, describeTarget, openConnection } from './redis-target.js';
+import type { RedisSentinelTarget } from './redis-target.js';
+
+export { withoutCredentials } from './redis-target.js';
+export type { RedisSentinelTarget } from './redis-target.js';
 
 /** Default key prefix (Centrifugo's is "centrifugo"). */
 export const DEFAULT_REDIS_PREFIX = 'switchboard';
@@ -25,8 +30,14 @@ export const DEFAULT_REDIS_PREFIX = 'switchboard';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export interface RedisEngineOptions {
-  /** `redis://[user:password@]host:port[/db]` (default redis://127.0.0.1:6379). */
+  /** `redis://[user:password@]host:port[/db]` (default redis://127.0.0.1:6379); unused with `sentinel`. */
   url?: string;
+  /** The master's ACL user, password and database where the URL names none (with `sentinel`, the only place). */
+  user?: string;
+  password?: string;
+  db?: number;
+  /** Find the master through these sentinels, and follow it when they fail over to a replica. */
+  sentinel?: RedisSentinelTarget;
   /** Prefix of every key and pub/sub channel (default "switchboard"). */
   prefix?: string;
   /** How long a presence entry lives after its last refresh (default 60 s). */
@@ -37,6 +48,30 @@ export interface RedisEngineOptions {
   log?: (line: string) => void;
   /** How often health() measures the round trip with a PING on the command connection (default 1 s). */
   pingIntervalMs?: number;
+}
+
+/** The options of `engine.redis` as the config resolves it (cluster-config.ts). */
+export interface RedisEngineConfig {
+  address: string;
+  prefix: string;
+  presenceTtlMs?: number;
+  user?: string;
+  password?: string;
+  db?: number;
+  sentinel?: RedisSentinelTarget;
+}
+
+/** `engine.redis` → the engine's options, each connection setting passed on as given. */
+export function redisEngineOptions(c: RedisEngineConfig): RedisEngineOptions {
+  return {
+    url: c.address,
+    prefix: c.prefix,
+    ...(c.presenceTtlMs === undefined ? {} : { presenceTtlMs: c.presenceTtlMs }),
+    ...(c.user === undefined ? {} : { user: c.user }),
+    ...(c.password === undefined ? {} : { password: c.password }),
+    ...(c.db === undefined ? {} : { db: c.db }),
+    ...(c.sentinel === undefined ? {} : { sentinel: c.sentinel }),
+  };
 }
 
 const defaultLog = (line: string): void => void process.stderr.write(`switchboard: ${line}\n`);
@@ -57,10 +92,20 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
     commandTimeout: opts.commandTimeoutMs ?? 5_000,
     connectionName: `${prefix}-commands`,
   };
-  const address = withoutCredentials(url);
-  const commands = new Redis(url, options);
+  const target = {
+    url,
+    ...(opts.user === undefined ? {} : { user: opts.user }),
+    ...(opts.password === undefined ? {} : { password: opts.password }),
+    ...(opts.db === undefined ? {} : { db: opts.db }),
+    ...(opts.sentinel === undefined ? {} : { sentinel: opts.sentinel }),
+  };
+  if (target.sentinel && (target.sentinel.addresses.length === 0 || target.sentinel.masterName === '')) {
+    throw new Error('redis engine: Sentinel needs at least one sentinel address and the master name');
+  }
+  const address = describeTarget(target);
+  const commands = openConnection(target, options);
   // The subscriber keeps its offline queue: ioredis resubscribes its channels after a reconnect.
-  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, commandTimeout: undefined, connectionName: `${prefix}-pubsub` });
+  const subscriber = openConnection(target, { ...options, enableOfflineQueue: true, commandTimeout: undefined, connectionName: `${prefix}-pubsub` });
   const link = new LinkWatch(commands, subscriber, address, log);
   const disconnect = (): void => {
     commands.disconnect();
@@ -68,7 +113,7 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
   };
 
   try {
-    await Promise.all([commands.connect(), subscriber.connect()]);
+    await Promise.all([firstConnect(commands), firstConnect(subscriber)]);
   } catch (e) {
     disconnect();
     throw new Error(`redis engine: cannot connect to ${address}: ${(e as Error).message}`, { cause: e });
@@ -112,8 +157,10 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
     onResubscribed: (listener) => back.add(listener),
     health: (): EngineHealth => {
       const state = link.state();
+      // With Sentinel, the master the commands reach now (it moves with a failover).
+      const master = target.sentinel ? currentMaster(commands) : undefined;
       // A round trip is shown only while the link is whole: not a stale one beside "reconnecting".
-      return { address, link: state, rttMs: state === 'connected' ? rtt.lastMs : null, reconnects: link.reconnects };
+      return { address: master ? `${address} at ${master}` : address, link: state, rttMs: state === 'connected' ? rtt.lastMs : null, reconnects: link.reconnects };
     },
     stop: () => {
       stopping ??= (async () => {
@@ -128,15 +175,38 @@ export async function createRedisEngine(opts: RedisEngineOptions = {}): Promise<
   };
 }
 
-/** `redis://user:secret@host:6379/2` → `redis://host:6379/2`: what the console and the logs may show. */
-export function withoutCredentials(url: string): string {
+/**
+ * `connect()`, except that with Sentinel it also fails once every sentinel was asked and none named
+ * a reachable master (ioredis would retry for ever and `connect()` never settle), saying what each
+ * sentinel answered: unreachable, or no master of that name.
+ */
+async function firstConnect(redis: Redis): Promise<void> {
+  const { sentinels, name } = redis.options;
+  if (!sentinels || sentinels.length === 0) {
+    await redis.connect();
+    return;
+  }
+  const answers: string[] = [];
+  const onSentinelError = (e: Error): void => {
+    answers.push(e.message
+      .replace(/^connected to sentinel (\S+) successfully, but got an invalid reply: null$/, `sentinel $1 knows no master named "${name ?? ''}"`)
+      .replace(/^failed to connect to sentinel (\S+) because ERR No such master with that name$/, `sentinel $1 knows no master named "${name ?? ''}"`)
+      .replace(/^failed to connect to sentinel (\S+) because Connection is closed\.$/, 'sentinel $1 is unreachable'));
+  };
+  let onError: (e: Error) => void = () => undefined;
+  const exhausted = new Promise<never>((_, reject) => {
+    onError = (e) => {
+      if (!e.message.startsWith('All sentinels are unreachable')) return;
+      reject(new Error(`no sentinel named a master: ${[...new Set(answers)].join('; ') || e.message}`));
+    };
+  });
+  redis.on('sentinelError', onSentinelError);
+  redis.on('error', onError);
   try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//');
+    await Promise.race([redis.connect(), exhausted]);
+  } finally {
+    redis.off('sentinelError', onSentinelError);
+    redis.off('error', onError);
   }
 }
 

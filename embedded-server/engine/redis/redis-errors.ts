@@ -2,6 +2,7 @@
 import { ReplyError } from 'ioredis';
 import type { Redis } from 'ioredis';
 import { EngineError } from '../engine.js';
+import { describeServer } from './redis-target.js';
 
 /**
  * Names the operation and Redis's address, and says what went wrong in words instead of ioredis's
@@ -10,8 +11,8 @@ import { EngineError } from '../engine.js';
  */
 export function redisError(op: string, redis: Redis, cause: unknown): Error {
   const message = cause instanceof Error ? cause.message : String(cause);
-  const { host, port, commandTimeout } = redis.options;
-  const where = `Redis at ${host ?? '127.0.0.1'}:${port ?? 6379}`;
+  const { commandTimeout } = redis.options;
+  const where = describeServer(redis);
   let text: string;
   if (redis.status !== 'ready') text = `${where} is unreachable (${redis.status})`;
   else if (message === 'Command timed out') text = `${where} did not answer within ${commandTimeout ?? 0} ms`;
