@@ -74,12 +74,11 @@ function readHead(socket: Socket, routes: GatewayRoutes, options: GatewayOptions
   const onData = (chunk: Buffer): void => {
     buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
     const end = buf.indexOf('\r\n\r\n');
-    if (end < 0) {
-      if (buf.length > options.headMaxBytes) {
-        finish(() => reply(socket, '431 Request Header Fields Too Large', `request head larger than ${options.headMaxBytes} bytes\n`));
-      }
-      return;
+    // Whole or not: a head that arrived in one chunk is bounded as much as one still arriving.
+    if ((end < 0 ? buf.length : end + 4) > options.headMaxBytes) {
+      return finish(() => reply(socket, '431 Request Header Fields Too Large', `request head larger than ${options.headMaxBytes} bytes\n`));
     }
+    if (end < 0) return;
     finish(() => route(socket, buf, routes, options));
   };
   const finish = (then: () => void): void => {
