@@ -65,7 +65,8 @@ describe('the gateway-wide connect rate (client.connection_rate_limit)', () => {
     const all = await Promise.all(Array.from({ length: 12 }, () => upgrade(cluster.url)));
     sockets.push(...openOf(all));
     const refused = refusedOf(all);
-    assert.ok(openOf(all).length >= 1 && openOf(all).length <= 5, `${openOf(all).length} of 12 admitted`);
+    // 4 tokens at once, one more every 250 ms while the burst lasts (a slow machine stretches it).
+    assert.ok(openOf(all).length >= 4 && openOf(all).length <= 8, `${openOf(all).length} of 12 admitted`);
     assert.equal(refused.length, 12 - openOf(all).length);
     for (const r of refused) {
       assert.equal(r.status, 503);
@@ -103,7 +104,7 @@ describe('the connect rate of one address (client.connection_rate_limit_per_ip)'
     ]);
     sockets.push(...openOf(noisy), ...openOf(quiet));
     assert.equal(openOf(quiet).length, 3, JSON.stringify(refusedOf(quiet)));
-    assert.ok(openOf(noisy).length >= 3 && openOf(noisy).length <= 4, `${openOf(noisy).length} of 10 admitted from 127.0.0.2`);
+    assert.ok(openOf(noisy).length >= 3 && openOf(noisy).length <= 6, `${openOf(noisy).length} of 10 admitted from 127.0.0.2`);
     for (const r of refusedOf(noisy)) {
       assert.equal(r.status, 503);
       assert.ok(Number(r.retryAfter) >= 1, `Retry-After ${r.retryAfter}`);
