@@ -46,4 +46,11 @@ describe('config: per-connection command limits', () => {
     assert.match(text, /client\.frame_command_limit/);
     assert.match(text, /client\.command_rate_limit/);
   });
+
+  it('refuses a subscribe rate below channel_limit, since a reconnecting client resubscribes every channel at once', () => {
+    const result = resolveConfig({ client: { method_rate_limit: { subscribe: 50 }, channel_limit: 128 } }, {}, secrets);
+    assert.ok(!result.ok);
+    assert.match(result.error.join('\n'), /client\.method_rate_limit\.subscribe \(50\) must be 0 or at least client\.channel_limit \(128\)/);
+    assert.ok(resolveConfig({ client: { method_rate_limit: { subscribe: 50 }, channel_limit: 50 } }, {}, secrets).ok);
+  });
 });
