@@ -90,4 +90,27 @@ describe('per-kind command rates (client.method_rate_limit)', () => {
     await client.publish('chat:rated', { again: true });
     await bystander.assertServed();
   });
+
+  it('has a real client whose subscribes past the rate were answered 111 retry them with backoff until all are subscribed, never giving up', async (t) => {
+    const { client } = await connectClient(cluster, 'real-subscriber');
+    let reconnects = 0;
+    let gaveUp = false;
+    client.on('connecting', () => reconnects++);
+    client.on('disconnected', () => (gaveUp = true));
+    const errors: number[] = [];
+    await startOfSecond();
+    const subs = Array.from({ length: RATE + 3 }, (_, i) => {
+      const sub = client.newSubscription(`chat:many-${i}`, { minResubscribeDelay: 200, maxResubscribeDelay: 1000 });
+      sub.on('error', (ctx) => errors.push(ctx.error.code));
+      sub.subscribe();
+      return sub;
+    });
+    await waitFor(() => subs.every((sub) => sub.state === 'subscribed'), { timeoutMs: 10_000, what: 'every subscription to succeed in the end' });
+    // Retries landing in the same second can pass twice the rate (3013): the client then reconnects
+    // with backoff and resubscribes; either way it never gives up.
+    t.diagnostic(`subscribe errors ${errors.join(',')}; reconnects ${reconnects}`);
+    assert.ok(errors.includes(111), `no subscribe was answered 111: errors ${errors.join(',')}`);
+    assert.equal(gaveUp, false);
+    assert.equal(client.state, 'connected');
+  });
 });
