@@ -95,8 +95,8 @@ describe('limits on one client connection', () => {
 
     it('is cut with 3509 when its commands keep failing', async () => {
       const peer = await connectRaw(cluster, 'failing');
-      // Presence of a channel it is not subscribed to: 103 each, answered without the broker.
-      const frame = frameOf(300, (id) => ({ id, presence: { channel: 'chat:not-mine' } }));
+      // RPC with no RPC configured: 108 each, answered at once (a kind without its own rate limit).
+      const frame = frameOf(300, (id) => ({ id, rpc: { method: 'nope', data: {} } }));
       for (let i = 0; i < 4 && peer.open; i++) peer.sendRaw(frame);
       assert.deepEqual(await peer.closed(5000), { code: 3509, reason: 'too many errors' });
       await bystander.assertServed();

@@ -251,5 +251,5 @@ function sendEmpty(res: ServerResponse, status: number): void {
 /** The connection is closed after a 413 so that the unread rest of the body cannot linger. */
 function sendTooLarge(res: ServerResponse, limit: number): void {
   res.setHeader('Connection', 'close');
-  sendText(res, 413, `request body larger than ${limit} bytes`);
+  sendText(res, 413, `request body too large: more than ${limit} bytes (http_api.max_body_size)`);
 }

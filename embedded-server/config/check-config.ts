@@ -53,6 +53,11 @@ export function checkConfig(c: ClusterConfig): string[] {
   if (c.port !== 0 && c.port === c.adminPort) {
     problems.push(`the client port and the admin port must differ (both are ${c.port}; see --port, --admin-port, cluster.port, cluster.admin_port)`);
   }
+  const subscribeRate = c.client.methodRateLimit.subscribe;
+  if (subscribeRate > 0 && subscribeRate < c.client.channelLimit) {
+    // A reconnecting client resubscribes every channel in one frame: below this it would be answered 111 on every reconnect.
+    problems.push(`client.method_rate_limit.subscribe (${subscribeRate}) must be 0 or at least client.channel_limit (${c.client.channelLimit}): a reconnecting client resubscribes all its channels at once`);
+  }
   problems.push(...checkNamespace('channel.without_namespace', c.channels.withoutNamespace));
   for (const [name, options] of Object.entries(c.channels.namespaces)) problems.push(...checkNamespace(`channel namespace "${name}"`, options));
   return problems;

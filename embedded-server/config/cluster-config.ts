@@ -47,6 +47,8 @@ export interface RedisSentinelConfig {
 export interface HttpLimits {
   /** Client port: a connection's first request head must be complete within this long. */
   headTimeoutMs: number;
+  /** Client port: the largest first request head, in bytes (431 past it). */
+  headMaxBytes: number;
   /** Client port: a request's body must be complete within this long of its head (else 408). */
   bodyTimeoutMs: number;
   /** Client port: after an answer, the next request's head must be complete within this long. */
@@ -55,6 +57,23 @@ export interface HttpLimits {
   maxPendingConnections: number;
   /** Admin port: a request (head and body) must be complete within this long. */
   adminRequestTimeoutMs: number;
+  /** Server HTTP API: the largest request body, in bytes (413 past it). */
+  apiMaxBodyBytes: number;
+}
+
+/**
+ * How the gateway admits new client WebSocket connections (`client.connection_limit`,
+ * `client.connection_rate_limit`, `client.connection_rate_limit_per_ip`). A refused upgrade is
+ * answered `503` with `Retry-After`: the centrifuge client sees a failed transport and reconnects
+ * with backoff, so a connect storm becomes slower admission rather than dead nodes. 0 = unlimited.
+ */
+export interface AdmissionLimits {
+  /** Client connections one node holds at most (Centrifugo's per-node `client.connection_limit`). */
+  connectionLimit: number;
+  /** New WebSocket connections this supervisor's gateway admits per second, from all addresses. */
+  connectionRateLimit: number;
+  /** New WebSocket connections admitted per second from one remote address. */
+  connectionRateLimitPerIp: number;
 }
 
 export interface ClusterConfig {
@@ -78,6 +97,8 @@ export interface ClusterConfig {
   adminAllowedOrigins: string[];
   /** Deadlines and caps of the HTTP surfaces (client port and admin port). */
   http: HttpLimits;
+  /** Caps and rates of new client connections at the gateway. */
+  admission: AdmissionLimits;
   /** Client WebSocket + server HTTP API port; 0 picks a free one. */
   port: number;
   /** Admin API port; 0 picks a free one. */

@@ -153,6 +153,15 @@ const clientSection = z.strictObject({
   pong_timeout: positiveDuration().optional(),
   channel_limit: count(1).optional(),
   user_connection_limit: count(0).optional(),
+  connection_limit: count(0).optional(),
+  connection_rate_limit: count(0).optional(),
+  connection_rate_limit_per_ip: count(0).optional(),
+  method_rate_limit: z.strictObject({
+    publish: count(0).optional(),
+    subscribe: count(0).optional(),
+    presence: count(0).optional(),
+    history: count(0).optional(),
+  }).optional(),
   message_size_limit: count(1).optional(),
   queue_max_size: count(1).optional(),
   command_rate_limit: count(0).optional(),
@@ -168,6 +177,7 @@ const clientSection = z.strictObject({
 const httpApiSection = z.strictObject({
   key: z.string().optional(),
   insecure: z.boolean().optional(),
+  max_body_size: count(1024).optional(),
   ...ignored(IGNORED_HTTP_API_OPTIONS),
 });
 
@@ -190,6 +200,13 @@ const clusterSection = z.strictObject({
   personal_namespace: z.string().optional(),
   idle_channel_limit: count(1).optional(),
   name: z.string().regex(SUPERVISOR_NAME, SUPERVISOR_NAME_RULE).optional(),
+  http: z.strictObject({
+    head_timeout: positiveDuration().optional(),
+    head_max_size: count(1024).max(1_048_576, 'must be at most 1048576').optional(),
+    body_timeout: positiveDuration().optional(),
+    idle_timeout: positiveDuration().optional(),
+    max_pending_connections: count(1).optional(),
+  }).optional(),
 });
 
 /** One Redis URL, as a string or (Centrifugo's form) a list of one. */

@@ -49,8 +49,6 @@ export const IGNORED_CLIENT_OPTIONS = {
   concurrency: 'not configurable',
   channel_position_check_delay: 'positioning is checked on every delivery',
   channel_position_max_time_lag: 'positioning is checked on every delivery',
-  connection_limit: 'not supported',
-  connection_rate_limit: 'not supported',
   connect_include_server_time: 'not supported',
   user_id_http_header: 'not supported',
   subscribe_to_user_personal_channel: 'not supported; subscribe to a `#` user channel instead',

@@ -9,7 +9,7 @@ import type { ClientCommandLimits } from '../../shared/protocol/client-limits.js
 import { CLIENT_COMMAND_LIMIT_DEFAULTS } from '../../shared/protocol/client-limits.js';
 import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
-import type { ClusterConfig, EngineConfig, EngineType, RoutingStrategy } from './cluster-config.js';
+import type { ClusterConfig, EngineConfig, EngineType, HttpLimits, RoutingStrategy } from './cluster-config.js';
 import type { ConfigFile, FileChannelOptions } from './config-file.js';
 import { parseConfigFile } from './config-file.js';
 import { checkConfig, checkOverrides } from './check-config.js';
@@ -79,11 +79,16 @@ export const CONFIG_DEFAULTS = {
   historyMetaTtlMs: 720 * HOUR,
   idleChannelLimit: 100_000,
   httpHeadTimeoutMs: 10 * SECOND,
+  httpHeadMaxBytes: 16 * 1024,
   httpBodyTimeoutMs: 30 * SECOND,
   httpIdleTimeoutMs: 5 * SECOND,
   // Above a 10,000-client reconnect burst (sockets wait in the hand-off queues meanwhile), below the fd limit.
   httpMaxPendingConnections: 16_384,
   adminRequestTimeoutMs: 10 * SECOND,
+  apiMaxBodyBytes: 1024 * 1024,
+  connectionLimit: 0,
+  connectionRateLimit: 0,
+  connectionRateLimitPerIp: 0,
   redisAddress: 'redis://127.0.0.1:6379',
   redisPrefix: 'switchboard',
 } as const satisfies Record<string, number | string | boolean>;
@@ -128,12 +133,11 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
     adminHost: overrides.adminHost ?? cluster.admin_address ?? CONFIG_DEFAULTS.adminHost,
     allowedHosts: overrides.allowedHosts ?? cluster.allowed_hosts ?? [],
     adminAllowedOrigins: cluster.admin_allowed_origins ?? [],
-    http: {
-      headTimeoutMs: CONFIG_DEFAULTS.httpHeadTimeoutMs,
-      bodyTimeoutMs: CONFIG_DEFAULTS.httpBodyTimeoutMs,
-      idleTimeoutMs: CONFIG_DEFAULTS.httpIdleTimeoutMs,
-      maxPendingConnections: CONFIG_DEFAULTS.httpMaxPendingConnections,
-      adminRequestTimeoutMs: CONFIG_DEFAULTS.adminRequestTimeoutMs,
+    http: buildHttpLimits(cluster.http ?? {}, file.http_api?.max_body_size),
+    admission: {
+      connectionLimit: file.client?.connection_limit ?? CONFIG_DEFAULTS.connectionLimit,
+      connectionRateLimit: file.client?.connection_rate_limit ?? CONFIG_DEFAULTS.connectionRateLimit,
+      connectionRateLimitPerIp: file.client?.connection_rate_limit_per_ip ?? CONFIG_DEFAULTS.connectionRateLimitPerIp,
     },
     port: overrides.port ?? cluster.port ?? CONFIG_DEFAULTS.port,
     adminPort: overrides.adminPort ?? cluster.admin_port ?? CONFIG_DEFAULTS.adminPort,
@@ -155,6 +159,19 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
     name: cluster.name ?? randomSupervisorName(),
     client: buildClient(file.client ?? {}, fromFlagsOrFile.tokenSecret ?? secrets.tokenSecret, insecure),
     channels: file.channel === undefined ? defaultChannelSettings() : buildChannels(file.channel),
+  };
+}
+
+function buildHttpLimits(h: NonNullable<NonNullable<ConfigFile['cluster']>['http']>, apiMaxBody: number | undefined): HttpLimits {
+  const d = CONFIG_DEFAULTS;
+  return {
+    headTimeoutMs: h.head_timeout ?? d.httpHeadTimeoutMs,
+    headMaxBytes: h.head_max_size ?? d.httpHeadMaxBytes,
+    bodyTimeoutMs: h.body_timeout ?? d.httpBodyTimeoutMs,
+    idleTimeoutMs: h.idle_timeout ?? d.httpIdleTimeoutMs,
+    maxPendingConnections: h.max_pending_connections ?? d.httpMaxPendingConnections,
+    adminRequestTimeoutMs: d.adminRequestTimeoutMs,
+    apiMaxBodyBytes: apiMaxBody ?? d.apiMaxBodyBytes,
   };
 }
 
@@ -211,6 +228,17 @@ function buildClient(c: NonNullable<ConfigFile['client']>, tokenSecret: string, 
     commandRateLimit: c.command_rate_limit ?? CLIENT_COMMAND_LIMIT_DEFAULTS.commandRateLimit,
     errorRateLimit: c.error_rate_limit ?? CLIENT_COMMAND_LIMIT_DEFAULTS.errorRateLimit,
     frameCommandLimit: c.frame_command_limit ?? CLIENT_COMMAND_LIMIT_DEFAULTS.frameCommandLimit,
+    methodRateLimit: methodRateLimit(c.method_rate_limit ?? {}),
+  };
+}
+
+function methodRateLimit(m: NonNullable<NonNullable<ConfigFile['client']>['method_rate_limit']>): ClientCommandLimits['methodRateLimit'] {
+  const d = CLIENT_COMMAND_LIMIT_DEFAULTS.methodRateLimit;
+  return {
+    publish: m.publish ?? d.publish,
+    subscribe: m.subscribe ?? d.subscribe,
+    presence: m.presence ?? d.presence,
+    history: m.history ?? d.history,
   };
 }
 

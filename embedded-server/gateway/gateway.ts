@@ -6,10 +6,10 @@
  */
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
+import type { Admission } from './admission.js';
 import { hostAllowed, misdirected } from './allowed-hosts.js';
 
 export const WEBSOCKET_PATH = '/connection/websocket';
-const MAX_HEAD = 16 * 1024;
 
 export interface RequestHead {
   method: string;
@@ -25,6 +25,10 @@ export interface GatewayOptions {
   allowedHosts: readonly string[];
   /** A connection's request head must be complete within this long; else it is cut. */
   headTimeoutMs: number;
+  /** A connection's first request head may be at most this many bytes; else 431. */
+  headMaxBytes: number;
+  /** Connect-rate limits of WebSocket upgrades (admission.ts); a refused one gets 503 + Retry-After. */
+  admission: Admission;
   /**
    * Connections not (yet) handed to a node — reading their head, or on the supervisor's HTTP
    * server — at most this many at once; one more is answered 503 and closed.
@@ -43,7 +47,7 @@ export function createGateway(routes: GatewayRoutes, options: GatewayOptions): S
   let pending = 0;
   return createServer({ pauseOnConnect: true, noDelay: true }, (socket) => {
     if (pending >= options.maxPendingConnections) {
-      return reply(socket, '503 Service Unavailable', `too many connections waiting for a request (limit ${options.maxPendingConnections}); try again\n`);
+      return reply(socket, '503 Service Unavailable', `too many connections waiting for a request (limit ${options.maxPendingConnections}); try again\n`, RETRY_SOON);
     }
     pending++;
     let counted = true;
@@ -70,11 +74,12 @@ function readHead(socket: Socket, routes: GatewayRoutes, options: GatewayOptions
   const onData = (chunk: Buffer): void => {
     buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
     const end = buf.indexOf('\r\n\r\n');
-    if (end < 0) {
-      if (buf.length > MAX_HEAD) finish(() => reply(socket, '431 Request Header Fields Too Large'));
-      return;
+    // Whole or not: a head that arrived in one chunk is bounded as much as one still arriving.
+    if ((end < 0 ? buf.length : end + 4) > options.headMaxBytes) {
+      return finish(() => reply(socket, '431 Request Header Fields Too Large', `request head larger than ${options.headMaxBytes} bytes\n`));
     }
-    finish(() => route(socket, buf, routes, options.allowedHosts));
+    if (end < 0) return;
+    finish(() => route(socket, buf, routes, options));
   };
   const finish = (then: () => void): void => {
     clearTimeout(timer);
@@ -109,14 +114,16 @@ function stopReading(socket: Socket): void {
   }
 }
 
-function route(socket: Socket, head: Buffer, routes: GatewayRoutes, allowedHosts: readonly string[]): void {
+function route(socket: Socket, head: Buffer, routes: GatewayRoutes, options: GatewayOptions): void {
   const request = parseHead(head);
-  if (request && !hostAllowed(request.host, allowedHosts)) {
+  if (request && !hostAllowed(request.host, options.allowedHosts)) {
     return reply(socket, '421 Misdirected Request', `${misdirected(request.host ?? '')}\n`);
   }
   if (request && request.path === WEBSOCKET_PATH && request.upgrade && request.method === 'GET') {
+    const limited = options.admission.admit(socket.remoteAddress ?? '', Date.now());
+    if (limited) return reply(socket, '503 Service Unavailable', `${limited.reason}\n`, limited.retryAfterS);
     const refusal = routes.websocket(socket, head, request);
-    if (refusal !== null) reply(socket, '503 Service Unavailable', `${refusal}\n`);
+    if (refusal !== null) reply(socket, '503 Service Unavailable', `${refusal}\n`, RETRY_SOON);
     return;
   }
   routes.http(socket, head);
@@ -142,9 +149,13 @@ export function parseHead(head: Buffer): RequestHead | null {
 /** How long a refused client has to read its answer and close before its socket is destroyed. */
 const REFUSED_LINGER_MS = 2000;
 
-function reply(socket: Socket, status: string, body = ''): void {
+/** Retry-After of a 503 whose cause (full nodes, too many waiting connections) passes as clients leave. */
+const RETRY_SOON = 1;
+
+function reply(socket: Socket, status: string, body = '', retryAfterS?: number): void {
   socket.on('error', () => undefined);
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const retry = retryAfterS === undefined ? '' : `Retry-After: ${retryAfterS}\r\n`;
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`);
   // Unread bytes at close would make the kernel send a reset, which can destroy the answer: drain.
   socket.resume();
   setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();

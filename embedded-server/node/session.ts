@@ -56,6 +56,8 @@ export class Session {
   rateSecond = 0;
   commandsThisSecond = 0;
   errorsThisSecond = 0;
+  /** Commands of each rate-limited kind this second (command-budget.ts); null until the first. */
+  methodCounts: Uint32Array | null = null;
   bytesIn = 0;
   bytesOut = 0;
   messagesIn = 0;

@@ -73,6 +73,7 @@ export function createBrokerOps(d: BrokerOpsDeps): Handlers {
       if (!stream) return err({ code: 108, message: 'not available' });
       return d.broker.history(req.channel, { limit: req.limit, since: req.since, reverse: req.reverse }, stream);
     },
+    'user.admit': async (_node, req) => (d.registry.admitUser(req.user, req.client, req.limit, Date.now()) ? ok(null) : err(Errors.limitExceeded)),
     'broker.positions': async (_node, req) => {
       const out: Record<string, StreamPosition> = {};
       for (const channel of req.channels) {

@@ -15,6 +15,7 @@ import { createMetrics } from '../api/metrics.js';
 import type { NodeInfo, ServerApiBackend } from '../api/server-api-backend.js';
 import type { ClusterConfig } from '../config/cluster-config.js';
 import { createGateway, WEBSOCKET_PATH } from '../gateway/gateway.js';
+import { createAdmission } from '../gateway/admission.js';
 import { hostAllowList } from '../gateway/allowed-hosts.js';
 import type { Engine } from '../engine/engine.js';
 import { createRedisEngine, redisEngineOptions } from '../engine/redis/redis-engine.js';
@@ -81,6 +82,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
   });
   const http: Server = createHttpServer({
     api: createServerApi(apiBackend(sv), { apiKey: config.apiKey, insecure: config.apiInsecure, allowedOrigins: config.client.allowedOrigins }, {
+      maxBodyBytes: config.http.apiMaxBodyBytes,
       onRequest: (method, outcome) => metrics.recordApiRequest(method, outcome),
     }),
     metrics: (req, res) => metrics.handle(req, res),
@@ -89,9 +91,12 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
   const gateway = createGateway({
     websocket: (socket, head, request) => {
       const now = Date.now();
-      const routable = sv.pool.routable(now);
+      const cap = config.admission.connectionLimit;
+      const healthy = sv.pool.routable(now);
+      const routable = cap > 0 ? healthy.filter((p) => p.load < cap) : healthy;
       const choice = sv.router.pick(routable.map((p) => ({ id: p.id, load: p.load, pending: p.handoffsQueued })), request.query.get('user'));
       if (choice && sv.pool.get(choice.id)!.handoff(socket, head)) return null;
+      if (routable.length === 0 && healthy.length > 0) return `every node holds client.connection_limit (${cap}) connections; retry later or add a node`;
       const full = sv.pool.healthy(now).filter((p) => p.full);
       return full.length > 0 && routable.length === 0
         ? `every node is at its open-file limit (${full.map((p) => `${p.id}: ${p.maxConnections} connections`).join(', ')}); raise ulimit -n or add a node`
@@ -105,6 +110,8 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
   }, {
     allowedHosts: hostAllowList([config.host, config.adminHost], config.allowedHosts),
     headTimeoutMs: config.http.headTimeoutMs,
+    headMaxBytes: config.http.headMaxBytes,
+    admission: createAdmission(config.admission),
     maxPendingConnections: config.http.maxPendingConnections,
   });
 

@@ -162,3 +162,32 @@ describe('registry: sessions and lost nodes', () => {
     assert.deepEqual(nodes(registry, 'chat'), ['node-1']);
   });
 });
+
+describe('registry: user connection admission', () => {
+  const T = 1_700_000_000_000;
+
+  it("admits a user's connects across nodes up to the limit, counting those admitted and not yet opened", () => {
+    const registry = new Registry();
+    registry.openSession(N1, opened('a1', 'alice'));
+    assert.equal(registry.admitUser('alice', 'a2', 3, T), true);
+    assert.equal(registry.admitUser('alice', 'a3', 3, T), true);
+    assert.equal(registry.admitUser('alice', 'a4', 3, T), false);
+    assert.equal(registry.admitUser('bob', 'b1', 3, T), true);
+  });
+
+  it('frees a place when a session closes, and an opened admission is not counted twice', () => {
+    const registry = new Registry();
+    assert.equal(registry.admitUser('alice', 'a1', 1, T), true);
+    registry.openSession(N2, opened('a1', 'alice'));
+    assert.equal(registry.admitUser('alice', 'a2', 1, T), false);
+    registry.closeSession('a1');
+    assert.equal(registry.admitUser('alice', 'a2', 1, T), true);
+  });
+
+  it('releases an admission whose session never opened after 10 s', () => {
+    const registry = new Registry();
+    assert.equal(registry.admitUser('alice', 'a1', 1, T), true);
+    assert.equal(registry.admitUser('alice', 'a2', 1, T + 5_000), false);
+    assert.equal(registry.admitUser('alice', 'a3', 1, T + 11_000), true);
+  });
+});

@@ -45,6 +45,9 @@ function removeChannel(s: SessionRecord, channel: string): void {
   else if (s.channels !== NO_CHANNELS) (s.channels as Set<string>).delete(channel);
 }
 
+/** How long an admitted connect holds its place in `client.user_connection_limit` before its session opens. */
+const ADMIT_HOLD_MS = 10_000;
+
 export class Registry {
   readonly sessions = new Map<string, SessionRecord>();
   /** user → open sessions, for the distinct-user count. */
@@ -54,7 +57,43 @@ export class Registry {
   /** channel → node → local subscriber count (the fan-out targets) */
   private readonly interest = new Map<string, Map<NodeId, number>>();
 
+  /** Connects admitted under `client.user_connection_limit` whose session has not opened yet. */
+  private readonly admitting = new Map<string, { user: string; at: number }>();
+  /** user → how many of `admitting` are theirs. */
+  private readonly admittingByUser = new Map<string, number>();
+  private admittingSweptAt = 0;
+
+  /**
+   * Admits one more connection of `user` (as `client`) when the user's open sessions on every node
+   * of this supervisor plus its connects admitted and not yet opened stay within `limit`. The
+   * admission holds a place until the session opens or ADMIT_HOLD_MS pass (a connect that failed).
+   */
+  admitUser(user: string, client: string, limit: number, now: number): boolean {
+    this.sweepAdmitting(now);
+    const held = (this.users.get(user) ?? 0) + (this.admittingByUser.get(user) ?? 0);
+    if (held >= limit) return false;
+    this.admitting.set(client, { user, at: now });
+    this.admittingByUser.set(user, (this.admittingByUser.get(user) ?? 0) + 1);
+    return true;
+  }
+
+  private forgetAdmitting(client: string): void {
+    const a = this.admitting.get(client);
+    if (!a) return;
+    this.admitting.delete(client);
+    const n = (this.admittingByUser.get(a.user) ?? 1) - 1;
+    if (n > 0) this.admittingByUser.set(a.user, n);
+    else this.admittingByUser.delete(a.user);
+  }
+
+  private sweepAdmitting(now: number): void {
+    if (now - this.admittingSweptAt < 1000) return;
+    this.admittingSweptAt = now;
+    for (const [client, a] of this.admitting) if (now - a.at > ADMIT_HOLD_MS) this.forgetAdmitting(client);
+  }
+
   openSession(node: NodeId, s: SessionOpened): void {
+    this.forgetAdmitting(s.client);
     if (this.sessions.has(s.client)) return;
     this.sessions.set(s.client, sessionRecord(node, s));
     this.users.set(s.user, (this.users.get(s.user) ?? 0) + 1);

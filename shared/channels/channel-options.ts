@@ -65,7 +65,7 @@ export interface ClientSettings {
   pongTimeoutMs: number;
   /** Channels per connection (error 106 past it). */
   channelLimit: number;
-  /** Connections per user on one node; 0 = unlimited (close 3504 past it). */
+  /** Connections per user across the supervisor's nodes; 0 = unlimited (close 3504 past it). */
   userConnectionLimit: number;
   /** Largest incoming WebSocket message in bytes (close 1009 past it). */
   maxMessageSize: number;

@@ -93,6 +93,11 @@ export interface NodeRequests {
   };
   /** The current stream positions of channels, to detect what a node missed (PROTOCOL.md §6.5). */
   'broker.positions': { req: { channels: string[] }; res: Record<string, StreamPosition> };
+  /**
+   * A connect of `user` as `client` asks for one of the user's `limit` connections in this
+   * supervisor (`client.user_connection_limit`); an error 106 when the user holds them all.
+   */
+  'user.admit': { req: { user: string; client: string; limit: number }; res: Result<null> };
 }
 
 // ---------------------------------------------------------------- supervisor → node requests
@@ -192,7 +197,7 @@ export interface HandoffMessage {
 
 export const NODE_REQUESTS = {
   'broker.subscribe': 1, 'broker.unsubscribe': 1, 'broker.publish': 1, 'broker.presence': 1,
-  'broker.presence_stats': 1, 'broker.history': 1, 'broker.positions': 1,
+  'broker.presence_stats': 1, 'broker.history': 1, 'broker.positions': 1, 'user.admit': 1,
 } as const satisfies Record<NodeRequestName, 1>;
 
 export const SUPERVISOR_REQUESTS = {

@@ -10,8 +10,11 @@ import type { ChannelSettings } from '../../shared/channels/channel-options.js';
 import { defaultClusterConfig, mintConnectionToken, startCluster } from '../../embedded-server/index.js';
 import type { ClusterConfig, ClusterHandle } from '../../embedded-server/index.js';
 
-export interface TestClusterOptions extends Partial<Omit<ClusterConfig, 'client' | 'channels'>> {
+export interface TestClusterOptions extends Partial<Omit<ClusterConfig, 'client' | 'channels' | 'http' | 'admission'>> {
   client?: Partial<ClusterConfig['client']>;
+  /** Merged over the defaults (only the fields given change). */
+  http?: Partial<ClusterConfig['http']>;
+  admission?: Partial<ClusterConfig['admission']>;
   channels?: Partial<ChannelSettings>;
 }
 
@@ -99,13 +102,15 @@ export class TestCluster {
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
   const base = defaultClusterConfig();
-  const { client, channels, ...rest } = opts;
+  const { client, channels, http, admission, ...rest } = opts;
   const config: ClusterConfig = {
     ...base,
     statsIntervalMs: 250,
     restartBackoffMinMs: 100,
     ...rest,
     client: { ...base.client, ...client },
+    http: { ...base.http, ...http },
+    admission: { ...base.admission, ...admission },
     channels: { ...base.channels, ...channels },
   };
   return new TestCluster(await startCluster(config), config);

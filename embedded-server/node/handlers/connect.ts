@@ -17,14 +17,12 @@ export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req
   if (s.state !== 'connecting') return s.close(Disconnects.badRequest);
   const identity = await authenticate(rt, s, id, req);
   if (!identity || s.isClosing()) return;
-  const limit = rt.client.userConnectionLimit;
-  if (limit > 0 && identity.user !== '' && rt.byUser.count(identity.user) >= limit) {
-    return s.close(Disconnects.connectionLimit);
-  }
   const expiry = connectionExpiry(identity.claims);
   if (expiry === 'past') return reject(rt, s, id, Errors.expired);
+  const client = randomUUID();
+  if (!(await admitUser(rt, s, id, identity.user, client)) || s.isClosing()) return;
 
-  s.id = randomUUID();
+  s.id = client;
   s.user = identity.user;
   s.connInfo = identity.claims?.info as Json | undefined;
   s.name = req.name ?? '';
@@ -49,6 +47,26 @@ export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req
   if (activations === null || s.isClosing()) return;
   rt.reply(s, id, 'connect', result);
   for (const [channel, position] of activations) activateSubscription(rt, s, channel, position);
+}
+
+/**
+ * `client.user_connection_limit` across this supervisor's nodes: this node's own count first (no
+ * round trip when it already says no), then the supervisor's, which counts every node's sessions
+ * and the connects it admitted meanwhile. Past it: close 3504 (terminal, as Centrifugo). When the
+ * supervisor cannot answer (a partitioned node): error 100, and the client retries.
+ */
+async function admitUser(rt: NodeRuntime, s: Session, id: number, user: string, client: string): Promise<boolean> {
+  const limit = rt.client.userConnectionLimit;
+  if (limit <= 0 || user === '') return true;
+  if (rt.byUser.count(user) >= limit) {
+    s.close(Disconnects.connectionLimit);
+    return false;
+  }
+  const admitted = await rt.link.request('user.admit', { user, client, limit });
+  if (admitted.ok) return true;
+  if (admitted.error.code === Errors.limitExceeded.code) s.close(Disconnects.connectionLimit);
+  else reject(rt, s, id, Errors.internal);
+  return false;
 }
 
 /** An error reply to connect leaves the connection unusable. */

@@ -5,6 +5,8 @@
 import type { Command } from '../../../shared/protocol/client-protocol.js';
 import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
 import { assertNever } from '../../../shared/result.js';
+import type { RateLimitedMethod } from '../../../shared/protocol/client-limits.js';
+import { chargeMethod } from '../command-budget.js';
 import type { NodeRuntime } from '../node-runtime.js';
 import type { Session } from '../session.js';
 import { handleHistory, handlePresence, handlePublish } from './channel-commands.js';
@@ -51,6 +53,12 @@ function handle(rt: NodeRuntime, s: Session, cmd: Command): Promise<void> | void
   }
   if (cmd.method === 'send') return; // async messages have no handler here; accepted and dropped
   if (s.state !== 'connected' && cmd.method !== 'connect') return s.close(Disconnects.badRequest);
+  const kind = rateLimitedKind(cmd.method);
+  if (kind !== null) {
+    const verdict = chargeMethod(s, kind, Date.now(), rt.client.methodRateLimit[kind]);
+    if (verdict === 'cut') return s.close(Disconnects.tooManyRequests);
+    if (verdict === 'limited') return rt.replyError(s, cmd.id, Errors.tooManyRequests);
+  }
   switch (cmd.method) {
     case 'connect': return handleConnect(rt, s, cmd.id, cmd.params);
     case 'subscribe': return handleSubscribe(rt, s, cmd.id, cmd.params);
@@ -64,5 +72,20 @@ function handle(rt: NodeRuntime, s: Session, cmd: Command): Promise<void> | void
     case 'refresh': return handleRefresh(rt, s, cmd.id, cmd.params.token);
     case 'sub_refresh': return handleSubRefresh(rt, s, cmd.id, cmd.params.channel, cmd.params.token);
     default: return assertNever(cmd);
+  }
+}
+
+/** The `client.method_rate_limit` kind a command counts against; null for kinds without one. */
+function rateLimitedKind(method: Command['method']): RateLimitedMethod | null {
+  switch (method) {
+    case 'publish':
+    case 'subscribe':
+    case 'presence':
+    case 'history':
+      return method;
+    case 'presence_stats':
+      return 'presence';
+    default:
+      return null;
   }
 }
