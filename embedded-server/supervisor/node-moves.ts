@@ -1,0 +1,139 @@
+/**
+ * Moving clients off a node at a chosen rate: the drain before a removal, and a rebalance after a
+ * node joins. Clients are told to reconnect in batches (oldest first); the gateway routes them to
+ * the other nodes, where they resubscribe and recover from the broker's history. While clients move
+ * off a node it takes no new connections. Progress shows in the node's snapshot (`drain`) and as
+ * `node.draining` / `node.drained` events.
+ */
+import type { DrainProgress, DrainPurpose } from '../../shared/admin/admin-model.js';
+import type { AdminError } from '../../shared/admin/admin-api.js';
+import { AdminErrors } from '../../shared/admin/admin-api.js';
+import type { NodeId } from '../../shared/ids.js';
+import type { CloseCode } from '../../shared/protocol/codes.js';
+import { Disconnects } from '../../shared/protocol/codes.js';
+import type { Result } from '../../shared/result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Supervisor } from './supervisor.js';
+
+/** One batch per tick: at 200 clients/s, 20 clients every 100 ms. */
+const TICK_MS = 100;
+
+/** The close each purpose sends: both are reconnect codes (PROTOCOL.md §5.2). */
+const CLOSE: Record<DrainPurpose, CloseCode> = {
+  remove: Disconnects.shutdown,
+  rebalance: Disconnects.forceReconnect,
+};
+
+interface Move {
+  progress: DrainProgress;
+  cancelled: boolean;
+  done: Promise<number>;
+}
+
+export class NodeMoves {
+  private readonly active = new Map<string, Move>();
+
+  constructor(private readonly sv: Supervisor) {}
+
+  /** The move in progress off `node`, if any (a copy for the snapshot). */
+  progress(node: string): DrainProgress | undefined {
+    const m = this.active.get(node);
+    return m ? { ...m.progress } : undefined;
+  }
+
+  has(node: string): boolean {
+    return this.active.has(node);
+  }
+
+  /**
+   * Tells up to `total` clients of `node` to reconnect elsewhere, `rate` per second; for a removal,
+   * every client it still holds (`total` grows if more are found). Resolves with how many moved.
+   */
+  start(node: NodeId, purpose: DrainPurpose, total: number, rate: number): Promise<number> {
+    const existing = this.active.get(node);
+    if (existing) return existing.done;
+    const move: Move = {
+      progress: { purpose, total, moved: 0, rate, startedAt: Date.now() },
+      cancelled: false,
+      done: Promise.resolve(0),
+    };
+    this.active.set(node, move);
+    this.sv.events.emit({ type: 'node.draining', node, purpose, total, rate });
+    move.done = this.run(node, move).finally(() => {
+      this.active.delete(node);
+      this.sv.events.emit({ type: 'node.drained', node, purpose, moved: move.progress.moved, ms: Date.now() - move.progress.startedAt });
+    });
+    return move.done;
+  }
+
+  /** Ends every move where it is (the supervisor is stopping). */
+  stop(): void {
+    for (const m of this.active.values()) m.cancelled = true;
+  }
+
+  private async run(node: NodeId, m: Move): Promise<number> {
+    const p = m.progress;
+    const close = CLOSE[p.purpose];
+    while (!m.cancelled && (p.purpose === 'remove' || p.moved < p.total)) {
+      const proc = this.sv.pool.get(node);
+      if (!proc || proc.exited) break;
+      const due = Math.min(p.total, Math.max(1, Math.floor((p.rate * (Date.now() - p.startedAt)) / 1000)));
+      const want = p.purpose === 'remove' ? Math.max(1, due - p.moved) : due - p.moved;
+      if (want > 0) {
+        const { count, left } = await this.sv.toNode(node, 'node.drain', { ...close, limit: want });
+        p.moved += count;
+        if (p.purpose === 'remove') p.total = Math.max(p.total, p.moved + left);
+        if (left === 0) break;
+      }
+      await new Promise((r) => setTimeout(r, TICK_MS));
+    }
+    return p.moved;
+  }
+}
+
+/** A node's load as the rebalance sees it. */
+export interface NodeLoad {
+  node: string;
+  clients: number;
+}
+
+/**
+ * Which nodes give how many clients so that every node ends within 10% of the mean: each node above
+ * the mean (rounded up) gives its excess; the reconnecting clients go to the least loaded nodes. Empty
+ * when the spread (max − min) is already within 10% of the mean, or there is one node.
+ */
+export function rebalancePlan(loads: readonly NodeLoad[]): NodeLoad[] {
+  if (loads.length < 2) return [];
+  const total = loads.reduce((n, l) => n + l.clients, 0);
+  const mean = total / loads.length;
+  const counts = loads.map((l) => l.clients);
+  if (Math.max(...counts) - Math.min(...counts) <= 0.1 * mean) return [];
+  const keep = Math.ceil(mean);
+  return loads.filter((l) => l.clients > keep).map((l) => ({ node: l.node, clients: l.clients - keep }));
+}
+
+/**
+ * Starts a rebalance of this supervisor's routable nodes at `rate` clients/s in all (shared among the
+ * source nodes by how many each gives). Answers the plan; the moves run on. Sticky routing is refused:
+ * a moved user's reconnect would follow its hash, not the load.
+ */
+export function rebalance(sv: Supervisor, rate: number, by: string): Result<{ moving: number; from: NodeLoad[] }, AdminError> {
+  if (sv.router.strategy === 'sticky') {
+    return err({ code: AdminErrors.conflict, message: 'rebalance needs least-connections or round-robin routing (sticky sends a user back to its node): change the strategy first' });
+  }
+  const busy = sv.pool.all().find((p) => sv.moves.has(p.id));
+  if (busy) return err({ code: AdminErrors.conflict, message: `clients are being moved off ${busy.id}: wait for it to finish` });
+  const loads = sv.pool.routable(Date.now()).map((p) => ({ node: p.id, clients: p.load }));
+  const from = rebalancePlan(loads);
+  const moving = from.reduce((n, l) => n + l.clients, 0);
+  sv.events.emit({ type: 'admin.action', by, action: 'cluster.rebalance', detail: moving === 0
+    ? `nothing to move (${loads.map((l) => `${l.node}: ${l.clients}`).join(', ')})`
+    : `${moving} connections from ${from.map((l) => `${l.node} (${l.clients})`).join(', ')} at ${rate}/s` });
+  for (const l of from) {
+    const id = l.node as NodeId;
+    sv.pool.shed(id, true);
+    void sv.moves.start(id, 'rebalance', l.clients, Math.max(1, Math.round((rate * l.clients) / moving)))
+      .finally(() => sv.pool.shed(id, false));
+  }
+  return ok({ moving, from });
+}
