@@ -47,7 +47,8 @@ export class NodeMoves {
 
   /**
    * Tells up to `total` clients of `node` to reconnect elsewhere, `rate` per second; for a removal,
-   * every client it still holds (`total` grows if more are found). Resolves with how many moved.
+   * every client it holds (`total` is the node's own count, and grows if more are found). Resolves
+   * with how many moved.
    */
   start(node: NodeId, purpose: DrainPurpose, total: number, rate: number): Promise<number> {
     const existing = this.active.get(node);
@@ -74,11 +75,16 @@ export class NodeMoves {
   private async run(node: NodeId, m: Move): Promise<number> {
     const p = m.progress;
     const close = CLOSE[p.purpose];
-    while (!m.cancelled && (p.purpose === 'remove' || p.moved < p.total)) {
+    if (p.purpose === 'remove') {
+      // The node's own count (its last report may lag): a batch of none answers how many it holds.
+      const { left } = await this.sv.toNode(node, 'node.drain', { ...close, limit: 0 });
+      p.total = left;
+    }
+    while (!m.cancelled && p.moved < p.total) {
       const proc = this.sv.pool.get(node);
       if (!proc || proc.exited) break;
       const due = Math.min(p.total, Math.max(1, Math.floor((p.rate * (Date.now() - p.startedAt)) / 1000)));
-      const want = p.purpose === 'remove' ? Math.max(1, due - p.moved) : due - p.moved;
+      const want = due - p.moved;
       if (want > 0) {
         const { count, left } = await this.sv.toNode(node, 'node.drain', { ...close, limit: want });
         p.moved += count;
