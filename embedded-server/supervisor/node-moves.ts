@@ -120,14 +120,15 @@ export function rebalancePlan(loads: readonly NodeLoad[]): NodeLoad[] {
 
 /**
  * Starts a rebalance of this supervisor's routable nodes at `rate` clients/s in all (shared among the
- * source nodes by how many each gives). Answers the plan; the moves run on. Sticky routing is refused:
+ * source nodes by how many each gives). Answers the plan; the moves run on, and the sources take no
+ * new connections until the moved clients have reconnected (elsewhere). Sticky routing is refused:
  * a moved user's reconnect would follow its hash, not the load.
  */
 export function rebalance(sv: Supervisor, rate: number, by: string): Result<{ moving: number; from: NodeLoad[] }, AdminError> {
   if (sv.router.strategy === 'sticky') {
     return err({ code: AdminErrors.conflict, message: 'rebalance needs least-connections or round-robin routing (sticky sends a user back to its node): change the strategy first' });
   }
-  const busy = sv.pool.all().find((p) => sv.moves.has(p.id));
+  const busy = sv.pool.all().find((p) => sv.moves.has(p.id) || sv.pool.isDraining(p.id));
   if (busy) return err({ code: AdminErrors.conflict, message: `clients are being moved off ${busy.id}: wait for it to finish` });
   const loads = sv.pool.routable(Date.now()).map((p) => ({ node: p.id, clients: p.load }));
   const from = rebalancePlan(loads);
@@ -135,11 +136,28 @@ export function rebalance(sv: Supervisor, rate: number, by: string): Result<{ mo
   sv.events.emit({ type: 'admin.action', by, action: 'cluster.rebalance', detail: moving === 0
     ? `nothing to move (${loads.map((l) => `${l.node}: ${l.clients}`).join(', ')})`
     : `${moving} connections from ${from.map((l) => `${l.node} (${l.clients})`).join(', ')} at ${rate}/s` });
-  for (const l of from) {
-    const id = l.node as NodeId;
-    sv.pool.shed(id, true);
-    void sv.moves.start(id, 'rebalance', l.clients, Math.max(1, Math.round((rate * l.clients) / moving)))
-      .finally(() => sv.pool.shed(id, false));
-  }
+  const ids = from.map((l) => l.node as NodeId);
+  for (const id of ids) sv.pool.shed(id, true);
+  const total = loads.reduce((n, l) => n + l.clients, 0);
+  void Promise.all(from.map((l) => sv.moves.start(l.node as NodeId, 'rebalance', l.clients, Math.max(1, Math.round((rate * l.clients) / moving)))))
+    .then(() => reconnected(sv, loads.map((l) => l.node), total))
+    .finally(() => { for (const id of ids) sv.pool.shed(id, false); });
   return ok({ moving, from });
+}
+
+/** Longest the sources stay out of routing after the last batch, waiting for the moved clients to reconnect. */
+const SETTLE_MS = 10_000;
+
+/**
+ * Resolves once the nodes report `total` connections again (every moved client reconnected, and so
+ * landed on a node that was not a source) or after SETTLE_MS. Routing to the sources again earlier
+ * would let reconnects still on their way go back to them.
+ */
+async function reconnected(sv: Supervisor, nodes: readonly string[], total: number): Promise<void> {
+  const until = Date.now() + SETTLE_MS;
+  while (Date.now() < until) {
+    const now = nodes.reduce((n, id) => n + (sv.pool.get(id)?.stats?.connections ?? 0), 0);
+    if (now >= total) return;
+    await new Promise((r) => setTimeout(r, TICK_MS));
+  }
 }
