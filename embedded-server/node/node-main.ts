@@ -51,14 +51,23 @@ function start(init: NodeInit): void {
   link.send({ t: 'stats', at: Date.now(), stats: stats.read() });
 }
 
+/** Longest a node waits for its clients' close handshakes at shutdown (a peer that does not read gets 1 s). */
+const SHUTDOWN_CLOSE_MS = 1500;
+
 function shutdown(): void {
   const rt = runtime;
   if (rt) for (const s of rt.sessions) s.close(Disconnects.shutdown);
   connections?.close();
   rt?.outbox.flush();
   link.flush();
-  // Give close frames a moment to leave, then go.
-  setTimeout(() => process.exit(0), 200).unref();
+  // Exit once every client answered the close (what was queued for it, then the close frame, left
+  // this process), or at the bound: bytes still queued in a socket that does not read are lost then.
+  const deadline = Date.now() + SHUTDOWN_CLOSE_MS;
+  const check = setInterval(() => {
+    if ((rt?.sessions.size ?? 0) > 0 && Date.now() < deadline) return;
+    clearInterval(check);
+    process.exit(0);
+  }, 20);
 }
 
 function onMessage(msg: SupervisorMessage | SupervisorMessage[] | HandoffMessage, handle?: unknown): void {

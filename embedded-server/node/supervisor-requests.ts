@@ -44,9 +44,11 @@ export function serveSupervisorRequests(rt: NodeRuntime): void {
       return { count: all.length };
     },
     'node.drain': (req) => {
-      const all = [...rt.sessions];
-      for (const s of all) s.close({ code: req.code, reason: req.reason });
-      return { count: all.length };
+      // Oldest first (the set keeps insertion order); sessions already closing are not counted again.
+      const open = [...rt.sessions].filter((s) => !s.isClosing());
+      const batch = req.limit === undefined ? open : open.slice(0, req.limit);
+      for (const s of batch) s.close({ code: req.code, reason: req.reason });
+      return { count: batch.length, left: open.length - batch.length };
     },
   });
 }

@@ -23,6 +23,7 @@ import { BroadcastDesk } from './broadcasts.js';
 import { channelDetail, connectionDetail } from './admin-details.js';
 import { publishToChannel } from './publish-to-channel.js';
 import { addNode, dropSockets, hangNode, killNode, partitionNode, removeNode, restartNode } from './faults.js';
+import { rebalance } from './node-moves.js';
 import { queryChannels } from './queries.js';
 import { forwardAdmin, nodeOwner, spanChannelRows, spanConnections, spanNodeRequest } from './cluster-wide.js';
 import type { Supervisor } from './supervisor.js';
@@ -101,7 +102,8 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
     'node.drop': atOwner('node.drop', (p, who) => dropSockets(sv, p.node, who)),
     'node.restart': atOwner('node.restart', (p, who) => restartNode(sv, p.node, who)),
     'node.add': (_p, who) => addNode(sv, who),
-    'node.remove': atOwner('node.remove', (p, who) => removeNode(sv, p.node, who)),
+    'node.remove': atOwner('node.remove', (p, who) => removeNode(sv, p.node, who, p.rate)),
+    'cluster.rebalance': async (p, who) => rebalance(sv, p.rate, who),
     'token.mint': async (p) => {
       const token = await mintConnectionToken({
         secret: sv.config.client.tokenHmacSecret, user: p.user, ttlSeconds: p.ttlSeconds,

@@ -98,14 +98,34 @@ export async function addNode(sv: Supervisor, by: string): Outcome<{ node: strin
   return ok({ node: p.id });
 }
 
-/** Graceful removal: no new connections, clients told to reconnect (elsewhere), then the process ends. */
-export async function removeNode(sv: Supervisor, id: string, by: string): Outcome<{ drained: number }> {
-  if (!sv.pool.get(id)) return err({ code: AdminErrors.notFound, message: `no node ${id}` });
-  if (sv.pool.all().length <= 1) return err({ code: AdminErrors.conflict, message: 'the last node cannot be removed' });
+/**
+ * Graceful removal: no new connections, clients told to reconnect (elsewhere), then the process ends.
+ * Without a rate every client is told at once and the answer waits for the end; with `rate` clients/s
+ * the answer comes once the node is out of routing, and the drain runs on (see node-moves.ts).
+ */
+export async function removeNode(sv: Supervisor, id: string, by: string, rate?: number): Outcome<{ drained: number; moving?: number }> {
+  const p = sv.pool.get(id);
+  if (!p) return err({ code: AdminErrors.notFound, message: `no node ${id}` });
+  const staying = sv.pool.all().filter((n) => n.id !== id && !sv.pool.isDraining(n.id));
+  if (staying.length === 0) return err({ code: AdminErrors.conflict, message: 'the last node cannot be removed' });
+  const moving = sv.moves.progress(id);
+  if (moving) return err({ code: AdminErrors.conflict, message: `${id} is already being drained (${moving.purpose}): wait for it to finish` });
   sv.pool.drain(id as NodeId);
-  const { count } = await sv.toNode(id, 'node.drain', { code: Disconnects.shutdown.code, reason: Disconnects.shutdown.reason });
+  if (rate === undefined) {
+    const { count } = await sv.toNode(id, 'node.drain', { code: Disconnects.shutdown.code, reason: Disconnects.shutdown.reason });
+    await finishRemoval(sv, id, by, count);
+    return ok({ drained: count });
+  }
+  const total = p.exited ? 0 : (p.stats?.connections ?? 0);
+  sv.events.emit({ type: 'admin.action', by, action: 'node.drain', detail: `${id}: ${total} connections at ${rate}/s` });
+  void sv.moves.start(id as NodeId, 'remove', total, rate)
+    .then((moved) => finishRemoval(sv, id, by, moved))
+    .catch((e: Error) => process.stderr.write(`switchboard: removing ${id} after its drain failed: ${e.message}\n`));
+  return ok({ drained: 0, moving: total });
+}
+
+async function finishRemoval(sv: Supervisor, id: string, by: string, drained: number): Promise<void> {
   await sv.pool.remove(id as NodeId);
   sv.events.emit({ type: 'node.removed', node: id });
-  sv.events.emit({ type: 'admin.action', by, action: 'node.remove', detail: `${id} (${count} connections drained)` });
-  return ok({ drained: count });
+  sv.events.emit({ type: 'admin.action', by, action: 'node.remove', detail: `${id} (${drained} connections drained)` });
 }

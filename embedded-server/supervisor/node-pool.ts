@@ -38,6 +38,8 @@ interface Slot {
   removed: boolean;
   /** Being drained for removal, or restarted on purpose: no new connections, no automatic restart. */
   draining: boolean;
+  /** Giving clients to other nodes (a rebalance): no new connections meanwhile, restarts as usual. */
+  shedding: boolean;
 }
 
 const STABLE_AFTER_MS = 10_000;
@@ -55,7 +57,7 @@ export class NodePool {
   /** Forks a new node; resolves when it reported ready. */
   add(): Promise<NodeProcess> {
     const id = asNodeId(`node-${this.nextIndex++}`);
-    const slot: Slot = { proc: this.newProcess(id, 0), restarts: 0, failures: 0, restartTimer: null, removed: false, draining: false };
+    const slot: Slot = { proc: this.newProcess(id, 0), restarts: 0, failures: 0, restartTimer: null, removed: false, draining: false, shedding: false };
     this.slots.set(id, slot);
     return this.launch(slot);
   }
@@ -84,10 +86,10 @@ export class NodePool {
     return this.all().filter((p) => p.health(now) === 'healthy');
   }
 
-  /** Nodes that may take new connections: healthy, not cut off the broker, not being drained, not at their open-file limit. */
+  /** Nodes that may take new connections: healthy, not cut off the broker, not being drained or shedding, not at their open-file limit. */
   routable(now: number): NodeProcess[] {
     return [...this.slots.values()]
-      .filter((s) => !s.draining && !s.proc.partitioned && s.proc.health(now) === 'healthy' && !s.proc.full)
+      .filter((s) => !s.draining && !s.shedding && !s.proc.partitioned && s.proc.health(now) === 'healthy' && !s.proc.full)
       .map((s) => s.proc);
   }
 
@@ -95,6 +97,18 @@ export class NodePool {
   drain(id: NodeId): void {
     const slot = this.slots.get(id);
     if (slot) slot.draining = true;
+  }
+
+  /** While `on`, the router skips the node (its clients are being moved to others). */
+  shed(id: NodeId, on: boolean): void {
+    const slot = this.slots.get(id);
+    if (slot) slot.shedding = on;
+  }
+
+  /** Whether the node is leaving or giving clients away (and so takes no new connections). */
+  isDraining(id: string): boolean {
+    const slot = this.slots.get(id as NodeId);
+    return slot !== undefined && (slot.draining || slot.shedding);
   }
 
   /** Ends the node's process gracefully and starts a new one in its place. */

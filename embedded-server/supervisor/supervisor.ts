@@ -34,6 +34,7 @@ import { SimulatorHost } from '../simulator/simulator-host.js';
 import { answerSurveys, remoteNodeId } from './cluster-wide.js';
 import { countingPublishes, PublishedRate } from './published-rate.js';
 import { PeerView } from './peer-view.js';
+import { NodeMoves } from './node-moves.js';
 import { Surveys } from './surveys.js';
 
 const NODE_REQUEST_TIMEOUT_MS = 5_000;
@@ -51,7 +52,7 @@ const FALLBACKS: { [K in SupervisorRequestName]: SupervisorRequests[K]['res'] } 
   'sessions.unsubscribe': { count: 0 },
   'sessions.subscribe': { count: 0, errors: [] },
   'sessions.refresh': { count: 0 },
-  'node.drain': { count: 0 },
+  'node.drain': { count: 0, left: 0 },
   'sessions.message': { count: 0 },
   'session.detail': null,
   'node.drop-sockets': { count: 0 },
@@ -81,6 +82,8 @@ export class Supervisor {
   readonly pool: NodePool;
   readonly metrics: ClusterMetrics;
   readonly faults = new Map<string, ActiveFault>();
+  /** Clients being moved off nodes: drains before removal, rebalances. */
+  readonly moves = new NodeMoves(this);
   /** The load simulator's fleet, in a process of its own. */
   readonly simulator = new SimulatorHost();
   /** The other supervisors on the engine, from their heartbeats. */
@@ -177,6 +180,7 @@ export class Supervisor {
     if (this.ticker) clearInterval(this.ticker);
     if (this.peerSweeper) clearInterval(this.peerSweeper);
     this.surveys.stop();
+    this.moves.stop();
     for (const dispose of this.disposers.splice(0)) dispose();
     for (const f of this.faults.values()) clearTimeout(f.timer);
     this.faults.clear();
@@ -346,6 +350,7 @@ export class Supervisor {
       const up = !p.exited && p.child !== null;
       const s = up ? p.stats : null;
       const fault = this.faults.get(p.id);
+      const drain = this.moves.progress(p.id);
       return {
         id: p.id,
         supervisor: this.id,
@@ -366,6 +371,7 @@ export class Supervisor {
         loopDelayP50Ms: s?.loopDelayP50 ?? 0,
         loopDelayP99Ms: s?.loopDelayP99 ?? 0,
         ...(fault ? { fault: { kind: fault.kind, until: fault.until } } : {}),
+        ...(drain ? { drain } : {}),
         ...(up && Number.isFinite(p.maxConnections) ? { maxConnections: p.maxConnections } : {}),
       };
     });

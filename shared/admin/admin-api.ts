@@ -8,7 +8,7 @@ import type {
   AdminEvent, AdminHello, BroadcastRecord, ChannelActivity, ChannelDetail, ChannelRow, ClusterSnapshot,
   ConnectionDetail, ConnectionRow, TimeSeries,
 } from './admin-model.js';
-import { STRATEGIES } from './admin-model.js';
+import { DRAIN_RATES, STRATEGIES } from './admin-model.js';
 import type { SimulatorStatus } from './simulator-model.js';
 import { SIM_LIMITS, SIM_PROFILES } from './simulator-model.js';
 
@@ -20,6 +20,8 @@ const channel = z.string().min(1).max(255);
 const seconds = z.number().int().min(1).max(3600);
 const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) };
 const dir = z.enum(['asc', 'desc']).default('asc');
+/** Clients a drain or rebalance moves per second (DRAIN_RATES in admin-model.ts). */
+const moveRate = z.number().int().min(DRAIN_RATES.min).max(DRAIN_RATES.max);
 const within = (b: { min: number; max: number }) => z.number().min(b.min).max(b.max);
 const wholeWithin = (b: { min: number; max: number }) => within(b).int();
 
@@ -90,7 +92,10 @@ export const ADMIN_PARAMS = {
   'node.drop': z.strictObject({ node: nodeId }),
   'node.restart': z.strictObject({ node: nodeId }),
   'node.add': z.strictObject({}),
-  'node.remove': z.strictObject({ node: nodeId }),
+  /** Without `rate`, every client is told to reconnect at once; with it, in batches at `rate` clients/s. */
+  'node.remove': z.strictObject({ node: nodeId, rate: moveRate.optional() }),
+  /** Moves clients off the busiest nodes until every routable node is within 10% of the mean. */
+  'cluster.rebalance': z.strictObject({ rate: moveRate.default(DRAIN_RATES.default) }),
   'token.mint': z.strictObject({ user: z.string(), ttlSeconds: z.number().int().min(0).max(365 * 86400).default(86400) }),
   /** A simulated client fleet in its own processes (docs/simulator.md); 409 while one runs. */
   'simulator.start': z.strictObject({
@@ -139,7 +144,14 @@ export interface AdminResults {
   'node.drop': { dropped: number };
   'node.restart': Record<string, never>;
   'node.add': { node: string };
-  'node.remove': { drained: number };
+  /**
+   * `drained`: clients told to reconnect before the answer (all of them without a rate). With a rate
+   * the answer comes once the node takes no new connections, and `moving` clients follow in batches
+   * (progress in `NodeSnapshot.drain`, then `node.drained` and `node.removed`).
+   */
+  'node.remove': { drained: number; moving?: number };
+  /** Clients that will be moved, per source node; empty when the spread is already within 10%. */
+  'cluster.rebalance': { moving: number; from: { node: string; clients: number }[] };
   'token.mint': { token: string; user: string; expiresAt: number | null };
   'simulator.start': { id: string };
   /** Resolves once every process of the fleet has exited; ok when none runs. */

@@ -44,7 +44,24 @@ export interface NodeSnapshot {
    * for itself); absent where the limit is unknown or unlimited. At it, the gateway routes around it.
    */
   maxConnections?: number;
+  /** Clients being moved off this node (a drain before removal, or a rebalance), while it lasts. */
+  drain?: DrainProgress;
 }
+
+/** Why a node's clients are being moved. */
+export type DrainPurpose = 'remove' | 'rebalance';
+
+/** A drain in progress: `moved` of `total` clients told to reconnect elsewhere, at `rate` per second. */
+export interface DrainProgress {
+  purpose: DrainPurpose;
+  total: number;
+  moved: number;
+  rate: number;
+  startedAt: number;
+}
+
+/** Clients per second a drain or rebalance may move: bounds, and the console's default. */
+export const DRAIN_RATES = { min: 1, max: 100_000, default: 200 } as const;
 
 export interface ClusterTotals {
   nodesUp: number;
@@ -168,6 +185,10 @@ export type AdminEvent = EventBase & (
   | { type: 'node.unresponsive'; node: string; pid: number; silentMs: number }
   | { type: 'node.down'; node: string; code: number | null; signal: string | null }
   | { type: 'node.removed'; node: string }
+  /** Clients start moving off the node: no new connections reach it meanwhile. */
+  | { type: 'node.draining'; node: string; purpose: DrainPurpose; total: number; rate: number }
+  /** The move is over: `moved` clients told to reconnect elsewhere in `ms`. */
+  | { type: 'node.drained'; node: string; purpose: DrainPurpose; moved: number; ms: number }
   | { type: 'fault.injected'; by: string; node: string; fault: FaultKind; seconds?: number }
   | { type: 'fault.healed'; node: string; fault: FaultKind }
   | { type: 'admin.action'; by: string; action: string; detail: string }
@@ -190,7 +211,7 @@ export type AdminEventType = AdminEvent['type'];
 export const ADMIN_EVENT_TYPES = {
   'client.connected': 1, 'client.disconnected': 1, 'client.subscribed': 1, 'client.unsubscribed': 1,
   'subscription.recovered': 1, 'client.kicked': 1, 'broadcast.sent': 1, 'node.started': 1, 'node.restarted': 1,
-  'node.unhealthy': 1, 'node.recovered': 1, 'node.unresponsive': 1, 'node.down': 1, 'node.removed': 1, 'fault.injected': 1, 'fault.healed': 1,
+  'node.unhealthy': 1, 'node.recovered': 1, 'node.unresponsive': 1, 'node.down': 1, 'node.removed': 1, 'node.draining': 1, 'node.drained': 1, 'fault.injected': 1, 'fault.healed': 1,
   'admin.action': 1, 'engine.resubscribed': 1, 'supervisor.joined': 1, 'supervisor.left': 1,
 } as const satisfies Record<AdminEventType, 1>;
 

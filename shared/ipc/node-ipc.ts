@@ -129,8 +129,11 @@ export interface SupervisorRequests {
     res: { count: number; errors: AppError[] };
   };
   'sessions.refresh': { req: SessionTarget & { expired?: boolean; expireAt?: number; info?: Json }; res: { count: number } };
-  /** Gracefully close every session with a reconnect code (drain before removal). */
-  'node.drain': { req: { code: number; reason: string }; res: { count: number } };
+  /**
+   * Gracefully close sessions with a reconnect code: every one, or the `limit` oldest not already
+   * closing (one batch of a drain or rebalance). `left`: sessions still open and not closing after it.
+   */
+  'node.drain': { req: { code: number; reason: string; limit?: number }; res: { count: number; left: number } };
   /** A `message` push (no channel) to the targeted sessions. */
   'sessions.message': { req: SessionTarget & { data: Json }; res: { count: number } };
   'session.detail': { req: { client: string }; res: SessionDetail | null };

@@ -167,7 +167,7 @@ describe('the Overview and Nodes views', () => {
       const [card] = await boxesOf(page, '.nodes-card');
       for (const th of await boxesOf(page, '[data-testid="nodes-table"] th')) assert.ok(inside(th, card!), 'every column is on screen');
       for (const node of NODES) {
-        for (const name of [`Kill ${node}`, `Remove ${node}`]) {
+        for (const name of [`Kill ${node}`, `Drain and remove ${node}`]) {
           const button = await ui.nodes.row(node).getByRole('button', { name, exact: true }).boundingBox();
           assert.ok(button && inside(button, card!), `${name} is on screen`);
         }

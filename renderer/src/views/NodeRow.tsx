@@ -12,7 +12,9 @@ import { SERIES_WINDOW } from '../stores/cluster.reducers.js';
 import { fmtDuration, fmtInt, fmtRate } from '../format.js';
 import { useCluster } from '../stores/cluster.store.js';
 import type { NodeAction } from './nodes.model.js';
-import { ACTION_LABELS, actionName, faultSecondsLeft, fmtBytesTight, fmtDelay, NODE_ACTIONS, unavailableReason } from './nodes.model.js';
+import {
+  ACTION_LABELS, actionName, drainPercent, drainText, faultSecondsLeft, fmtBytesTight, fmtDelay, NODE_ACTIONS, unavailableReason,
+} from './nodes.model.js';
 import { splitNodeId } from './supervisors.model.js';
 
 /** Columns of the compact table (NodesView's header): the actions row spans them all. */
@@ -49,6 +51,20 @@ function NodeActions({ n, nodeCount, onAction }: { n: NodeSnapshot; nodeCount: n
   );
 }
 
+/** Clients moving off the node: a bar of moved / total, and the figures under it. */
+function DrainBar({ drain, node }: { drain: NonNullable<NodeSnapshot['drain']>; node: string }) {
+  const percent = drainPercent(drain);
+  return (
+    <div className="nodes-drain" data-testid="node-drain">
+      <div className="nodes-drain-track" role="progressbar" aria-label={`${drain.purpose === 'remove' ? 'Drain' : 'Rebalance'} of ${node}`}
+        aria-valuemin={0} aria-valuemax={drain.total} aria-valuenow={drain.moved}>
+        <div className="nodes-drain-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <div className="nodes-sub" data-testid="node-drain-text">{drainText(drain)}</div>
+    </div>
+  );
+}
+
 /** `supervisor`: the group the row sits in, when the table is grouped by supervisor. */
 export const NodeRow = memo(function NodeRow({ node: n, index, at, nodeCount, compact, supervisor, onAction }: {
   node: NodeSnapshot; index: number; at: number; nodeCount: number; compact: boolean; supervisor?: string;
@@ -64,6 +80,7 @@ export const NodeRow = memo(function NodeRow({ node: n, index, at, nodeCount, co
     <>
       <StateBadge state={n.state} />
       {n.fault ? <div className="nodes-sub nodes-fault" data-testid="node-fault">heals in {faultSecondsLeft(n.fault, at)} s</div> : null}
+      {n.drain ? <DrainBar drain={n.drain} node={n.id} /> : null}
     </>
   );
   return (

@@ -5,7 +5,7 @@
  */
 import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Strategy } from '../../../shared/admin/admin-model.js';
-import { STRATEGIES } from '../../../shared/admin/admin-model.js';
+import { DRAIN_RATES, STRATEGIES } from '../../../shared/admin/admin-model.js';
 import { call } from '../bridge/bridge.js';
 import { NodeSeriesChart } from '../components/NodeSeriesChart.js';
 import { sortedNodeIds } from '../components/series.rows.js';
@@ -132,6 +132,7 @@ function ClusterControls({ self }: { self: string | null }) {
   const strategyWait = useUntilSnapshot(strategy);
   const restartWait = useUntilSnapshot(autoRestart);
   const [adding, setAdding] = useState(false);
+  const [rebalancing, setRebalancing] = useState(false);
   const ready = strategy !== undefined && autoRestart !== undefined;
   return (
     <div className="nodes-controls">
@@ -158,9 +159,19 @@ function ClusterControls({ self }: { self: string | null }) {
       <button type="button" className="primary" disabled={!ready || adding}
         onClick={() => {
           setAdding(true);
-          void call('node.add', {}, (r) => `${r.node} added`).finally(() => setAdding(false));
+          void call('node.add', {}, (r) => `${r.node} added: Rebalance moves clients onto it`).finally(() => setAdding(false));
         }}>
         {adding ? 'Adding…' : 'Add node'}
+      </button>
+      <button type="button" disabled={!ready || rebalancing}
+        title={`Move clients off the busiest nodes until every node is within 10% of the mean, ${DRAIN_RATES.default} clients/s`}
+        onClick={() => {
+          setRebalancing(true);
+          void call('cluster.rebalance', { rate: DRAIN_RATES.default }, (r) => (r.moving === 0
+            ? 'Already balanced: nothing to move'
+            : `Rebalancing: ${r.moving} connections from ${r.from.map((f) => f.node).join(', ')}`)).finally(() => setRebalancing(false));
+        }}>
+        Rebalance
       </button>
     </div>
   );

@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeSnapshot } from '../../../shared/admin/admin-model.js';
-import { actionName, actionPlan, doneText, faultSecondsLeft, fmtBytesTight, fmtDelay, NODE_ACTIONS, parseSeconds, unavailableReason } from './nodes.model.js';
+import {
+  actionName, actionPlan, doneText, drainPercent, drainText, faultSecondsLeft, fmtBytesTight, fmtDelay, NODE_ACTIONS, parseRate, parseSeconds,
+  unavailableReason,
+} from './nodes.model.js';
 
 const node = (over: Partial<NodeSnapshot> = {}): NodeSnapshot => ({
   id: 'node-2', pid: 42, state: 'healthy', uptimeMs: 5000, restarts: 0, connections: 1234, users: 0, subscriptions: 0,
@@ -12,7 +15,7 @@ const node = (over: Partial<NodeSnapshot> = {}): NodeSnapshot => ({
 describe('node action names', () => {
   it('gives every button an accessible name with the node in it', () => {
     assert.deepEqual(NODE_ACTIONS.map((a) => actionName(a, 'node-2')),
-      ['Kill node-2', 'Hang node-2', 'Partition node-2', 'Drop sockets of node-2', 'Restart node-2', 'Remove node-2']);
+      ['Kill node-2', 'Hang node-2', 'Partition node-2', 'Drop sockets of node-2', 'Restart node-2', 'Drain and remove node-2']);
   });
 });
 
@@ -88,6 +91,27 @@ describe('node action outcome', () => {
     assert.equal(doneText('drop', 'node-2', 5, { dropped: 1500 }), '1,500 sockets of node-2 dropped');
     assert.equal(doneText('hang', 'node-2', 7), 'node-2 hangs for 7 s');
     assert.equal(doneText('remove', 'node-3', 5, { drained: 4 }), 'node-3 removed (4 connections drained)');
+    assert.equal(doneText('remove', 'node-3', 5, { drained: 0, moving: 1200 }), 'node-3 draining: 1,200 connections to move');
+  });
+});
+
+describe('drain progress and rate', () => {
+  const drain = { purpose: 'remove' as const, total: 40, moved: 12, rate: 10, startedAt: 0 };
+
+  it('accepts a whole number of clients per second from 1 to 100,000 and nothing else', () => {
+    assert.deepEqual(['200', ' 5 ', '100000'].map(parseRate), [200, 5, 100_000]);
+    assert.deepEqual(['0', '100001', '1.5', '-3', '', 'fast'].map(parseRate), [null, null, null, null, null, null]);
+  });
+
+  it('shows moved of total with the rate and the seconds left, and the share for the bar', () => {
+    assert.equal(drainText(drain), 'draining: 12 of 40 moved · 10/s · about 3 s left');
+    assert.equal(drainText({ ...drain, purpose: 'rebalance', moved: 40 }), 'rebalancing: 40 of 40 moved · 10/s');
+    assert.deepEqual([drainPercent(drain), drainPercent({ ...drain, total: 0, moved: 0 }), drainPercent({ ...drain, moved: 50 })], [30, 100, 100]);
+  });
+
+  it('disables Drain on a node whose clients are already moving', () => {
+    assert.equal(unavailableReason('remove', node({ drain }), 3), 'node-2 is already draining');
+    assert.equal(unavailableReason('remove', node({ drain: { ...drain, purpose: 'rebalance' } }), 3), 'node-2 is already rebalancing');
   });
 });
 

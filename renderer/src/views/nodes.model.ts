@@ -1,5 +1,6 @@
 /** Pure rules of the Nodes view: what each node action does, when it applies, what it asks (tested without React). */
-import type { NodeSnapshot, Strategy } from '../../../shared/admin/admin-model.js';
+import type { DrainProgress, NodeSnapshot, Strategy } from '../../../shared/admin/admin-model.js';
+import { DRAIN_RATES } from '../../../shared/admin/admin-model.js';
 import { assertNever } from '../../../shared/result.js';
 import { fmtInt, fmtMs } from '../format.js';
 
@@ -15,13 +16,14 @@ export type NodeAction = (typeof NODE_ACTIONS)[number];
 
 /** Button labels; "…" marks the ones that ask for a duration. */
 export const ACTION_LABELS: Record<NodeAction, string> = {
-  kill: 'Kill', hang: 'Hang…', partition: 'Partition…', drop: 'Drop', restart: 'Restart', remove: 'Remove',
+  kill: 'Kill', hang: 'Hang…', partition: 'Partition…', drop: 'Drop', restart: 'Restart', remove: 'Drain…',
 };
 
 /** What each button does, as its accessible name and tooltip ("Kill node-2", "Drop sockets of node-2"). */
 export function actionName(action: NodeAction, node: string): string {
   switch (action) {
     case 'drop': return `Drop sockets of ${node}`;
+    case 'remove': return `Drain and remove ${node}`;
     default: return `${ACTION_LABELS[action].replace('…', '')} ${node}`;
   }
 }
@@ -36,6 +38,25 @@ export function parseSeconds(text: string): number | null {
   if (!/^\s*\d+\s*$/.test(text)) return null;
   const n = Number(text);
   return n >= 1 && n <= MAX_FAULT_SECONDS ? n : null;
+}
+
+/** The drain rate typed into the dialog (clients/s), or null when it is not a whole number in range. */
+export function parseRate(text: string): number | null {
+  if (!/^\s*\d+\s*$/.test(text)) return null;
+  const n = Number(text);
+  return n >= DRAIN_RATES.min && n <= DRAIN_RATES.max ? n : null;
+}
+
+/** How far a drain got, 0–100. */
+export function drainPercent(d: DrainProgress): number {
+  return d.total === 0 ? 100 : Math.min(100, Math.round((d.moved / d.total) * 100));
+}
+
+/** "moved 12 of 40 · 10/s · about 3 s left" under a node's progress bar. */
+export function drainText(d: DrainProgress): string {
+  const leftSeconds = Math.ceil(Math.max(0, d.total - d.moved) / d.rate);
+  const what = d.purpose === 'remove' ? 'draining' : 'rebalancing';
+  return `${what}: ${fmtInt(d.moved)} of ${fmtInt(d.total)} moved · ${fmtInt(d.rate)}/s${leftSeconds > 0 ? ` · about ${leftSeconds} s left` : ''}`;
 }
 
 /** An event-loop delay: milliseconds, or seconds once it is that bad (a hung node reports 5 s and more). */
@@ -79,6 +100,7 @@ export function unavailableReason(action: NodeAction, n: NodeSnapshot, nodeCount
     case 'restart':
       return n.state === 'restarting' ? `${n.id} is restarting` : null;
     case 'remove':
+      if (n.drain) return `${n.id} is already ${n.drain.purpose === 'remove' ? 'draining' : 'rebalancing'}`;
       return nodeCount <= 1 ? 'the last node cannot be removed' : null;
     default:
       return assertNever(action);
@@ -134,8 +156,9 @@ export function actionPlan(action: NodeAction, n: NodeSnapshot, autoRestart: boo
       };
     case 'remove':
       return {
-        title: `Remove ${n.id}?`,
-        consequence: `The node takes no new connections, its ${clients} are told to reconnect elsewhere, then the process ends and the node leaves the cluster.`,
+        title: `Drain and remove ${n.id}?`,
+        consequence: `The node takes no new connections; its ${clients} are told to reconnect elsewhere (close 3001), a batch at a time at the rate below, `
+          + 'and recover their streams there. Then the process ends and the node leaves the cluster.',
         confirmLabel: label,
       };
     default:
@@ -144,14 +167,16 @@ export function actionPlan(action: NodeAction, n: NodeSnapshot, autoRestart: boo
 }
 
 /** The toast after the server accepted the action. */
-export function doneText(action: NodeAction, node: string, seconds: number, result?: { dropped?: number; drained?: number }): string {
+export function doneText(action: NodeAction, node: string, seconds: number, result?: { dropped?: number; drained?: number; moving?: number }): string {
   switch (action) {
     case 'kill': return `${node} killed`;
     case 'hang': return `${node} hangs for ${seconds} s`;
     case 'partition': return `${node} partitioned for ${seconds} s`;
     case 'drop': return `${fmtInt(result?.dropped ?? 0)} sockets of ${node} dropped`;
     case 'restart': return `${node} restarted`;
-    case 'remove': return `${node} removed (${fmtInt(result?.drained ?? 0)} connections drained)`;
+    case 'remove': return result?.moving === undefined
+      ? `${node} removed (${fmtInt(result?.drained ?? 0)} connections drained)`
+      : `${node} draining: ${fmtInt(result.moving)} connections to move`;
     default: return assertNever(action);
   }
 }

@@ -67,6 +67,9 @@ export function describeEvent(e: AdminEvent): EventLine {
     case 'node.unresponsive': return { node: e.node, text: `no report for ${(e.silentMs / 1000).toFixed(1)} s: killed to be replaced`, tone: 'bad' };
     case 'node.down': return { node: e.node, text: `went down (${e.signal ?? `exit ${e.code ?? '?'}`})`, tone: 'bad' };
     case 'node.removed': return { node: e.node, text: 'removed from the cluster', tone: 'info' };
+    case 'node.draining':
+      return { node: e.node, text: `${e.purpose === 'remove' ? 'draining' : 'rebalancing'}: moving ${fmtInt(e.total)} connections at ${fmtInt(e.rate)}/s`, tone: 'info' };
+    case 'node.drained': return { node: e.node, text: `${fmtInt(e.moved)} connections moved in ${(e.ms / 1000).toFixed(1)} s`, tone: 'info' };
     case 'fault.injected':
       return { node: e.node, text: `fault injected: ${e.fault}${e.seconds ? ` for ${e.seconds} s` : ''}`, tone: 'bad' };
     case 'fault.healed': return { node: e.node, text: `${e.fault} healed`, tone: 'ok' };

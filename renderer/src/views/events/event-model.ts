@@ -7,7 +7,7 @@ export const EVENT_GROUPS: { id: string; label: string; types: AdminEventType[] 
   { id: 'clients', label: 'Clients', types: ['client.connected', 'client.disconnected'] },
   { id: 'subscriptions', label: 'Subscriptions', types: ['client.subscribed', 'client.unsubscribed', 'subscription.recovered'] },
   { id: 'admin', label: 'Admin actions', types: ['client.kicked', 'broadcast.sent', 'admin.action'] },
-  { id: 'nodes', label: 'Nodes', types: ['node.started', 'node.restarted', 'node.unhealthy', 'node.recovered', 'node.unresponsive', 'node.down', 'node.removed'] },
+  { id: 'nodes', label: 'Nodes', types: ['node.started', 'node.restarted', 'node.unhealthy', 'node.recovered', 'node.unresponsive', 'node.down', 'node.draining', 'node.drained', 'node.removed'] },
   { id: 'faults', label: 'Faults', types: ['fault.injected', 'fault.healed'] },
   { id: 'engine', label: 'Engine', types: ['engine.resubscribed'] },
   { id: 'supervisors', label: 'Supervisors', types: ['supervisor.joined', 'supervisor.left'] },
@@ -95,7 +95,7 @@ export function eventTone(e: AdminEvent): Tone {
     case 'client.disconnected': case 'client.subscribed': case 'client.unsubscribed': return 'neutral';
     case 'node.unhealthy': case 'fault.injected': case 'node.restarted': case 'engine.resubscribed': return 'warn';
     case 'node.down': case 'node.removed': case 'client.kicked': case 'node.unresponsive': return 'bad';
-    case 'broadcast.sent': case 'admin.action': case 'supervisor.joined': return 'info';
+    case 'broadcast.sent': case 'admin.action': case 'supervisor.joined': case 'node.draining': case 'node.drained': return 'info';
     case 'supervisor.left': return 'bad';
   }
 }
@@ -121,6 +121,8 @@ export function eventDetails(e: AdminEvent): string {
     case 'broadcast.sent': return `to ${describeAudience(e.audience)} · reached ${fmtReach(e)} · by ${e.by}`;
     case 'node.started': case 'node.restarted': return `pid ${e.pid}`;
     case 'node.unhealthy': case 'node.recovered': case 'node.removed': return '';
+    case 'node.draining': return `${e.purpose}: moving ${plural(e.total, 'connection')} at ${fmtInt(e.rate)}/s`;
+    case 'node.drained': return `${e.purpose}: ${plural(e.moved, 'connection')} moved in ${(e.ms / 1000).toFixed(1)} s`;
     case 'node.unresponsive': return `no report for ${(e.silentMs / 1000).toFixed(1)} s · pid ${e.pid} killed to be replaced`;
     case 'node.down': return e.signal ? `signal ${e.signal}` : e.code !== null ? `exit code ${e.code}` : 'exited';
     case 'fault.injected': return `${e.fault}${e.seconds !== undefined ? ` for ${e.seconds} s` : ''} · by ${e.by}`;
