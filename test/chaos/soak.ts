@@ -36,7 +36,7 @@ export interface SoakOptions {
 
 const RAMP_SECONDS = 3;
 /** After the last fault: time for the cluster to heal while publishing goes on (silent holes show as gaps). */
-const SETTLE_SECONDS = 25;
+const SETTLE_SECONDS = 15;
 /** Fleet time besides ramp, soak and settle: waiting for subscriptions, then the drain. */
 const FLEET_MARGIN_SECONDS = 15;
 const BOTS_PER_CHANNEL = 10;

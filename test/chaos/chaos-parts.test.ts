@@ -1,0 +1,82 @@
+/** The chaos soak's parts on their own: the seeded schedule, the console check, the death ledger, the verdict. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AdminEvent } from '../../shared/admin/admin-model.js';
+import { ConsoleCheck } from './console-check.js';
+import { DeathWatch } from './death-watch.js';
+import { FAULT_SECONDS, STEP_GAP_MS, buildSchedule, chaosSeed } from './schedule.js';
+
+describe('the chaos schedule', () => {
+  it('is the same list of steps for the same seed, and a different one for another seed', () => {
+    assert.deepEqual(buildSchedule(42, 300_000), buildSchedule(42, 300_000));
+    assert.notDeepEqual(buildSchedule(42, 300_000), buildSchedule(43, 300_000));
+  });
+
+  it('spaces steps 2–10 s apart, ends before the duration, and times hangs and partitions 1–5 s', () => {
+    const steps = buildSchedule(7, 300_000);
+    let last = 0;
+    for (const s of steps) {
+      assert.ok(s.atMs - last >= STEP_GAP_MS.min && s.atMs - last <= STEP_GAP_MS.max, `gap ${s.atMs - last}`);
+      assert.ok(s.atMs < 300_000);
+      last = s.atMs;
+      for (const f of s.faults.filter((x) => x.kind === 'hang' || x.kind === 'partition')) {
+        assert.ok(f.seconds! >= FAULT_SECONDS.min && f.seconds! <= FAULT_SECONDS.max);
+      }
+    }
+  });
+
+  it('draws every kind of fault and some steps with two faults at once over five minutes', () => {
+    const steps = buildSchedule(7, 300_000);
+    const kinds = new Set(steps.flatMap((s) => s.faults.map((f) => f.kind)));
+    assert.deepEqual([...kinds].sort(), ['add', 'drop', 'hang', 'kill', 'partition', 'remove', 'restart']);
+    assert.ok(steps.some((s) => s.faults.length === 2 && s.faults[0]!.target !== s.faults[1]!.target));
+  });
+
+  it('takes CHAOS_SEED from the environment and refuses one that is not a whole number', () => {
+    assert.equal(chaosSeed({ CHAOS_SEED: '1234' }), 1234);
+    assert.throws(() => chaosSeed({ CHAOS_SEED: '12ab' }), /CHAOS_SEED must be a whole number/);
+  });
+});
+
+describe('the console check', () => {
+  const pair = (fleet: number, console: number) => ({ connections: { fleet, console }, subscriptions: { fleet: 0, console: 0 } });
+
+  it('allows a mismatch that ends within 2 s of its start', () => {
+    const check = new ConsoleCheck(0);
+    check.sample(1000, pair(10, 10));
+    check.sample(2000, pair(12, 10));
+    check.sample(4000, pair(12, 11));
+    check.sample(5000, pair(12, 12));
+    assert.equal(check.violations.length, 0);
+    assert.equal(check.longestMs, 3000);
+  });
+
+  it('flags a mismatch that persists past 2 s, once, with how long it lasted', () => {
+    const check = new ConsoleCheck(0);
+    check.sample(1000, pair(12, 10));
+    check.sample(2000, pair(12, 10));
+    check.sample(3500, pair(12, 10));
+    check.sample(4500, pair(12, 10));
+    check.sample(5500, pair(12, 12));
+    assert.equal(check.violations.length, 1);
+    assert.deepEqual(check.violations[0], { figure: 'connections', sinceMs: 1000, forMs: 4500, fleet: 12, console: 10 });
+  });
+});
+
+describe('the death ledger', () => {
+  const down = (seq: number, node: string): AdminEvent => ({ seq, at: 1000 + seq, type: 'node.down', node, code: null, signal: 'SIGKILL' });
+
+  it('accounts a node end to a kill, restart or remove of that node, and names any beyond them', () => {
+    const watch = new DeathWatch(0);
+    watch.consume([down(1, 'node-1'), down(2, 'node-2'), down(3, 'node-2')]);
+    const deaths = watch.uninjected(new Map([['node-1', 1], ['node-2', 1]]));
+    assert.equal(deaths.length, 1);
+    assert.match(deaths[0]!.what, /node-2 went down \(SIGKILL\) with no kill, restart or remove/);
+  });
+
+  it('names a node the supervisor replaced as unresponsive, which no fault asked for', () => {
+    const watch = new DeathWatch(0);
+    watch.consume([{ seq: 1, at: 2000, type: 'node.unresponsive', node: 'node-3', pid: 99, silentMs: 10_400 }]);
+    assert.match(watch.uninjected(new Map())[0]!.what, /node-3 \(pid 99\) replaced as unresponsive/);
+  });
+});
