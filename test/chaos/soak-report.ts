@@ -75,7 +75,7 @@ export function verdict(r: SoakReport): string[] {
   if (t.refused > 0) out.push(`${t.refused} bots were refused or given up (a terminal close)`);
   for (const d of r.deaths) out.push(`+${(d.atMs / 1000).toFixed(1)} s: ${d.what}`);
   for (const v of r.console.violations) {
-    out.push(`+${(v.sinceMs / 1000).toFixed(1)} s: the console's ${v.figure} (${v.console}) differed from the fleet's (${v.fleet}) for ${(v.forMs / 1000).toFixed(1)} s (> ${TOLERANCE_MS / 1000} s)`);
+    out.push(`+${(v.sinceMs / 1000).toFixed(1)} s: the console's ${v.figure} (${v.console}) differed from the fleet's (${v.fleet}) for ${(v.forMs / 1000).toFixed(1)} s (> ${TOLERANCE_MS / 1000} s); console per node (connections/subscriptions):\n      ${v.trail.join('\n      ')}`);
   }
   if (r.healedAfterMs === null) out.push('the cluster did not heal (every node healthy, every bot connected and subscribed) after the faults stopped');
   if (r.supervisor.ringEnd > EVENT_RING_CAPACITY) out.push(`the event ring holds ${r.supervisor.ringEnd} events (capacity ${EVENT_RING_CAPACITY})`);

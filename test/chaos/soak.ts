@@ -20,6 +20,7 @@ import { ConsoleCheck } from './console-check.js';
 import { DeathWatch } from './death-watch.js';
 import { Injector } from './injector.js';
 import { buildSchedule } from './schedule.js';
+import type { ChaosStep } from './schedule.js';
 import type { SoakReport } from './soak-report.js';
 
 export interface SoakOptions {
@@ -30,6 +31,8 @@ export interface SoakOptions {
   bots: number;
   /** Publications per second per channel. */
   rate?: number;
+  /** Steps to apply instead of the seeded schedule (a regression test's exact sequence). */
+  schedule?: ChaosStep[];
   /** Progress lines (none by default). */
   log?: (line: string) => void;
 }
@@ -110,7 +113,7 @@ async function soak(opts: SoakOptions, serve: ServeProcess, admin: AdminClient, 
   const rssStart = rssOf(serve.pid);
   const ringStart = await eventRingSize(admin);
   let rssMax = rssStart;
-  const schedule = buildSchedule(opts.seed, opts.durationMs);
+  const schedule = opts.schedule ?? buildSchedule(opts.seed, opts.durationMs);
   const injector = new Injector(admin, startedAt);
   const check = new ConsoleCheck(startedAt);
   const deaths = new DeathWatch(startedAt);
@@ -124,7 +127,7 @@ async function soak(opts: SoakOptions, serve: ServeProcess, admin: AdminClient, 
     check.sample(Date.now(), {
       connections: { fleet: fleetNow.connected, console: snap.totals.connections },
       subscriptions: { fleet: fleetNow.subscribed, console: snap.totals.subscriptions },
-    });
+    }, snap.nodes.map((n) => `${n.id} ${n.state} ${n.connections}/${n.subscriptions}`).join(', '));
     deaths.consume(admin.events);
     rssMax = Math.max(rssMax, rssOf(serve.pid));
     while (next < schedule.length && schedule[next]!.atMs <= Date.now() - startedAt) {
