@@ -121,7 +121,7 @@ async function soak(opts: SoakOptions, serve: ServeProcess, admin: AdminClient, 
 
   // Once a second: the console against the fleet, process ends, RSS; the schedule in between.
   let next = 0;
-  const tick = async (): Promise<void> => {
+  const tick = async (faults: boolean): Promise<void> => {
     const fleetNow = counts(sides);
     const snap = await admin.request('cluster.snapshot', {});
     check.sample(Date.now(), {
@@ -130,7 +130,8 @@ async function soak(opts: SoakOptions, serve: ServeProcess, admin: AdminClient, 
     }, snap.nodes.map((n) => `${n.id} ${n.state} ${n.connections}/${n.subscriptions}`).join(', '));
     deaths.consume(admin.events);
     rssMax = Math.max(rssMax, rssOf(serve.pid));
-    while (next < schedule.length && schedule[next]!.atMs <= Date.now() - startedAt) {
+    // Steps due by the end of the soak go out; none while it settles.
+    while (next < schedule.length && schedule[next]!.atMs <= Math.min(Date.now() - startedAt, faults ? Infinity : opts.durationMs)) {
       const step = schedule[next++]!;
       log(`chaos: +${(step.atMs / 1000).toFixed(1)} s ${step.faults.map((f) => `${f.kind}#${f.target}${f.seconds ? ` ${f.seconds}s` : ''}`).join(' + ')}`);
       injector.apply(step, snap);
@@ -138,9 +139,10 @@ async function soak(opts: SoakOptions, serve: ServeProcess, admin: AdminClient, 
   };
   while (Date.now() - startedAt < opts.durationMs) {
     const t0 = Date.now();
-    await tick();
+    await tick(true);
     await sleep(Math.max(0, 1000 - (Date.now() - t0)));
   }
+  await tick(false);
   await injector.settle();
   log(`chaos: faults over after ${injector.injected} injected; settling`);
 
@@ -150,7 +152,7 @@ async function soak(opts: SoakOptions, serve: ServeProcess, admin: AdminClient, 
   let healedAfterMs: number | null = null;
   const settleFrom = Date.now();
   while (Date.now() - settleFrom < (SETTLE_SECONDS - 2) * 1000) {
-    await tick();
+    await tick(false);
     const c = counts(sides);
     const snap = admin.snapshot;
     const nodesUp = snap.nodes.every((n) => n.state === 'healthy');
