@@ -37,6 +37,8 @@ export interface SoakReport {
   deaths: Death[];
   /** Node processes that ended (all injected unless listed in `deaths`). */
   nodeEnds: number;
+  /** The most nodes seen at once without a serving process (down, restarting, starting), and not healthy at all (hung, partitioned too). */
+  nodesAtOnce: { down: number; notHealthy: number };
   startedNodePids: number[];
   /** Ms after the last fault until every node was healthy and every bot connected and subscribed; null: not within the settle time. */
   healedAfterMs: number | null;
@@ -92,7 +94,7 @@ export function describe(r: SoakReport): string {
   const failures = verdict(r);
   return [
     `chaos seed ${r.seed}: ${r.minutes.toFixed(2)} min of faults, ${r.steps} steps, ${r.bots} bots (chat + feed) on 3 nodes`,
-    `faults injected: ${kinds.join(', ')}; node processes ended: ${r.nodeEnds}`,
+    `faults injected: ${kinds.join(', ')}; node processes ended: ${r.nodeEnds}; at once: ${r.nodesAtOnce.down} nodes down, ${r.nodesAtOnce.notHealthy} not healthy`,
     `publications ${t.publications} (accepted ${t.sent}), deliveries checked ${t.received} of ${t.owed} owed; lost ${t.lost}, duplicated ${t.duplicated}, out of order ${t.outOfOrder}`,
     `resubscribes recovered ${t.recovered}, not recovered ${t.notRecovered} (why, from the supervisor: ${why}); reconnects ${t.reconnects}, bot errors ${t.errors}, bots given up ${t.refused}`,
     `console vs fleet: ${r.console.samples} samples, ${r.console.mismatchedSamples} mismatched for a moment, longest ${(r.console.longestMismatchMs / 1000).toFixed(1)} s, violations ${r.console.violations.length}`,

@@ -43,6 +43,8 @@ const SETTLE_SECONDS = 15;
 /** Fleet time besides ramp, soak and settle: waiting for subscriptions, then the drain. */
 const FLEET_MARGIN_SECONDS = 15;
 const BOTS_PER_CHANNEL = 10;
+/** Node states without a serving process. */
+const DOWN: ReadonlySet<string> = new Set(['down', 'restarting', 'starting']);
 
 interface Side {
   profile: 'chat' | 'feed';
@@ -113,6 +115,8 @@ async function soak(opts: SoakOptions, serve: ServeProcess, admin: AdminClient, 
   const rssStart = rssOf(serve.pid);
   const ringStart = await eventRingSize(admin);
   let rssMax = rssStart;
+  let nodesDown = 0;
+  let nodesOut = 0;
   const schedule = opts.schedule ?? buildSchedule(opts.seed, opts.durationMs);
   const injector = new Injector(admin, startedAt);
   const check = new ConsoleCheck(startedAt);
@@ -130,6 +134,9 @@ async function soak(opts: SoakOptions, serve: ServeProcess, admin: AdminClient, 
     }, snap.nodes.map((n) => `${n.id} ${n.state} ${n.connections}/${n.subscriptions}`).join(', '));
     deaths.consume(admin.events);
     rssMax = Math.max(rssMax, rssOf(serve.pid));
+    const own = snap.nodes.filter((n) => !n.id.includes('/'));
+    nodesDown = Math.max(nodesDown, own.filter((n) => DOWN.has(n.state)).length);
+    nodesOut = Math.max(nodesOut, own.filter((n) => n.state !== 'healthy').length);
     // Steps due by the end of the soak go out; none while it settles.
     while (next < schedule.length && schedule[next]!.atMs <= Math.min(Date.now() - startedAt, faults ? Infinity : opts.durationMs)) {
       const step = schedule[next++]!;
@@ -191,6 +198,7 @@ async function soak(opts: SoakOptions, serve: ServeProcess, admin: AdminClient, 
       ...fleetDeaths.map((pid) => ({ atMs: Date.now() - startedAt, what: `fleet process ${pid} ended early` })),
     ],
     nodeEnds: deaths.nodeEnds,
+    nodesAtOnce: { down: nodesDown, notHealthy: nodesOut },
     startedNodePids: startedPids,
     healedAfterMs,
     notRecoveredWhy: Object.fromEntries(misses),
