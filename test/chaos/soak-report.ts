@@ -40,7 +40,7 @@ export interface SoakReport {
   /** The most nodes seen at once without a serving process (down, restarting, starting), and not healthy at all (hung, partitioned too). */
   nodesAtOnce: { down: number; notHealthy: number };
   startedNodePids: number[];
-  /** Ms after the last fault until every node was healthy and every bot connected and subscribed; null: not within the settle time. */
+  /** Ms after the faults stopped (the end of the soak) until every node was healthy and every bot connected and subscribed; null: not within the settle time. */
   healedAfterMs: number | null;
   /** `recovered: false` answers the supervisor gave, by reason (from its events). */
   notRecoveredWhy: Record<string, number>;
@@ -98,7 +98,7 @@ export function describe(r: SoakReport): string {
     `publications ${t.publications} (accepted ${t.sent}), deliveries checked ${t.received} of ${t.owed} owed; lost ${t.lost}, duplicated ${t.duplicated}, out of order ${t.outOfOrder}`,
     `resubscribes recovered ${t.recovered}, not recovered ${t.notRecovered} (why, from the supervisor: ${why}); reconnects ${t.reconnects}, bot errors ${t.errors}, bots given up ${t.refused}`,
     `console vs fleet: ${r.console.samples} samples, ${r.console.mismatchedSamples} mismatched for a moment, longest ${(r.console.longestMismatchMs / 1000).toFixed(1)} s, violations ${r.console.violations.length}`,
-    `healed ${r.healedAfterMs === null ? 'not within the settle time' : `${(r.healedAfterMs / 1000).toFixed(1)} s after the last fault`}`,
+    `healed ${r.healedAfterMs === null ? 'not within the settle time' : `${(r.healedAfterMs / 1000).toFixed(1)} s after the faults stopped`}`,
     `supervisor pid ${r.supervisor.pid}: RSS ${mb(r.supervisor.rssStart)} at start, ${mb(r.supervisor.rssEnd)} at end (max ${mb(r.supervisor.rssMax)}); event ring ${r.supervisor.ringStart} → ${r.supervisor.ringEnd} (capacity ${EVENT_RING_CAPACITY})`,
     failures.length === 0 ? 'verdict: PASS' : `verdict: FAIL (rerun with CHAOS_SEED=${r.seed})\n  - ${failures.join('\n  - ')}`,
   ].join('\n');

@@ -93,7 +93,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const fleetSeconds = RAMP_SECONDS + Math.ceil(opts.durationMs / 1000) + SETTLE_SECONDS + FLEET_MARGIN_SECONDS;
     const chatBots = Math.ceil(opts.bots / 2);
     sides.push(side('chat', chatBots, opts.rate ?? 2, fleetSeconds, target), side('feed', opts.bots - chatBots, opts.rate ?? 2, fleetSeconds, target));
-    return await soak(opts, serve, admin, sides, log);
+    return await new SoakRun(opts, serve, admin, sides, log).run();
   } finally {
     await Promise.all(sides.map((s) => s.fleet.stop()));
     admin?.close();
@@ -101,107 +101,148 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   }
 }
 
-async function soak(opts: SoakOptions, serve: ServeProcess, admin: AdminClient, sides: Side[], log: (line: string) => void): Promise<SoakReport> {
-  log(`chaos: seed ${opts.seed}, ${Math.round(opts.durationMs / 1000)} s of faults, ${opts.bots} bots (chat + feed), supervisor pid ${serve.pid}`);
-  let supervisorExit: string | null = null;
-  void serve.exited.then((e) => { supervisorExit = `exited (code ${e.code}, signal ${e.signal})`; });
-  await Promise.all(sides.map((s) => s.fleet.start()));
-  const running = (): boolean => sides.every((s) => s.fleet.status().state === 'running');
-  for (let waited = 0; !running() && waited < 40_000; waited += 200) await sleep(200);
-  if (!running()) throw new Error(`the fleet did not start publishing: ${sides.map((s) => `${s.params.profile} ${s.fleet.status().state}`).join(', ')}`);
+/** One soak in its phases: start the fleet, inject faults, settle, then gather the report. */
+class SoakRun {
+  private startedAt = 0;
+  private schedule: ChaosStep[] = [];
+  private next = 0;
+  private injector!: Injector;
+  private check!: ConsoleCheck;
+  private deaths!: DeathWatch;
+  private supervisorExit: string | null = null;
+  private readonly at = { rssStart: 0, rssMax: 0, ringStart: 0, nodesDown: 0, nodesOut: 0 };
+  private startedPids: number[] = [];
+  private fleetPids: number[] = [];
 
-  const startedAt = Date.now();
-  const fleetPids = sides.flatMap((s) => s.fleet.status().pids.slice(1));
-  const rssStart = rssOf(serve.pid);
-  const ringStart = await eventRingSize(admin);
-  let rssMax = rssStart;
-  let nodesDown = 0;
-  let nodesOut = 0;
-  const schedule = opts.schedule ?? buildSchedule(opts.seed, opts.durationMs);
-  const injector = new Injector(admin, startedAt);
-  const check = new ConsoleCheck(startedAt);
-  const deaths = new DeathWatch(startedAt);
-  const startedPids = admin.snapshot.nodes.map((n) => n.pid);
+  constructor(
+    private readonly opts: SoakOptions, private readonly serve: ServeProcess, private readonly admin: AdminClient,
+    private readonly sides: Side[], private readonly log: (line: string) => void,
+  ) {}
 
-  // Once a second: the console against the fleet, process ends, RSS; the schedule in between.
-  let next = 0;
-  const tick = async (faults: boolean): Promise<void> => {
-    const fleetNow = counts(sides);
-    const snap = await admin.request('cluster.snapshot', {});
-    check.sample(Date.now(), {
+  async run(): Promise<SoakReport> {
+    await this.startFleet();
+    while (Date.now() - this.startedAt < this.opts.durationMs) {
+      const t0 = Date.now();
+      await this.tick(true);
+      await sleep(Math.max(0, 1000 - (Date.now() - t0)));
+    }
+    await this.tick(false);
+    await this.injector.settle();
+    this.log(`chaos: faults over after ${this.injector.injected} injected; settling`);
+    const healedAfterMs = await this.settle();
+    return this.conclude(healedAfterMs);
+  }
+
+  /** Starts both fleets and waits until they publish; takes the readings at the start. */
+  private async startFleet(): Promise<void> {
+    const { opts, serve, admin, sides } = this;
+    this.log(`chaos: seed ${opts.seed}, ${Math.round(opts.durationMs / 1000)} s of faults, ${opts.bots} bots (chat + feed), supervisor pid ${serve.pid}`);
+    void serve.exited.then((e) => { this.supervisorExit = `exited (code ${e.code}, signal ${e.signal})`; });
+    await Promise.all(sides.map((s) => s.fleet.start()));
+    const running = (): boolean => sides.every((s) => s.fleet.status().state === 'running');
+    for (let waited = 0; !running() && waited < 40_000; waited += 200) await sleep(200);
+    if (!running()) throw new Error(`the fleet did not start publishing: ${sides.map((s) => `${s.params.profile} ${s.fleet.status().state}`).join(', ')}`);
+    this.startedAt = Date.now();
+    this.fleetPids = sides.flatMap((s) => s.fleet.status().pids.slice(1));
+    this.at.rssStart = this.at.rssMax = rssOf(serve.pid);
+    this.at.ringStart = await eventRingSize(admin);
+    this.schedule = opts.schedule ?? buildSchedule(opts.seed, opts.durationMs);
+    this.injector = new Injector(admin, this.startedAt);
+    this.check = new ConsoleCheck(this.startedAt);
+    this.deaths = new DeathWatch(this.startedAt);
+    this.startedPids = admin.snapshot.nodes.map((n) => n.pid);
+  }
+
+  /** Once a second: the console against the fleet, process ends, RSS; then the steps that are due (all left, once `faults` is false). */
+  private async tick(faults: boolean): Promise<void> {
+    const fleetNow = counts(this.sides);
+    const snap = await this.admin.request('cluster.snapshot', {});
+    this.check.sample(Date.now(), {
       connections: { fleet: fleetNow.connected, console: snap.totals.connections },
       subscriptions: { fleet: fleetNow.subscribed, console: snap.totals.subscriptions },
     }, snap.nodes.map((n) => `${n.id} ${n.state} ${n.connections}/${n.subscriptions}`).join(', '));
-    deaths.consume(admin.events);
-    rssMax = Math.max(rssMax, rssOf(serve.pid));
+    this.deaths.consume(this.admin.events);
+    const at = this.at;
+    at.rssMax = Math.max(at.rssMax, rssOf(this.serve.pid));
     const own = snap.nodes.filter((n) => !n.id.includes('/'));
-    nodesDown = Math.max(nodesDown, own.filter((n) => DOWN.has(n.state)).length);
-    nodesOut = Math.max(nodesOut, own.filter((n) => n.state !== 'healthy').length);
-    // Steps due by the end of the soak go out; none while it settles.
-    while (next < schedule.length && schedule[next]!.atMs <= Math.min(Date.now() - startedAt, faults ? Infinity : opts.durationMs)) {
-      const step = schedule[next++]!;
-      log(`chaos: +${(step.atMs / 1000).toFixed(1)} s ${step.faults.map((f) => `${f.kind}#${f.target}${f.seconds ? ` ${f.seconds}s` : ''}`).join(' + ')}`);
-      injector.apply(step, snap);
+    at.nodesDown = Math.max(at.nodesDown, own.filter((n) => DOWN.has(n.state)).length);
+    at.nodesOut = Math.max(at.nodesOut, own.filter((n) => n.state !== 'healthy').length);
+    const due = faults ? Date.now() - this.startedAt : this.opts.durationMs;
+    while (this.next < this.schedule.length && this.schedule[this.next]!.atMs <= due) {
+      const step = this.schedule[this.next++]!;
+      this.log(`chaos: +${(step.atMs / 1000).toFixed(1)} s ${step.faults.map((f) => `${f.kind}#${f.target}${f.seconds ? ` ${f.seconds}s` : ''}`).join(' + ')}`);
+      this.injector.apply(step, snap);
     }
-  };
-  while (Date.now() - startedAt < opts.durationMs) {
-    const t0 = Date.now();
-    await tick(true);
-    await sleep(Math.max(0, 1000 - (Date.now() - t0)));
   }
-  await tick(false);
-  await injector.settle();
-  log(`chaos: faults over after ${injector.injected} injected; settling`);
 
-  // Healing: every node up and every bot connected and subscribed again, while publishing goes on.
-  const totalBots = sides.reduce((n, s) => n + s.params.clients, 0);
-  const totalSubs = sides.reduce((n, s) => n + s.expectedSubs, 0);
-  let healedAfterMs: number | null = null;
-  const settleFrom = Date.now();
-  while (Date.now() - settleFrom < (SETTLE_SECONDS - 2) * 1000) {
-    await tick(false);
-    const c = counts(sides);
-    const snap = admin.snapshot;
-    const nodesUp = snap.nodes.every((n) => n.state === 'healthy');
-    if (healedAfterMs === null && nodesUp && c.connected === totalBots && c.subscribed === totalSubs) healedAfterMs = Date.now() - settleFrom;
-    if (sides.some((s) => s.fleet.status().state !== 'running')) break;
-    await sleep(1000);
+  /**
+   * Faults over: publishing goes on while the cluster heals (every node healthy, every bot connected
+   * and subscribed); answers how long that took (null: not before the fleet drained). Returns once
+   * the fleet drained and publications in flight arrived.
+   */
+  private async settle(): Promise<number | null> {
+    const { sides } = this;
+    const totalBots = sides.reduce((n, s) => n + s.params.clients, 0);
+    const totalSubs = sides.reduce((n, s) => n + s.expectedSubs, 0);
+    const publishing = (): boolean => sides.every((s) => s.fleet.status().state === 'running');
+    let healedAfterMs: number | null = null;
+    const from = Date.now();
+    while (Date.now() - from < (SETTLE_SECONDS - 2) * 1000 && publishing()) {
+      await this.tick(false);
+      const c = counts(sides);
+      const healthy = this.admin.snapshot.nodes.every((n) => n.state === 'healthy');
+      if (healedAfterMs === null && healthy && c.connected === totalBots && c.subscribed === totalSubs) healedAfterMs = Date.now() - from;
+      await sleep(1000);
+    }
+    for (let waited = 0; sides.some((s) => s.fleet.status().state === 'running') && waited < 30_000; waited += 200) await sleep(200);
+    await sleep(3_000); // publications in flight when the drain began arrive
+    return healedAfterMs;
   }
-  for (let waited = 0; sides.some((s) => s.fleet.status().state === 'running') && waited < 30_000; waited += 200) await sleep(200);
-  await sleep(3_000); // publications in flight when the drain began arrive
-  const tops = await Promise.all(sides.map((s) => streamTops(admin, s.params.profile, s.params.clients, s.params.channels)));
-  const rssEnd = rssOf(serve.pid);
-  const ringEnd = await eventRingSize(admin);
-  deaths.consume(admin.events);
-  const fleetDeaths = fleetPids.filter((pid) => !processAlive(pid));
-  const finals: SimulatorStatus[] = await Promise.all(sides.map((s) => s.fleet.stop()));
-  const misses = new Map<string, number>();
+
+  /** The readings at the end, the fleet's final counts, and the report. */
+  private async conclude(healedAfterMs: number | null): Promise<SoakReport> {
+    const { sides, admin, opts, startedAt } = this;
+    const tops = await Promise.all(sides.map((s) => streamTops(admin, s.params.profile, s.params.clients, s.params.channels)));
+    const rssEnd = rssOf(this.serve.pid);
+    const ringEnd = await eventRingSize(admin);
+    this.deaths.consume(admin.events);
+    const fleetDeaths = this.fleetPids.filter((pid) => !processAlive(pid));
+    const finals: SimulatorStatus[] = await Promise.all(sides.map((s) => s.fleet.stop()));
+    const now = Date.now() - startedAt;
+    return {
+      seed: opts.seed,
+      minutes: opts.durationMs / 60_000,
+      bots: sides.reduce((n, s) => n + s.params.clients, 0),
+      steps: this.schedule.length,
+      faults: this.injector.byKind,
+      injections: this.injector.log,
+      fleets: sides.map((s, i) => ({
+        profile: s.profile, params: s.params, final: finals[i]!, tops: tops[i]!,
+        allSubscribedBeforePublishing: s.subscribedAtRun >= s.expectedSubs,
+      })),
+      console: { samples: this.check.samples, mismatchedSamples: this.check.mismatchedSamples, longestMismatchMs: this.check.longestMs, violations: this.check.violations },
+      deaths: [
+        ...this.deaths.uninjected(this.injector.endsGiven),
+        ...(this.supervisorExit ? [{ atMs: now, what: `the supervisor ${this.supervisorExit}` }] : []),
+        ...fleetDeaths.map((pid) => ({ atMs: now, what: `fleet process ${pid} ended early` })),
+      ],
+      nodeEnds: this.deaths.nodeEnds,
+      nodesAtOnce: { down: this.at.nodesDown, notHealthy: this.at.nodesOut },
+      startedNodePids: this.startedPids,
+      healedAfterMs,
+      notRecoveredWhy: notRecoveredWhy(admin, startedAt),
+      supervisor: { pid: this.serve.pid, rssStart: this.at.rssStart, rssEnd, rssMax: this.at.rssMax, ringStart: this.at.ringStart, ringEnd },
+    };
+  }
+}
+
+/** `recovered: false` answers since `from`, by the supervisor's reason. */
+function notRecoveredWhy(admin: AdminClient, from: number): Record<string, number> {
+  const misses: Record<string, number> = {};
   for (const e of admin.events) {
-    if (e.type !== 'subscription.recovered' || e.recovered || e.at < startedAt) continue;
-    misses.set(e.miss ?? 'unknown', (misses.get(e.miss ?? 'unknown') ?? 0) + 1);
+    if (e.type !== 'subscription.recovered' || e.recovered || e.at < from) continue;
+    const why = e.miss ?? 'unknown';
+    misses[why] = (misses[why] ?? 0) + 1;
   }
-  return {
-    seed: opts.seed,
-    minutes: opts.durationMs / 60_000,
-    bots: totalBots,
-    steps: schedule.length,
-    faults: injector.byKind,
-    injections: injector.log,
-    fleets: sides.map((s, i) => ({
-      profile: s.profile, params: s.params, final: finals[i]!, tops: tops[i]!,
-      allSubscribedBeforePublishing: s.subscribedAtRun >= s.expectedSubs,
-    })),
-    console: { samples: check.samples, mismatchedSamples: check.mismatchedSamples, longestMismatchMs: check.longestMs, violations: check.violations },
-    deaths: [
-      ...deaths.uninjected(injector.endsGiven),
-      ...(supervisorExit ? [{ atMs: Date.now() - startedAt, what: `the supervisor ${supervisorExit}` }] : []),
-      ...fleetDeaths.map((pid) => ({ atMs: Date.now() - startedAt, what: `fleet process ${pid} ended early` })),
-    ],
-    nodeEnds: deaths.nodeEnds,
-    nodesAtOnce: { down: nodesDown, notHealthy: nodesOut },
-    startedNodePids: startedPids,
-    healedAfterMs,
-    notRecoveredWhy: Object.fromEntries(misses),
-    supervisor: { pid: serve.pid, rssStart, rssEnd, rssMax, ringStart, ringEnd },
-  };
+  return misses;
 }
