@@ -4,7 +4,11 @@ import { describe, it } from 'node:test';
 import type { AdminEvent } from '../../shared/admin/admin-model.js';
 import { ConsoleCheck } from './console-check.js';
 import { DeathWatch } from './death-watch.js';
-import { FAULT_SECONDS, STEP_GAP_MS, buildSchedule, chaosSeed } from './schedule.js';
+import { FAULT_SECONDS, FAULT_KINDS, STEP_GAP_MS, buildSchedule, chaosSeed } from './schedule.js';
+import type { FleetOutcome, SoakReport } from './soak-report.js';
+import { verdict } from './soak-report.js';
+import { emptySimulatorCounts } from '../../shared/admin/simulator-model.js';
+import type { SimulatorCounts } from '../../shared/admin/simulator-model.js';
 
 describe('the chaos schedule', () => {
   it('is the same list of steps for the same seed, and a different one for another seed', () => {
@@ -90,3 +94,47 @@ describe('the death ledger', () => {
     assert.match(watch.uninjected(new Map())[0]!.what, /node-3 \(pid 99\) replaced as unresponsive/);
   });
 });
+
+/** A passing report of one chat fleet of 10 bots in 1 room whose channel holds 50 publications; `counts` alters it. */
+function report(counts: Partial<SimulatorCounts> = {}, tops = 50): SoakReport {
+  const fleet: FleetOutcome = {
+    profile: 'chat',
+    params: { profile: 'chat', clients: 10, channels: 1, rate: 1, rampSeconds: 0, durationSeconds: 10 },
+    final: { id: 'x', params: { profile: 'chat', clients: 10, channels: 1, rate: 1, rampSeconds: 0, durationSeconds: 10 }, state: 'finished', startedAt: 0, elapsedMs: 0, pids: [], counts: { ...emptySimulatorCounts(), sent: 50, received: 500, ...counts } },
+    tops: { channels: 1, publications: tops, owed: tops * 10 },
+    allSubscribedBeforePublishing: true,
+  };
+  return {
+    seed: 1, minutes: 1, bots: 10, steps: 0, injections: [], fleets: [fleet],
+    faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, { injected: 0, refused: 0, skipped: 0 }])) as SoakReport['faults'],
+    console: { samples: 60, mismatchedSamples: 0, longestMismatchMs: 0, violations: [] },
+    deaths: [], nodeEnds: 0, nodesAtOnce: { down: 0, notHealthy: 0 }, startedNodePids: [], healedAfterMs: 0, notRecoveredWhy: {},
+    supervisor: { pid: 1, rssStart: 0, rssEnd: 0, rssMax: 0, ringStart: 0, ringEnd: 100 },
+  };
+}
+
+describe('the soak verdict', () => {
+  it('passes when every bot got every publication its channel holds once, in order', () => {
+    assert.deepEqual(verdict(report()), []);
+  });
+
+  it('fails on a hole, a duplicate or a reordering the bots counted', () => {
+    assert.match(verdict(report({ lost: 1 })).join(), /1 publications lost/);
+    assert.match(verdict(report({ duplicated: 2 })).join(), /2 publications delivered twice/);
+    assert.match(verdict(report({ outOfOrder: 3 })).join(), /3 publications delivered out of order/);
+  });
+
+  it('fails when the bots got fewer publications than the channel\'s top owes (a silent hole at the end)', () => {
+    assert.match(verdict(report({}, 51)).join(), /the chat bots got 500 distinct publications; the channels' tops owe 510/);
+  });
+
+  it('fails when a publication the publisher saw accepted is not in its channel', () => {
+    assert.match(verdict(report({ sent: 51 })).join(), /had 51 publications accepted but the channels hold 50/);
+  });
+
+  it('fails when a bot gave up, or the cluster did not heal', () => {
+    assert.match(verdict(report({ refused: 1 })).join(), /1 bots were refused or given up/);
+    assert.match(verdict({ ...report(), healedAfterMs: null }).join(), /did not heal/);
+  });
+});
+
