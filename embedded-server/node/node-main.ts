@@ -14,6 +14,9 @@ import { serveSupervisorRequests } from './supervisor-requests.js';
 import { connectionCapacity } from './open-file-limit.js';
 import { installCrashPolicy } from '../crash-policy.js';
 
+/** How often a node looks whether its connection or subscription count changed since its last report. */
+const COUNTS_CHECK_MS = 200;
+
 const send = (batch: NodeMessage[] | NodeMessage): void => {
   if (process.connected) process.send!(batch);
 };
@@ -43,12 +46,23 @@ function start(init: NodeInit): void {
     sweepSessions(rt, now);
     link.expire(now);
   }, tick);
-  setInterval(() => link.send({ t: 'stats', at: Date.now(), stats: stats.read() }), init.statsIntervalMs);
+  let reported = { connections: -1, subscriptions: -1 };
+  const report = (early = false): void => {
+    const read = stats.read(!early);
+    reported = read;
+    link.send({ t: 'stats', at: Date.now(), stats: read });
+  };
+  setInterval(() => report(), init.statsIntervalMs);
+  // Counts that changed are reported within COUNTS_CHECK_MS rather than at the next report: the
+  // console's connections and subscriptions follow the clients within about a second (issue 11 §1).
+  setInterval(() => {
+    if (rt.sessions.size !== reported.connections || rt.hub.subscriptions !== reported.subscriptions) report(true);
+  }, Math.min(COUNTS_CHECK_MS, init.statsIntervalMs));
   setInterval(() => void checkPositions(rt).catch(() => undefined), Math.max(1000, init.statsIntervalMs * 5));
   for (const e of early.splice(0)) connections.accept(e.socket, e.head);
   const maxConnections = connectionCapacity();
   link.send({ t: 'ready', pid: process.pid, ...(maxConnections === undefined ? {} : { maxConnections }) });
-  link.send({ t: 'stats', at: Date.now(), stats: stats.read() });
+  report();
 }
 
 /** Longest a node waits for its clients' close handshakes at shutdown (a peer that does not read gets 1 s). */

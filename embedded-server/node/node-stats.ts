@@ -33,8 +33,11 @@ export class StatsReporter {
     }
   }
 
-  /** Figures now; the event-loop histogram restarts for the next period. */
-  read(): NodeStats {
+  /**
+   * Figures now; the event-loop histogram restarts for the next period unless `endPeriod` is false
+   * (an early report of changed counts: the delay figures keep covering a whole stats period).
+   */
+  read(endPeriod = true): NodeStats {
     const cpu = process.cpuUsage();
     const mem = this.memory();
     const c = this.rt.counters;
@@ -53,7 +56,7 @@ export class StatsReporter {
       loopDelayP99: delayMs(this.loop.percentile(99)),
       handoffsSettled: c.handoffsSettled,
     };
-    this.loop.reset();
+    if (endPeriod) this.loop.reset();
     return stats;
   }
 

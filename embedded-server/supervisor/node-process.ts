@@ -149,17 +149,17 @@ export class NodeProcess {
     return this.load >= this.maxConnections;
   }
 
+  /** The report the rates are measured from: reports sent early (counts changed) do not move it. */
+  private rateBase: { at: number; stats: NodeStats } | null = null;
+
   onStats(at: number, stats: NodeStats): void {
-    const prev = this.stats;
-    const secs = (at - this.statsAt) / 1000;
-    if (prev && secs > 0) {
-      this.rates = {
-        messagesIn: Math.max(0, stats.messagesIn - prev.messagesIn) / secs,
-        messagesOut: Math.max(0, stats.messagesOut - prev.messagesOut) / secs,
-        bytesIn: Math.max(0, stats.bytesIn - prev.bytesIn) / secs,
-        bytesOut: Math.max(0, stats.bytesOut - prev.bytesOut) / secs,
-        cpuPercent: Math.max(0, stats.cpuMicros - prev.cpuMicros) / 10_000 / secs,
-      };
+    const base = this.rateBase;
+    const secs = base ? (at - base.at) / 1000 : 0;
+    // A node reports early when its connection or subscription count changes: rates stay measured
+    // over about a stats interval, so a report 200 ms after the last one does not make them spike.
+    if (!base || secs * 1000 >= this.statsIntervalMs * 0.9) {
+      if (base && secs > 0) this.rates = rates(base.stats, stats, secs);
+      this.rateBase = { at, stats };
     }
     this.statsAt = at;
     this.stats = stats;
@@ -279,4 +279,15 @@ export class NodeProcess {
     for (const id of [...this.pending.keys()]) this.settle(id, this.pending.get(id)!.fallback);
     this.outbox.clear();
   }
+}
+
+/** Per-second rates between two reports `secs` apart. */
+function rates(prev: NodeStats, stats: NodeStats, secs: number): NodeRates {
+  return {
+    messagesIn: Math.max(0, stats.messagesIn - prev.messagesIn) / secs,
+    messagesOut: Math.max(0, stats.messagesOut - prev.messagesOut) / secs,
+    bytesIn: Math.max(0, stats.bytesIn - prev.bytesIn) / secs,
+    bytesOut: Math.max(0, stats.bytesOut - prev.bytesOut) / secs,
+    cpuPercent: Math.max(0, stats.cpuMicros - prev.cpuMicros) / 10_000 / secs,
+  };
 }
