@@ -23,6 +23,7 @@ export function serveConsole(dir: string, token: string, allowedOrigins: readonl
     const file = normalize(join(dir, decodeURIComponent(url.pathname)));
     if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) return false;
     res.writeHead(200, {
+      ...CONSOLE_SECURITY_HEADERS,
       'content-type': contentTypeOf(extname(file)),
       'cache-control': url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
@@ -54,13 +55,22 @@ function authCheck(req: IncomingMessage, res: ServerResponse, expected: Buffer, 
   return true;
 }
 
+/**
+ * Headers of every console response. The CSP allows only the bundle's own files (the built page has
+ * no inline script; React sets inline styles), the admin WebSocket, and no framing by any page
+ * (clickjacking); no referrer leaves with the token in the page's URL.
+ */
+export const CONSOLE_SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    + "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 function sendIndex(res: ServerResponse, dir: string): boolean {
   const index = join(dir, 'index.html');
-  const security = {
-    'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'",
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-  };
+  const security = CONSOLE_SECURITY_HEADERS;
   if (!existsSync(index)) {
     res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', ...security });
     res.end('<!doctype html><title>Switchboard</title><h1>The console is not built</h1><p>Run <code>npm run build:console</code>, then reload this page. The cluster and its admin API are running.</p>');
