@@ -12,7 +12,7 @@ import { ConsoleWatcher } from './console-client.js';
 import type { FanoutOptions } from './options.js';
 import type { Peer } from './peers.js';
 import { BENCH_SECRETS, startPeer } from './peers.js';
-import { CpuWindow, DISTURBED_CORES } from './proc.js';
+import { cpuMicros, CpuWindow, DISTURBED_CORES } from './proc.js';
 import type { ProcessRef } from './proc.js';
 import { nowUs, Publisher } from './publisher.js';
 
@@ -37,8 +37,11 @@ export interface StepRecord {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** User+sys of every server process over the step (redis-server included on the Redis engine). */
   serverCpuUs: number;
   cpuUsPerDelivery: number;
+  /** Redis engine: redis-server's own CPU µs over the step (part of `serverCpuUs`); null on other peers. */
+  redisCpuUs: number | null;
   /** Server CPU in cores (1 = one core busy) over the step. */
   serverCores: number;
   foreignCores: number;
@@ -77,7 +80,7 @@ export async function runFanout(
       const have = await gen.alive();
       if (have.alive < subscribers) {
         const r = await gen.connect({
-          kind: peer.kind, url: server.info.clientUrl, count: subscribers - have.alive, concurrency: o.concurrency,
+          kind: peer.kind, url: server.info.clientUrl, urls: server.info.clientUrls, count: subscribers - have.alive, concurrency: o.concurrency,
           channels: [channel], tokenSecret: BENCH_SECRETS.tokenSecret,
         });
         if (r.failed > 0) throw new Error(`${r.failed} of ${subscribers - have.alive} subscribers failed to connect: ${r.failures.join('; ')}`);
@@ -99,9 +102,11 @@ export async function runFanout(
         const windowUs = (count / pubRate) * 1e6;
         await gen.beginStep(first, count, startUs, startUs + windowUs + KEEP_UP.graceMs * 1000);
         const cpu = new CpuWindow(() => pids, () => [gen.pid, process.pid]);
+        const redis0 = server.redisPid === null ? null : cpuMicros(server.redisPid);
         const pr = await publisher.paced({ count, rate: pubRate, channel: () => channel, seq: (i) => first + i, graceMs: 10_000, startAtUs: startUs });
         const r = await gen.endStep(o.drainMs);
         const w = cpu.end();
+        const redis1 = server.redisPid === null ? null : cpuMicros(server.redisPid);
         const lost = r.expected - r.delivered;
         const spanS = Math.max(windowUs, r.spanUs) / 1e6;
         const p99Ms = r.p99Us / 1000;
@@ -113,6 +118,7 @@ export async function runFanout(
           p50Ms: r.p50Us / 1000, p99Ms, maxMs: r.maxUs / 1000,
           serverCpuUs: w.serverUs,
           cpuUsPerDelivery: r.delivered > 0 ? w.serverUs / r.delivered : Number.NaN,
+          redisCpuUs: redis0 === null || redis1 === null ? null : redis1 - redis0,
           serverCores: w.serverUs / (w.wallMs * 1000),
           foreignCores: w.foreignCores,
           disturbed: w.foreignCores > DISTURBED_CORES,
@@ -131,7 +137,7 @@ export async function runFanout(
       for (const rate of [...o.rates, ...(o.extraRates[subscribers] ?? [])]) {
         const rec = await step(rate, o.stepMs);
         steps.push(rec);
-        log(`    ${peer.id} ${subscribers} subs @${rate / 1000}k/s: delivered ${Math.round(rec.deliveredPerSec)}/s p50 ${rec.p50Ms.toFixed(1)} p99 ${rec.p99Ms.toFixed(1)} max ${rec.maxMs.toFixed(0)} ms, lost ${rec.lost}, dup ${rec.duplicates}, cpu ${rec.cpuUsPerDelivery.toFixed(2)} µs/del${rec.disturbed ? ' (disturbed)' : ''}${rec.keepsUp ? '' : ' — does not keep up'}`);
+        log(`    ${peer.id} ${subscribers} subs @${rate / 1000}k/s: delivered ${Math.round(rec.deliveredPerSec)}/s p50 ${rec.p50Ms.toFixed(1)} p99 ${rec.p99Ms.toFixed(1)} max ${rec.maxMs.toFixed(0)} ms, lost ${rec.lost}, dup ${rec.duplicates}, cpu ${rec.cpuUsPerDelivery.toFixed(2)} µs/del${rec.redisCpuUs === null ? '' : ` (redis ${(rec.redisCpuUs / rec.publications).toFixed(0)} µs/pub)`}${rec.disturbed ? ' (disturbed)' : ''}${rec.keepsUp ? '' : ' — does not keep up'}`);
         if (!rec.keepsUp) {
           await gen.quiet(500, o.quietMaxMs); // let a backlog drain before anything else is measured
           break;

@@ -19,6 +19,12 @@ export type ClientKind = 'raw' | 'sio' | 'sb';
 export interface ConnectRequest {
   kind: ClientKind;
   url: string;
+  /**
+   * Several addresses (supervisors on one Redis): client i connects to `urls[i % length]`, and after
+   * a lost connection reconnects to the next one in the list — a client given every supervisor's
+   * address. Absent: `url` alone.
+   */
+  urls?: string[];
   count: number;
   concurrency: number;
   /** Client i subscribes to channels[i % length]; none: the client only connects (idle). */
@@ -213,7 +219,9 @@ class Client {
     readonly req: ConnectRequest,
     readonly channel: string | null,
     readonly token: string,
-  ) {}
+  ) {
+    this.urlIndex = index;
+  }
 
   /** Opens the socket and does the handshake; resolves true once connected (and subscribed). */
   start(): Promise<boolean> {
@@ -243,8 +251,13 @@ class Client {
     done?.(ok);
   }
 
+  /** Which of `req.urls` this client uses now: its own index at first, the next one after each lost connection. */
+  private urlIndex: number;
+
   private open(): void {
-    const ws = new WebSocket(this.req.url, { perMessageDeflate: false, skipUTF8Validation: true });
+    const urls = this.req.urls;
+    const url = urls && urls.length > 0 ? urls[this.urlIndex % urls.length]! : this.req.url;
+    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
     this.ws = ws;
     ws.on('open', () => this.onOpen());
     ws.on('message', (data: Buffer) => this.onMessage(data.toString()));
@@ -416,6 +429,7 @@ class Client {
     const step2 = Math.min(this.attempts, 31);
     const delay = Math.min(maxDelayMs, minDelayMs + Math.floor(Math.random() * (Math.min(maxDelayMs, minDelayMs * 2 ** step2) + 1)));
     this.attempts++;
+    this.urlIndex++;
     failover.reconnectAttempts++;
     setTimeout(() => {
       if (!this.closedByUs) this.open();
