@@ -32,6 +32,8 @@ export interface StepRecord {
   duplicates: number;
   outOfOrder: number;
   disconnects: number;
+  /** Subscriptions the server ended with an `unsubscribe` push (the thin client does not resubscribe). */
+  serverUnsubscribes: number;
   publishErrors: number;
   deliveredPerSec: number;
   p50Ms: number;
@@ -54,7 +56,7 @@ export interface FanoutRun {
   peer: Peer['id'];
   rep: number;
   /** Steps per subscriber count, and the server's CPU (cores) with the subscribers connected and nothing published. */
-  series: { subscribers: number; idleCores: number; steps: StepRecord[] }[];
+  series: { subscribers: number; idleCores: number; idleRedisCores: number | null; steps: StepRecord[] }[];
   console?: { queries: number; answers: number; errors: number; pushes: number };
   error?: string;
 }
@@ -89,8 +91,11 @@ export async function runFanout(
       if (now.alive !== subscribers) throw new Error(`${now.alive} subscribers alive, wanted ${subscribers}`);
       await sleep(300);
       const idle = new CpuWindow(() => server.pids, () => [gen.pid, process.pid]);
+      const idleRedis0 = server.redisPid === null ? null : cpuMicros(server.redisPid);
       await sleep(o.idleMs);
       const w0 = idle.end();
+      const idleRedis1 = server.redisPid === null ? null : cpuMicros(server.redisPid);
+      const idleRedisCores = idleRedis0 === null || idleRedis1 === null ? null : (idleRedis1 - idleRedis0) / (w0.wallMs * 1000);
       const idleCores = w0.serverUs / (w0.wallMs * 1000);
       const step = async (rate: number, ms: number): Promise<StepRecord> => {
         const pubRate = rate / subscribers;
@@ -112,7 +117,7 @@ export async function runFanout(
         const p99Ms = r.p99Us / 1000;
         const rec: StepRecord = {
           rate, subscribers: r.subscribers, publications: count, expected: r.expected, delivered: r.delivered, inTime: r.inTime,
-          lost, duplicates: r.duplicates, outOfOrder: r.outOfOrder, disconnects: r.disconnects,
+          lost, duplicates: r.duplicates, outOfOrder: r.outOfOrder, disconnects: r.disconnects, serverUnsubscribes: r.serverUnsubscribes,
           publishErrors: pr.errors + (count - pr.answered),
           deliveredPerSec: r.delivered / spanS,
           p50Ms: r.p50Us / 1000, p99Ms, maxMs: r.maxUs / 1000,
@@ -133,11 +138,11 @@ export async function runFanout(
       // Warm-up (JIT, buffers), not reported.
       await step(o.rates[0]!, o.warmupMs);
       const steps: StepRecord[] = [];
-      run.series.push({ subscribers, idleCores, steps });
+      run.series.push({ subscribers, idleCores, idleRedisCores, steps });
       for (const rate of [...o.rates, ...(o.extraRates[subscribers] ?? [])]) {
         const rec = await step(rate, o.stepMs);
         steps.push(rec);
-        log(`    ${peer.id} ${subscribers} subs @${rate / 1000}k/s: delivered ${Math.round(rec.deliveredPerSec)}/s p50 ${rec.p50Ms.toFixed(1)} p99 ${rec.p99Ms.toFixed(1)} max ${rec.maxMs.toFixed(0)} ms, lost ${rec.lost}, dup ${rec.duplicates}, cpu ${rec.cpuUsPerDelivery.toFixed(2)} µs/del${rec.redisCpuUs === null ? '' : ` (redis ${(rec.redisCpuUs / rec.publications).toFixed(0)} µs/pub)`}${rec.disturbed ? ' (disturbed)' : ''}${rec.keepsUp ? '' : ' — does not keep up'}`);
+        log(`    ${peer.id} ${subscribers} subs @${rate / 1000}k/s: delivered ${Math.round(rec.deliveredPerSec)}/s p50 ${rec.p50Ms.toFixed(1)} p99 ${rec.p99Ms.toFixed(1)} max ${rec.maxMs.toFixed(0)} ms, lost ${rec.lost}, dup ${rec.duplicates}${rec.serverUnsubscribes > 0 ? `, ${rec.serverUnsubscribes} unsubscribed by the server` : ''}, cpu ${rec.cpuUsPerDelivery.toFixed(2)} µs/del${rec.redisCpuUs === null ? '' : ` (redis ${(rec.redisCpuUs / rec.publications).toFixed(0)} µs/pub)`}${rec.disturbed ? ' (disturbed)' : ''}${rec.keepsUp ? '' : ' — does not keep up'}`);
         if (!rec.keepsUp) {
           await gen.quiet(500, o.quietMaxMs); // let a backlog drain before anything else is measured
           break;

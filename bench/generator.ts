@@ -75,6 +75,12 @@ export interface StepResult {
   /** µs from the step's first publication to its last delivery. */
   spanUs: number;
   disconnects: number;
+  /**
+   * Subscriptions the server ended with an `unsubscribe` push during the step (e.g. 2500
+   * "insufficient state": the node believes it missed publications). The thin client does not
+   * resubscribe, so what that subscriber misses afterwards counts as lost.
+   */
+  serverUnsubscribes: number;
   subscribers: number;
 }
 
@@ -123,6 +129,7 @@ class Step {
   stray = 0;
   lastUs = 0;
   disconnects = 0;
+  serverUnsubscribes = 0;
 
   constructor(
     readonly first: number, readonly count: number, readonly subscribers: number,
@@ -367,6 +374,8 @@ class Client {
       if (pub !== undefined) {
         if (pub.offset !== undefined) this.offset = pub.offset;
         this.onPub(pub.data, nowUs());
+      } else if (push.unsubscribe !== undefined && step !== null) {
+        step.serverUnsubscribes++;
       }
       return;
     }
@@ -452,7 +461,7 @@ interface SbMessage {
   error?: { code: number; message: string };
   connect?: Record<string, unknown>;
   subscribe?: { epoch?: string; offset?: number; recovered?: boolean; publications?: SbPub[] };
-  push?: { channel?: string; pub?: SbPub };
+  push?: { channel?: string; pub?: SbPub; unsubscribe?: { code?: number } };
 }
 
 async function connect(req: ConnectRequest): Promise<ConnectResult> {
@@ -537,6 +546,7 @@ function endStep(drainMs: number): Promise<StepResult> {
         maxUs: s.hist.max,
         spanUs: s.lastUs > 0 ? s.lastUs - s.startUs : 0,
         disconnects: s.disconnects,
+        serverUnsubscribes: s.serverUnsubscribes,
         subscribers: s.subscribers,
       });
     };

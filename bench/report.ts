@@ -184,12 +184,12 @@ function stepsTable(res: BenchResults, peers: PeerId[], subscribers: number): st
       const s = (f: (x: StepRecord) => number, d = 1): string => fmtSpread(spread(steps.map(f)), d);
       rows.push([
         PEERS[p].label, fmtRate(rate), `${steps.length}`, s((x) => x.deliveredPerSec, 0), s((x) => x.p50Ms), s((x) => x.p99Ms), s((x) => x.maxMs, 0),
-        s((x) => x.lost, 0), s((x) => x.duplicates, 0), s((x) => x.cpuUsPerDelivery, 2), s((x) => x.serverCores, 2),
+        s((x) => x.lost, 0), s((x) => x.duplicates, 0), s((x) => x.serverUnsubscribes ?? 0, 0), s((x) => x.cpuUsPerDelivery, 2), s((x) => x.serverCores, 2),
         `${steps.filter((x) => x.keepsUp).length}/${steps.length}`, `${steps.filter((x) => x.disturbed).length}`,
       ]);
     }
   }
-  return table(['peer', 'offered/s', 'runs', 'delivered/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'CPU µs/del', 'server cores', 'kept up', 'disturbed'], rows);
+  return table(['peer', 'offered/s', 'runs', 'delivered/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'unsubscribed by server', 'CPU µs/del', 'server cores', 'kept up', 'disturbed'], rows);
 }
 
 // ─── console ────────────────────────────────────────────────────────────────────────────────
@@ -324,7 +324,7 @@ function failoverSection(res: BenchResults): string {
 // ─── targets ────────────────────────────────────────────────────────────────────────────────
 
 function targetsSection(res: BenchResults): string {
-  const lines: string[] = ['## Targets of issue 6', '', table(['target', 'measured (median, min–max)', 'verdict'], targetRows(res), ['l', 'l', 'l'])];
+  const lines: string[] = ['## Targets of issues 6 and 10', '', table(['target', 'measured (median, min–max)', 'verdict'], targetRows(res), ['l', 'l', 'l'])];
   return lines.join('\n');
 }
 
