@@ -294,7 +294,7 @@ export function failoverTable(runs: readonly FailoverRun[]): string {
   const s = (f: (r: FailoverRun) => number, d = 0): string => fmtSpread(spread(runs.map(f)), d);
   rows.push([
     '**median (min–max)**', '', s((r) => r.affected), s((r) => pct(r.recoveryMs, 50)), s((r) => pct(r.recoveryMs, 99)), s((r) => pct(r.recoveryMs, 100)),
-    s((r) => r.notRecovered), s((r) => r.lost), s((r) => r.duplicates), s((r) => r.outOfOrder),
+    s((r) => r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered)), s((r) => r.lost), s((r) => r.duplicates), s((r) => r.outOfOrder),
     `${s((r) => r.phases.lost)} / ${s((r) => r.phases.reopened)} / ${s((r) => r.phases.reconnected)}`, '', '', '', '',
   ]);
   return table(['rep', 'clients', 'affected', 'recovered p50 ms', 'p99 ms', 'max ms', 'not recovered', 'lost', 'duplicates', 'out of order',
@@ -399,7 +399,7 @@ function redisSection(res: BenchResults): string {
       + 'the bench starts: Debian\'s `redis-server`, `--save \'\' --appendonly no`, on a free port, ended by pid). Both run the same fan-out ladder, '
       + 'interleaved in the same repetitions. On Redis the subscribers are split over the two supervisors (client i connects to supervisor i mod 2) '
       + 'and publications go to supervisor 1\'s HTTP API, so half of the deliveries cross Redis. CPU per delivery counts every server process, '
-      + 'redis-server included (it is pinned with them); Redis CPU per publication is redis-server\'s own CPU over the step ÷ publications.',
+      + 'redis-server included (it is pinned with them); Redis CPU per publication is redis-server\'s own CPU over the series ÷ publications.',
     ...fan,
   ];
   if (failover) {
