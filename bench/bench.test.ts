@@ -4,13 +4,19 @@
  * It checks that the generator counted every publication for every subscriber, none lost or
  * duplicated, that every process ended, and that the tables render. No timing or throughput
  * assertion: figures on a shared machine prove nothing in a test.
+ *
+ * The Redis rows likewise: the same step on 2 supervisors × 1 node on a redis-server of the bench's
+ * own (half the subscribers on each supervisor, so half the deliveries cross Redis), and a small
+ * supervisor-kill failover — every affected client recovered, nothing lost or duplicated.
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { FailoverRun } from './failover.js';
+import { runFailover } from './failover.js';
 import type { FanoutRun } from './fanout.js';
 import { runFanout } from './fanout.js';
 import { quickOptions } from './options.js';
-import type { BenchOptions } from './options.js';
+import type { BenchOptions, FailoverOptions } from './options.js';
 import { PEERS } from './peers.js';
 import { machineInfo, running } from './proc.js';
 import type { ProcessRef } from './proc.js';
@@ -72,7 +78,7 @@ describe('bench --quick, reduced: one fan-out step with 50 subscribers', () => {
   it('renders the fan-out table with both peers and the ratio against raw ws', () => {
     const md = renderReport({
       options: o, machine: machineInfo(), loadAfter: [0, 0, 0], versions: { ws: 'x' }, startedAt: new Date().toISOString(), wallMs: 1,
-      capacity: [], fanout: runs, failover: [], notes: [], pinned: false,
+      capacity: [], fanout: runs, failover: [], redisFailover: [], notes: [], pinned: false,
     });
     assert.match(md, /## 2\. Fan-out/);
     assert.match(md, /### 50 subscribers/);
@@ -80,5 +86,72 @@ describe('bench --quick, reduced: one fan-out step with 50 subscribers', () => {
     assert.match(md, /\| Switchboard \(1 node\) \|/);
     assert.match(md, /Ratios against raw ws/);
     assert.match(md, /CPU µs\/delivery @1k/);
+  });
+});
+
+const REDIS_FAILOVER: FailoverOptions = {
+  nodes: 1, supervisors: 2, clients: 200, channels: 10, publishRate: 50, beforeKillMs: 1000, afterRecoveryMs: 800,
+  reconnect: { minDelayMs: 500, maxDelayMs: 20_000 }, recoverTimeoutMs: 15_000, concurrency: 25,
+};
+
+describe('bench Redis rows, reduced: one fan-out step with 50 subscribers on 2 supervisors, and a supervisor-kill failover with 200 clients', () => {
+  const o: BenchOptions = { ...smokeOptions(), redisFailover: REDIS_FAILOVER };
+  o.fanout = { ...o.fanout!, peers: ['sb2', 'sb2-redis'] };
+  const runs: FanoutRun[] = [];
+  let failover: FailoverRun;
+  const log: string[] = [];
+  const children: ProcessRef[] = [];
+
+  before(async () => {
+    runs.push(await runFanout(PEERS['sb2-redis'], 0, o.fanout!, { server: null, generator: null }, (s) => log.push(s), (refs) => children.push(...refs)));
+    failover = await runFailover(0, REDIS_FAILOVER, { server: null, generator: null }, (s) => log.push(s), (refs) => children.push(...refs));
+  });
+
+  it('Redis engine: every publication reached every subscriber on both supervisors exactly once, with redis-server\'s CPU read', () => {
+    const run = runs[0]!;
+    assert.equal(run.error, undefined, `${run.error}\n${log.join('\n')}`);
+    const s = run.series[0]!.steps[0]!;
+    assert.equal(s.subscribers, SUBSCRIBERS);
+    assert.ok(s.publications > 0);
+    assert.equal(s.expected, s.publications * SUBSCRIBERS);
+    assert.equal(s.delivered, s.expected, `delivered ${s.delivered} of ${s.expected}\n${log.join('\n')}`);
+    assert.equal(s.lost, 0);
+    assert.equal(s.duplicates, 0);
+    assert.equal(s.publishErrors, 0);
+    assert.equal(s.disconnects, 0);
+    assert.notEqual(s.redisCpuUs, null);
+  });
+
+  it('Redis engine failover: every client of the killed supervisor recovered through the other, nothing lost or duplicated', () => {
+    assert.equal(failover.error, undefined, `${failover.error}\n${log.join('\n')}`);
+    assert.equal(failover.killed, 'supervisor');
+    assert.equal(failover.connected, REDIS_FAILOVER.clients);
+    assert.ok(failover.affected > 0, `no client was affected\n${log.join('\n')}`);
+    assert.equal(failover.recovered, failover.affected, `${failover.recovered} of ${failover.affected} recovered, ${failover.notRecovered} not\n${log.join('\n')}`);
+    assert.ok(failover.published > 0);
+    assert.equal(failover.publishErrors, 0);
+    assert.equal(failover.lost, 0, log.join('\n'));
+    assert.equal(failover.duplicates, 0, log.join('\n'));
+    assert.equal(failover.outOfOrder, 0, log.join('\n'));
+  });
+
+  it('ends every process it started, redis-server included', () => {
+    // Per run: redis-server, its watchdog shell, 2 supervisors, 2 nodes, the generator.
+    assert.ok(children.length >= 14, `saw ${children.length} processes`);
+    assert.deepEqual(children.filter(running).map((r) => r.pid), []);
+  });
+
+  it('renders section 5 with both engines, the ratio row and the failover table', () => {
+    const mem = { ...runs[0]!, peer: 'sb2' as const };
+    const md = renderReport({
+      options: o, machine: machineInfo(), loadAfter: [0, 0, 0], versions: { ws: 'x' }, startedAt: new Date().toISOString(), wallMs: 1,
+      capacity: [], fanout: [mem, runs[0]!], failover: [], redisFailover: [failover], notes: [], pinned: false,
+    });
+    assert.match(md, /## 5\. Redis engine/);
+    assert.match(md, /\| Switchboard Redis engine \(2 supervisors × 1 node\) \|/);
+    assert.match(md, /\| Redis ÷ memory, pair by pair \| 1(\.00)?× \|/);
+    assert.match(md, /Redis CPU µs\/publication \(series\)/);
+    assert.match(md, /### Failover: a supervisor SIGKILLed/);
+    assert.match(md, /Redis engine: peak delivered\/s ≥ 0\.8× the memory engine's \(50 subs\) \| 1(\.00)?× \| met/);
   });
 });

@@ -66,7 +66,7 @@ export async function runCapacity(peer: Peer, rep: number, o: CapacityOptions, c
     for (const level of o.levels) {
       const window = new CpuWindow(pids, () => [gen.pid, process.pid]);
       const r = await gen.connect({
-        kind: peer.kind, url: server.info.clientUrl, count: level - held, concurrency: o.concurrency,
+        kind: peer.kind, url: server.info.clientUrl, urls: server.info.clientUrls, count: level - held, concurrency: o.concurrency,
         tokenSecret: BENCH_SECRETS.tokenSecret,
       });
       const w = window.end();

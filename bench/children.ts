@@ -76,8 +76,31 @@ export interface NodeInfo {
   state: string;
 }
 
+/**
+ * What the workloads use of a running peer: one server process tree ({@link ServerProcess}), or
+ * several supervisors on one Redis (`RedisCluster`, bench/redis-cluster.ts).
+ */
+export interface BenchServer {
+  readonly info: ServerInfo;
+  /** The root process (the one publications go to). */
+  readonly pid: number;
+  /** Every process of the server last reported, redis-server included where there is one. */
+  readonly pids: number[];
+  /** redis-server's pid where the server runs on Redis, else null. */
+  readonly redisPid: number | null;
+  /** Asks for the current pids (nodes may have been restarted). */
+  refresh(): Promise<{ pids: number[]; nodes: NodeInfo[] }>;
+  /** The process behind a pid this server reported (null if unknown or gone). */
+  ref(pid: number): ProcessRef | null;
+  /** Every process of the server seen so far (for checks that they all ended). */
+  allRefs(): ProcessRef[];
+  stop(): Promise<void>;
+}
+
 /** A running peer server. */
-export class ServerProcess {
+export class ServerProcess implements BenchServer {
+  readonly redisPid = null;
+
   private seq = 0;
   private readonly waiting = new Map<number, (m: ServerToBench & { t: 'pids' }) => void>();
   private lastPids: number[];
@@ -85,7 +108,14 @@ export class ServerProcess {
   /** Every process of this server the bench has seen (root, workers, nodes — restarted ones too). */
   private readonly refs = new Map<number, ProcessRef>();
 
+  /** Resolves once the root process has exited and been reaped. */
+  readonly exited: Promise<void>;
+
   private constructor(readonly child: ChildProcess, private readonly rootRef: ProcessRef | null, readonly info: ServerInfo, pids: number[]) {
+    this.exited = new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
     this.lastPids = pids;
     this.remember(pids);
     child.on('message', (m: ServerToBench) => {
@@ -136,7 +166,13 @@ export class ServerProcess {
         clearTimeout(timer);
         resolve(m);
       });
-      this.child.send({ t: 'pids', id } satisfies BenchToServer);
+      // With a callback a failed send (the server just died: EPIPE) rejects here instead of being an unhandled 'error' event.
+      this.child.send({ t: 'pids', id } satisfies BenchToServer, (err) => {
+        if (!err) return;
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        reject(err);
+      });
     });
     this.lastPids = reply.pids;
     this.remember(reply.pids);

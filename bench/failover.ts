@@ -4,17 +4,29 @@
  * reconnect and resubscribe like centrifuge-js (backoff with jitter, `recover` with offset and
  * epoch). Measured: time from the kill until each affected client is subscribed again with
  * `recovered: true` (its missed publications applied), publications lost, duplicates delivered.
+ *
+ * On the Redis engine (`o.supervisors` set, workload 5): the clients are split over the supervisors'
+ * client ports, the backend publishes through the first supervisor's HTTP API, and the LAST
+ * supervisor is SIGKILLed by pid (its nodes go with it). Its clients reconnect, with the same client
+ * model, to the next address in their list — the other supervisor's client port, directly — and
+ * recover from Redis.
  */
 import { GeneratorProcess, sleep } from './children.js';
 import type { Cpus } from './children.js';
 import type { FailoverOptions } from './options.js';
+import type { BenchServer, NodeInfo } from './children.js';
 import { BENCH_SECRETS, PEERS, startPeer } from './peers.js';
-import { CpuWindow, DISTURBED_CORES, signal } from './proc.js';
+import type { Peer } from './peers.js';
+import type { ProcessRef } from './proc.js';
+import { RedisCluster } from './redis-cluster.js';
+import { cpuMicros, CpuWindow, DISTURBED_CORES, signal } from './proc.js';
 import { nowUs, payload, Publisher } from './publisher.js';
 import { median } from './stats.js';
 
 export interface FailoverRun {
   rep: number;
+  /** What was SIGKILLed: one node (memory engine) or one supervisor with its nodes (Redis engine). */
+  killed: 'node' | 'supervisor';
   clients: number;
   connected: number;
   victim: string;
@@ -32,8 +44,10 @@ export interface FailoverRun {
   reconnectAttempts: number;
   connectErrors: number;
   connectRate: number;
-  /** Server CPU over the window (1 = one core busy), and the window's length. */
+  /** Server CPU over the window (1 = one core busy; redis-server included), and the window's length. */
   serverCores: number;
+  /** Redis engine: redis-server's CPU over the window (1 = one core busy); null on the memory engine. */
+  redisCores: number | null;
   windowMs: number;
   foreignCores: number;
   disturbed: boolean;
@@ -75,13 +89,36 @@ class Stream {
   }
 }
 
-export async function runFailover(rep: number, o: FailoverOptions, cpus: { server: Cpus; generator: Cpus }, log: (s: string) => void): Promise<FailoverRun> {
-  const peer = o.nodes === 3 ? PEERS.sb3 : { ...PEERS.sb3, args: { ...PEERS.sb3.args, nodes: o.nodes } };
+/** The cluster a failover runs on: `o.nodes` nodes under one supervisor, or `o.supervisors` supervisors on Redis. */
+function failoverPeer(o: FailoverOptions): Peer {
+  if (o.supervisors !== undefined) {
+    const p = PEERS['sb2-redis'];
+    return { ...p, args: { ...p.args, nodes: o.nodes }, redisSupervisors: o.supervisors };
+  }
+  return o.nodes === 3 ? PEERS.sb3 : { ...PEERS.sb3, args: { ...PEERS.sb3.args, nodes: o.nodes } };
+}
+
+/** Memory engine: a healthy node. Redis engine: the last supervisor (publications go to the first), whose nodes die with it. */
+function pickVictim(server: BenchServer, nodes: NodeInfo[]): { id: string; pid: number; ref: ProcessRef | null } {
+  if (server instanceof RedisCluster) {
+    const s = server.supervisors.at(-1)!;
+    return { id: `supervisor ${server.supervisors.length}`, pid: s.pid, ref: server.ref(s.pid) };
+  }
+  const victim = nodes.find((n) => n.state === 'healthy') ?? nodes[0]!;
+  return { id: victim.id, pid: victim.pid, ref: server.ref(victim.pid) };
+}
+
+export async function runFailover(
+  rep: number, o: FailoverOptions, cpus: { server: Cpus; generator: Cpus }, log: (s: string) => void,
+  /** Told every process the run started, once it ended (the smoke test checks they all ended). */
+  onProcesses: (refs: ProcessRef[]) => void = () => undefined,
+): Promise<FailoverRun> {
+  const peer = failoverPeer(o);
   const run: FailoverRun = {
-    rep, clients: o.clients, connected: 0, victim: '', affected: 0, recovered: 0, notRecovered: 0, recoveryMs: [],
+    rep, killed: o.supervisors === undefined ? 'node' : 'supervisor', clients: o.clients, connected: 0, victim: '', affected: 0, recovered: 0, notRecovered: 0, recoveryMs: [],
     phases: { lost: Number.NaN, reopened: Number.NaN, reconnected: Number.NaN },
     published: 0, publishErrors: 0, lost: 0, duplicates: 0, outOfOrder: 0, reconnectAttempts: 0, connectErrors: 0,
-    connectRate: 0, serverCores: 0, windowMs: 0, foreignCores: 0, disturbed: false,
+    connectRate: 0, serverCores: 0, redisCores: null, windowMs: 0, foreignCores: 0, disturbed: false,
   };
   const server = await startPeer(peer, cpus.server);
   const gen = GeneratorProcess.start(cpus.generator);
@@ -90,7 +127,7 @@ export async function runFailover(rep: number, o: FailoverOptions, cpus: { serve
   try {
     const channels = Array.from({ length: o.channels }, (_, i) => `feed:fo${i}`);
     const c = await gen.connect({
-      kind: 'sb', url: server.info.clientUrl, count: o.clients, concurrency: o.concurrency, channels,
+      kind: 'sb', url: server.info.clientUrl, urls: server.info.clientUrls, count: o.clients, concurrency: o.concurrency, channels,
       tokenSecret: BENCH_SECRETS.tokenSecret, reconnect: o.reconnect,
     });
     run.connected = c.connected;
@@ -100,16 +137,17 @@ export async function runFailover(rep: number, o: FailoverOptions, cpus: { serve
     const { nodes } = await server.refresh();
     // Server pids change during the run (the killed node goes, a restarted one comes): sampled as it goes.
     const cpu = new CpuWindow(() => server.pids, () => [gen.pid, process.pid]);
+    const redis0 = server.redisPid === null ? null : cpuMicros(server.redisPid);
+    const t0 = performance.now();
     stream = new Stream(publisher, channels, o.publishRate);
     await sleep(o.beforeKillMs);
-    const victim = nodes.find((n) => n.state === 'healthy') ?? nodes[0]!;
+    const victim = pickVictim(server, nodes);
     run.victim = victim.id;
-    const victimRef = server.ref(victim.pid);
-    if (!victimRef) throw new Error(`node ${victim.id} (pid ${victim.pid}) is not running`);
+    if (!victim.ref) throw new Error(`${run.killed} ${victim.id} (pid ${victim.pid}) is not running`);
     await gen.armFailover(0);
     cpu.sample();
     const killedAtUs = nowUs();
-    if (!signal(victimRef, 'SIGKILL')) throw new Error(`could not SIGKILL node ${victim.id} (pid ${victim.pid})`);
+    if (!signal(victim.ref, 'SIGKILL')) throw new Error(`could not SIGKILL ${run.killed} ${victim.id} (pid ${victim.pid})`);
     await gen.armFailover(killedAtUs);
     const deadline = Date.now() + o.recoverTimeoutMs;
     for (;;) {
@@ -126,6 +164,8 @@ export async function runFailover(rep: number, o: FailoverOptions, cpus: { serve
     run.publishErrors = stream.errors;
     const r = await gen.failoverCheck(stream.seqs.slice(), 10_000);
     const w = cpu.end();
+    const redis1 = server.redisPid === null ? null : cpuMicros(server.redisPid);
+    if (redis0 !== null && redis1 !== null) run.redisCores = (redis1 - redis0) / ((performance.now() - t0) * 1000);
     Object.assign(run, {
       affected: r.affected, recovered: r.recovered, notRecovered: r.notRecovered, recoveryMs: r.recoveryMs,
       lost: r.lost, duplicates: r.duplicates, outOfOrder: r.outOfOrder, reconnectAttempts: r.reconnectAttempts,
@@ -133,10 +173,10 @@ export async function runFailover(rep: number, o: FailoverOptions, cpus: { serve
       serverCores: w.serverUs / (w.wallMs * 1000), windowMs: w.wallMs,
       phases: { lost: median(r.phasesMs.lost), reopened: median(r.phasesMs.reopened), reconnected: median(r.phasesMs.reconnected) },
     });
-    log(`    failover rep ${rep + 1}: ${r.affected} affected, ${r.recovered} recovered, ${r.notRecovered} not; lost ${r.lost}, dup ${r.duplicates}; ${stream.sent} published; `
+    log(`    failover rep ${rep + 1} (${run.killed} ${run.victim} killed): ${r.affected} affected, ${r.recovered} recovered, ${r.notRecovered} not; lost ${r.lost}, dup ${r.duplicates}; ${stream.sent} published; `
       + `median ms after the kill: lost ${run.phases.lost.toFixed(0)}, socket open ${run.phases.reopened.toFixed(0)}, connected ${run.phases.reconnected.toFixed(0)}, `
       + `recovered ${median(r.recoveryMs).toFixed(0)}; ${r.reconnectAttempts} reconnect attempts, ${r.connectErrors} error replies; `
-      + `server ${run.serverCores.toFixed(2)} cores, foreign ${w.foreignCores.toFixed(2)} cores over ${(w.wallMs / 1000).toFixed(0)} s`);
+      + `server ${run.serverCores.toFixed(2)} cores${run.redisCores === null ? '' : ` (redis ${run.redisCores.toFixed(2)})`}, foreign ${w.foreignCores.toFixed(2)} cores over ${(w.wallMs / 1000).toFixed(0)} s`);
   } catch (e) {
     run.error = String((e as Error).message ?? e);
     log(`    failover: ${run.error}`);
@@ -145,6 +185,7 @@ export async function runFailover(rep: number, o: FailoverOptions, cpus: { serve
     publisher.close();
     await gen.stop();
     await server.stop();
+    onProcesses([...server.allRefs(), ...(gen.ref ? [gen.ref] : [])]);
   }
   return run;
 }

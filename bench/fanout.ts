@@ -12,7 +12,7 @@ import { ConsoleWatcher } from './console-client.js';
 import type { FanoutOptions } from './options.js';
 import type { Peer } from './peers.js';
 import { BENCH_SECRETS, startPeer } from './peers.js';
-import { CpuWindow, DISTURBED_CORES } from './proc.js';
+import { cpuMicros, CpuWindow, DISTURBED_CORES } from './proc.js';
 import type { ProcessRef } from './proc.js';
 import { nowUs, Publisher } from './publisher.js';
 
@@ -32,13 +32,18 @@ export interface StepRecord {
   duplicates: number;
   outOfOrder: number;
   disconnects: number;
+  /** Subscriptions the server ended with an `unsubscribe` push (the thin client does not resubscribe). */
+  serverUnsubscribes: number;
   publishErrors: number;
   deliveredPerSec: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** User+sys of every server process over the step (redis-server included on the Redis engine). */
   serverCpuUs: number;
   cpuUsPerDelivery: number;
+  /** Redis engine: redis-server's own CPU µs over the step (part of `serverCpuUs`); null on other peers. */
+  redisCpuUs: number | null;
   /** Server CPU in cores (1 = one core busy) over the step. */
   serverCores: number;
   foreignCores: number;
@@ -51,7 +56,7 @@ export interface FanoutRun {
   peer: Peer['id'];
   rep: number;
   /** Steps per subscriber count, and the server's CPU (cores) with the subscribers connected and nothing published. */
-  series: { subscribers: number; idleCores: number; steps: StepRecord[] }[];
+  series: { subscribers: number; idleCores: number; idleRedisCores: number | null; steps: StepRecord[] }[];
   console?: { queries: number; answers: number; errors: number; pushes: number };
   error?: string;
 }
@@ -77,7 +82,7 @@ export async function runFanout(
       const have = await gen.alive();
       if (have.alive < subscribers) {
         const r = await gen.connect({
-          kind: peer.kind, url: server.info.clientUrl, count: subscribers - have.alive, concurrency: o.concurrency,
+          kind: peer.kind, url: server.info.clientUrl, urls: server.info.clientUrls, count: subscribers - have.alive, concurrency: o.concurrency,
           channels: [channel], tokenSecret: BENCH_SECRETS.tokenSecret,
         });
         if (r.failed > 0) throw new Error(`${r.failed} of ${subscribers - have.alive} subscribers failed to connect: ${r.failures.join('; ')}`);
@@ -86,8 +91,11 @@ export async function runFanout(
       if (now.alive !== subscribers) throw new Error(`${now.alive} subscribers alive, wanted ${subscribers}`);
       await sleep(300);
       const idle = new CpuWindow(() => server.pids, () => [gen.pid, process.pid]);
+      const idleRedis0 = server.redisPid === null ? null : cpuMicros(server.redisPid);
       await sleep(o.idleMs);
       const w0 = idle.end();
+      const idleRedis1 = server.redisPid === null ? null : cpuMicros(server.redisPid);
+      const idleRedisCores = idleRedis0 === null || idleRedis1 === null ? null : (idleRedis1 - idleRedis0) / (w0.wallMs * 1000);
       const idleCores = w0.serverUs / (w0.wallMs * 1000);
       const step = async (rate: number, ms: number): Promise<StepRecord> => {
         const pubRate = rate / subscribers;
@@ -99,20 +107,23 @@ export async function runFanout(
         const windowUs = (count / pubRate) * 1e6;
         await gen.beginStep(first, count, startUs, startUs + windowUs + KEEP_UP.graceMs * 1000);
         const cpu = new CpuWindow(() => pids, () => [gen.pid, process.pid]);
+        const redis0 = server.redisPid === null ? null : cpuMicros(server.redisPid);
         const pr = await publisher.paced({ count, rate: pubRate, channel: () => channel, seq: (i) => first + i, graceMs: 10_000, startAtUs: startUs });
         const r = await gen.endStep(o.drainMs);
         const w = cpu.end();
+        const redis1 = server.redisPid === null ? null : cpuMicros(server.redisPid);
         const lost = r.expected - r.delivered;
         const spanS = Math.max(windowUs, r.spanUs) / 1e6;
         const p99Ms = r.p99Us / 1000;
         const rec: StepRecord = {
           rate, subscribers: r.subscribers, publications: count, expected: r.expected, delivered: r.delivered, inTime: r.inTime,
-          lost, duplicates: r.duplicates, outOfOrder: r.outOfOrder, disconnects: r.disconnects,
+          lost, duplicates: r.duplicates, outOfOrder: r.outOfOrder, disconnects: r.disconnects, serverUnsubscribes: r.serverUnsubscribes,
           publishErrors: pr.errors + (count - pr.answered),
           deliveredPerSec: r.delivered / spanS,
           p50Ms: r.p50Us / 1000, p99Ms, maxMs: r.maxUs / 1000,
           serverCpuUs: w.serverUs,
           cpuUsPerDelivery: r.delivered > 0 ? w.serverUs / r.delivered : Number.NaN,
+          redisCpuUs: redis0 === null || redis1 === null ? null : redis1 - redis0,
           serverCores: w.serverUs / (w.wallMs * 1000),
           foreignCores: w.foreignCores,
           disturbed: w.foreignCores > DISTURBED_CORES,
@@ -127,11 +138,11 @@ export async function runFanout(
       // Warm-up (JIT, buffers), not reported.
       await step(o.rates[0]!, o.warmupMs);
       const steps: StepRecord[] = [];
-      run.series.push({ subscribers, idleCores, steps });
+      run.series.push({ subscribers, idleCores, idleRedisCores, steps });
       for (const rate of [...o.rates, ...(o.extraRates[subscribers] ?? [])]) {
         const rec = await step(rate, o.stepMs);
         steps.push(rec);
-        log(`    ${peer.id} ${subscribers} subs @${rate / 1000}k/s: delivered ${Math.round(rec.deliveredPerSec)}/s p50 ${rec.p50Ms.toFixed(1)} p99 ${rec.p99Ms.toFixed(1)} max ${rec.maxMs.toFixed(0)} ms, lost ${rec.lost}, dup ${rec.duplicates}, cpu ${rec.cpuUsPerDelivery.toFixed(2)} µs/del${rec.disturbed ? ' (disturbed)' : ''}${rec.keepsUp ? '' : ' — does not keep up'}`);
+        log(`    ${peer.id} ${subscribers} subs @${rate / 1000}k/s: delivered ${Math.round(rec.deliveredPerSec)}/s p50 ${rec.p50Ms.toFixed(1)} p99 ${rec.p99Ms.toFixed(1)} max ${rec.maxMs.toFixed(0)} ms, lost ${rec.lost}, dup ${rec.duplicates}${rec.serverUnsubscribes > 0 ? `, ${rec.serverUnsubscribes} unsubscribed by the server` : ''}, cpu ${rec.cpuUsPerDelivery.toFixed(2)} µs/del${rec.redisCpuUs === null ? '' : ` (redis ${(rec.redisCpuUs / rec.publications).toFixed(0)} µs/pub)`}${rec.disturbed ? ' (disturbed)' : ''}${rec.keepsUp ? '' : ' — does not keep up'}`);
         if (!rec.keepsUp) {
           await gen.quiet(500, o.quietMaxMs); // let a backlog drain before anything else is measured
           break;

@@ -19,6 +19,12 @@ export type ClientKind = 'raw' | 'sio' | 'sb';
 export interface ConnectRequest {
   kind: ClientKind;
   url: string;
+  /**
+   * Several addresses (supervisors on one Redis): client i connects to `urls[i % length]`, and after
+   * a lost connection reconnects to the next one in the list — a client given every supervisor's
+   * address. Absent: `url` alone.
+   */
+  urls?: string[];
   count: number;
   concurrency: number;
   /** Client i subscribes to channels[i % length]; none: the client only connects (idle). */
@@ -69,6 +75,12 @@ export interface StepResult {
   /** µs from the step's first publication to its last delivery. */
   spanUs: number;
   disconnects: number;
+  /**
+   * Subscriptions the server ended with an `unsubscribe` push during the step (e.g. 2500
+   * "insufficient state": the node believes it missed publications). The thin client does not
+   * resubscribe, so what that subscriber misses afterwards counts as lost.
+   */
+  serverUnsubscribes: number;
   subscribers: number;
 }
 
@@ -117,6 +129,7 @@ class Step {
   stray = 0;
   lastUs = 0;
   disconnects = 0;
+  serverUnsubscribes = 0;
 
   constructor(
     readonly first: number, readonly count: number, readonly subscribers: number,
@@ -213,7 +226,9 @@ class Client {
     readonly req: ConnectRequest,
     readonly channel: string | null,
     readonly token: string,
-  ) {}
+  ) {
+    this.urlIndex = index;
+  }
 
   /** Opens the socket and does the handshake; resolves true once connected (and subscribed). */
   start(): Promise<boolean> {
@@ -243,8 +258,13 @@ class Client {
     done?.(ok);
   }
 
+  /** Which of `req.urls` this client uses now: its own index at first, the next one after each lost connection. */
+  private urlIndex: number;
+
   private open(): void {
-    const ws = new WebSocket(this.req.url, { perMessageDeflate: false, skipUTF8Validation: true });
+    const urls = this.req.urls;
+    const url = urls && urls.length > 0 ? urls[this.urlIndex % urls.length]! : this.req.url;
+    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
     this.ws = ws;
     ws.on('open', () => this.onOpen());
     ws.on('message', (data: Buffer) => this.onMessage(data.toString()));
@@ -354,6 +374,8 @@ class Client {
       if (pub !== undefined) {
         if (pub.offset !== undefined) this.offset = pub.offset;
         this.onPub(pub.data, nowUs());
+      } else if (push.unsubscribe !== undefined && step !== null) {
+        step.serverUnsubscribes++;
       }
       return;
     }
@@ -416,6 +438,7 @@ class Client {
     const step2 = Math.min(this.attempts, 31);
     const delay = Math.min(maxDelayMs, minDelayMs + Math.floor(Math.random() * (Math.min(maxDelayMs, minDelayMs * 2 ** step2) + 1)));
     this.attempts++;
+    this.urlIndex++;
     failover.reconnectAttempts++;
     setTimeout(() => {
       if (!this.closedByUs) this.open();
@@ -438,7 +461,7 @@ interface SbMessage {
   error?: { code: number; message: string };
   connect?: Record<string, unknown>;
   subscribe?: { epoch?: string; offset?: number; recovered?: boolean; publications?: SbPub[] };
-  push?: { channel?: string; pub?: SbPub };
+  push?: { channel?: string; pub?: SbPub; unsubscribe?: { code?: number } };
 }
 
 async function connect(req: ConnectRequest): Promise<ConnectResult> {
@@ -523,6 +546,7 @@ function endStep(drainMs: number): Promise<StepResult> {
         maxUs: s.hist.max,
         spanUs: s.lastUs > 0 ? s.lastUs - s.startUs : 0,
         disconnects: s.disconnects,
+        serverUnsubscribes: s.serverUnsubscribes,
         subscribers: s.subscribers,
       });
     };

@@ -3,12 +3,13 @@
  * script, the thin client kind in the generator, the channel name, and the publish request.
  */
 import { randomBytes } from 'node:crypto';
-import type { Cpus } from './children.js';
+import type { BenchServer, Cpus } from './children.js';
 import { ServerProcess } from './children.js';
+import { RedisCluster } from './redis-cluster.js';
 import { SUPERVISOR_V8_FLAGS } from '../shared/v8-flags.js';
 import type { ClientKind } from './generator.js';
 
-export type PeerId = 'ws' | 'sio' | 'sio-cluster' | 'sb1' | 'sb2' | 'sb2-console' | 'sb3';
+export type PeerId = 'ws' | 'sio' | 'sio-cluster' | 'sb1' | 'sb2' | 'sb2-console' | 'sb3' | 'sb2-redis';
 
 export interface Peer {
   id: PeerId;
@@ -22,6 +23,8 @@ export interface Peer {
   console?: boolean;
   /** Node/V8 flags its server process runs with, as it ships (Switchboard: SUPERVISOR_V8_FLAGS). */
   execArgv?: readonly string[];
+  /** Switchboard on the Redis engine: this many supervisors (each with `args.nodes` nodes) on one redis-server the bench starts. */
+  redisSupervisors?: number;
 }
 
 /** Secrets shared by every Switchboard server of one bench invocation (so tokens can be minted). */
@@ -52,8 +55,15 @@ export const PEERS: Record<PeerId, Peer> = {
   sb2: switchboard('sb2', 2, 'Switchboard (2 nodes)'),
   'sb2-console': switchboard('sb2-console', 2, 'Switchboard (2 nodes) + console', true),
   sb3: switchboard('sb3', 3, 'Switchboard (3 nodes)'),
+  'sb2-redis': { ...switchboard('sb2-redis', 1, 'Switchboard Redis engine (2 supervisors × 1 node)'), redisSupervisors: 2 },
 };
 
-export function startPeer(peer: Peer, cpus: Cpus): Promise<ServerProcess> {
+/** The memory-engine peer the Redis engine is compared with: the same 2 nodes, under one supervisor. */
+export const REDIS_BASELINE: PeerId = 'sb2';
+
+export function startPeer(peer: Peer, cpus: Cpus): Promise<BenchServer> {
+  if (peer.redisSupervisors !== undefined) {
+    return RedisCluster.start({ script: peer.script, args: peer.args, supervisors: peer.redisSupervisors, execArgv: peer.execArgv }, cpus);
+  }
   return ServerProcess.start(peer.script, peer.args, cpus, peer.execArgv);
 }

@@ -6,12 +6,14 @@
 import type { CapacityRun } from './capacity.js';
 import type { FailoverRun } from './failover.js';
 import type { FanoutRun, StepRecord } from './fanout.js';
+import type { FanoutMetrics } from './report-common.js';
+import { byRep, fanoutMetrics, fmtRateSpread, pct, stepsOf, table, verdict } from './report-common.js';
+import { redisFanoutPart, redisTargetRows } from './report-redis.js';
 import type { BenchOptions } from './options.js';
 import type { PeerId } from './peers.js';
 import { PEERS } from './peers.js';
 import type { MachineInfo } from './proc.js';
 import { DISTURBED_CORES } from './proc.js';
-import type { Spread } from './stats.js';
 import { fmtNum, fmtRate, fmtSpread, pairedRatio, spread } from './stats.js';
 
 export interface BenchResults {
@@ -24,6 +26,8 @@ export interface BenchResults {
   capacity: CapacityRun[];
   fanout: FanoutRun[];
   failover: FailoverRun[];
+  /** Workload 5: the failover on the Redis engine (a supervisor killed). */
+  redisFailover: FailoverRun[];
   /** Things said plainly: skipped repetitions, errors. */
   notes: string[];
   pinned: boolean;
@@ -31,22 +35,6 @@ export interface BenchResults {
 
 const REF_WS: PeerId = 'ws';
 const REF_CLUSTER: PeerId = 'sio-cluster';
-
-function table(head: string[], rows: string[][], align?: ('l' | 'r')[]): string {
-  const a = align ?? head.map((_, i) => (i === 0 ? 'l' : 'r'));
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${a.map((x) => (x === 'l' ? '---' : '---:')).join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
-
-/** Values per repetition index (NaN where the repetition has none), for pairing. */
-function byRep<R extends { rep: number }>(runs: readonly R[], peer: PeerId | null, reps: number, value: (r: R) => number, peerOf: (r: R) => PeerId | null): number[] {
-  const out: number[] = Array.from({ length: reps }, () => Number.NaN);
-  for (const r of runs) if (peerOf(r) === peer && r.rep < reps) out[r.rep] = value(r);
-  return out;
-}
 
 // ─── capacity ───────────────────────────────────────────────────────────────────────────────
 
@@ -116,61 +104,6 @@ function capacitySection(res: BenchResults): string {
 }
 
 // ─── fan-out ────────────────────────────────────────────────────────────────────────────────
-
-function stepsOf(run: FanoutRun, subscribers: number): StepRecord[] | null {
-  return run.series.find((s) => s.subscribers === subscribers)?.steps ?? null;
-}
-
-/** Highest rate of the unbroken run of steps meeting `ok`; 0 when the first fails; NaN without data. */
-function highest(steps: StepRecord[] | null, ok: (s: StepRecord) => boolean): number {
-  if (!steps || steps.length === 0) return Number.NaN;
-  let best = 0;
-  for (const s of steps) {
-    if (!ok(s)) break;
-    best = s.rate;
-  }
-  return best;
-}
-
-function atRate(steps: StepRecord[] | null, rate: number, f: (s: StepRecord) => number): number {
-  const s = steps?.find((x) => x.rate === rate);
-  return s ? f(s) : Number.NaN;
-}
-
-interface FanoutMetrics {
-  cpu: Record<number, number[]>;
-  p50: number[];
-  p99: number[];
-  keepsUp: number[];
-  lowLatency: number[];
-  peak: number[];
-  /** Server CPU (% of a core) with the subscribers connected and nothing published. */
-  idle: number[];
-}
-
-function fanoutMetrics(res: BenchResults, peer: PeerId, subscribers: number): FanoutMetrics {
-  const o = res.options.fanout!;
-  const reps = res.options.reps;
-  const peerOf = (r: FanoutRun): PeerId => r.peer;
-  const v = (f: (steps: StepRecord[] | null) => number): number[] => byRep(res.fanout, peer, reps, (r) => f(stepsOf(r, subscribers)), peerOf);
-  const cpu: Record<number, number[]> = {};
-  for (const rate of o.cpuRates) cpu[rate] = v((s) => atRate(s, rate, (x) => (x.lost === 0 ? x.cpuUsPerDelivery : Number.NaN)));
-  return {
-    cpu,
-    p50: v((s) => atRate(s, o.latencyRate, (x) => x.p50Ms)),
-    p99: v((s) => atRate(s, o.latencyRate, (x) => x.p99Ms)),
-    keepsUp: v((s) => highest(s, (x) => x.keepsUp)),
-    lowLatency: v((s) => highest(s, (x) => x.lowLatency)),
-    peak: v((s) => (s && s.length > 0 ? Math.max(...s.map((x) => x.deliveredPerSec)) : Number.NaN)),
-    idle: byRep(res.fanout, peer, reps, (r) => r.series.find((s) => s.subscribers === subscribers)?.idleCores ?? Number.NaN, peerOf),
-  };
-}
-
-function fmtRateSpread(s: Spread): string {
-  if (s.n === 0) return '—';
-  const f = (x: number): string => (x === 0 ? '0' : fmtRate(x));
-  return s.n === 1 || s.min === s.max ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
-}
 
 function fanoutSection(res: BenchResults): string {
   const o = res.options.fanout;
@@ -251,12 +184,12 @@ function stepsTable(res: BenchResults, peers: PeerId[], subscribers: number): st
       const s = (f: (x: StepRecord) => number, d = 1): string => fmtSpread(spread(steps.map(f)), d);
       rows.push([
         PEERS[p].label, fmtRate(rate), `${steps.length}`, s((x) => x.deliveredPerSec, 0), s((x) => x.p50Ms), s((x) => x.p99Ms), s((x) => x.maxMs, 0),
-        s((x) => x.lost, 0), s((x) => x.duplicates, 0), s((x) => x.cpuUsPerDelivery, 2), s((x) => x.serverCores, 2),
+        s((x) => x.lost, 0), s((x) => x.duplicates, 0), s((x) => x.serverUnsubscribes ?? 0, 0), s((x) => x.cpuUsPerDelivery, 2), s((x) => x.serverCores, 2),
         `${steps.filter((x) => x.keepsUp).length}/${steps.length}`, `${steps.filter((x) => x.disturbed).length}`,
       ]);
     }
   }
-  return table(['peer', 'offered/s', 'runs', 'delivered/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'CPU µs/del', 'server cores', 'kept up', 'disturbed'], rows);
+  return table(['peer', 'offered/s', 'runs', 'delivered/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'unsubscribed by server', 'CPU µs/del', 'server cores', 'kept up', 'disturbed'], rows);
 }
 
 // ─── console ────────────────────────────────────────────────────────────────────────────────
@@ -349,28 +282,28 @@ function consoleSection(res: BenchResults): string {
 
 // ─── failover ───────────────────────────────────────────────────────────────────────────────
 
-function pct(values: readonly number[], p: number): number {
-  const v = [...values].sort((a, b) => a - b);
-  if (v.length === 0) return Number.NaN;
-  return v[Math.min(v.length - 1, Math.max(0, Math.ceil((p / 100) * v.length) - 1))]!;
-}
-
-function failoverSection(res: BenchResults): string {
-  const o = res.options.failover;
-  if (!o || res.failover.length === 0) return '';
-  const rows = res.failover.map((r) => [
+/** The per-repetition failover table with its median row (both engines). */
+export function failoverTable(runs: readonly FailoverRun[]): string {
+  const rows = runs.map((r) => [
     `${r.rep + 1}`, `${r.connected.toLocaleString('en-US')}`, `${r.affected}`,
     fmtNum(pct(r.recoveryMs, 50), 0), fmtNum(pct(r.recoveryMs, 99), 0), fmtNum(pct(r.recoveryMs, 100), 0),
     `${r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered)}`, `${r.lost}`, `${r.duplicates}`, `${r.outOfOrder}`,
     `${fmtNum(r.phases.lost, 0)} / ${fmtNum(r.phases.reopened, 0)} / ${fmtNum(r.phases.reconnected, 0)}`,
     `${r.published}`, `${r.publishErrors}`, r.disturbed ? `yes (${r.foreignCores.toFixed(2)})` : 'no', r.error ?? '',
   ]);
-  const s = (f: (r: FailoverRun) => number, d = 0): string => fmtSpread(spread(res.failover.map(f)), d);
+  const s = (f: (r: FailoverRun) => number, d = 0): string => fmtSpread(spread(runs.map(f)), d);
   rows.push([
     '**median (min–max)**', '', s((r) => r.affected), s((r) => pct(r.recoveryMs, 50)), s((r) => pct(r.recoveryMs, 99)), s((r) => pct(r.recoveryMs, 100)),
-    s((r) => r.notRecovered), s((r) => r.lost), s((r) => r.duplicates), s((r) => r.outOfOrder),
+    s((r) => r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered)), s((r) => r.lost), s((r) => r.duplicates), s((r) => r.outOfOrder),
     `${s((r) => r.phases.lost)} / ${s((r) => r.phases.reopened)} / ${s((r) => r.phases.reconnected)}`, '', '', '', '',
   ]);
+  return table(['rep', 'clients', 'affected', 'recovered p50 ms', 'p99 ms', 'max ms', 'not recovered', 'lost', 'duplicates', 'out of order',
+    'median ms to: loss seen / socket open / connected', 'published', 'publish errors', 'disturbed', 'error'], rows);
+}
+
+function failoverSection(res: BenchResults): string {
+  const o = res.options.failover;
+  if (!o || res.failover.length === 0) return '';
   return [
     '## 3. Failover (Switchboard only)',
     '',
@@ -380,8 +313,7 @@ function failoverSection(res: BenchResults): string {
       + 'and resubscribe with `recover`, `offset` and `epoch`. Time to recovered = from the kill until the subscribe reply with `recovered: true` '
       + 'arrived and its publications were applied. Lost = publications some client never got; duplicates = the same publication delivered twice to a client.',
     '',
-    table(['rep', 'clients', 'affected', 'recovered p50 ms', 'p99 ms', 'max ms', 'not recovered', 'lost', 'duplicates', 'out of order',
-      'median ms to: loss seen / socket open / connected', 'published', 'publish errors', 'disturbed', 'error'], rows),
+    failoverTable(res.failover),
     '',
     'The phases are medians over the affected clients, from the kill: the client saw its connection close; its new WebSocket was open '
       + '(the gateway had handed the socket to a node and the node answered 101); the connect reply arrived. Recovered (the subscribe '
@@ -392,14 +324,10 @@ function failoverSection(res: BenchResults): string {
 // ─── targets ────────────────────────────────────────────────────────────────────────────────
 
 function targetsSection(res: BenchResults): string {
-  const lines: string[] = ['## Targets of issue 6', '', table(['target', 'measured (median, min–max)', 'verdict'], targetRows(res), ['l', 'l', 'l'])];
+  const lines: string[] = ['## Targets of issues 6 and 10', '', table(['target', 'measured (median, min–max)', 'verdict'], targetRows(res), ['l', 'l', 'l'])];
   return lines.join('\n');
 }
 
-function verdict(ok: boolean | null, missBy: string): string {
-  if (ok === null) return 'not measured';
-  return ok ? 'met' : `**missed** — ${missBy}`;
-}
 
 function targetRows(res: BenchResults): string[][] {
   const rows: string[][] = [];
@@ -453,17 +381,61 @@ function targetRows(res: BenchResults): string[][] {
       }
     }
   }
-  if (res.options.failover && res.failover.length > 0) {
-    const runs = res.failover.filter((r) => !r.error);
-    const lost = runs.map((r) => r.lost);
-    const dup = runs.map((r) => r.duplicates);
-    const notRec = runs.map((r) => r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered));
-    const p99 = spread(runs.map((r) => pct(r.recoveryMs, 99)));
-    const none = runs.length === 0 ? null : undefined;
-    rows.push(['failover: 0 publications lost', `${lost.join(', ')} (per repetition); not recovered: ${notRec.join(', ')}`,
-      verdict(none ?? lost.every((x) => x === 0), `${Math.max(...lost)} lost`)]);
-    rows.push(['failover: 0 duplicates delivered', `${dup.join(', ')} (per repetition)`, verdict(none ?? dup.every((x) => x === 0), `${Math.max(...dup)} duplicates`)]);
-    rows.push(['failover: p99 time to recovered ≤ 3 s', `${fmtSpread(p99, 0)} ms`,
+  if (res.options.failover && res.failover.length > 0) rows.push(...failoverTargetRows(res.failover, 'failover', true));
+  rows.push(...redisTargetRows(res));
+  if (res.options.redisFailover && res.redisFailover.length > 0) rows.push(...failoverTargetRows(res.redisFailover, 'Redis engine, supervisor killed', false));
+  return rows;
+}
+
+function redisSection(res: BenchResults): string {
+  const fan = redisFanoutPart(res);
+  const fo = res.options.redisFailover;
+  const failover = fo && res.redisFailover.length > 0;
+  if (fan.length === 0 && !failover) return '';
+  const parts = [
+    '## 5. Redis engine (issue 10)',
+    '',
+    'The memory engine (1 supervisor × 2 nodes, the fan-out peer above) against the Redis engine (2 supervisors × 1 node on one redis-server '
+      + 'the bench starts: Debian\'s `redis-server`, `--save \'\' --appendonly no`, on a free port, ended by pid). Both run the same fan-out ladder, '
+      + 'interleaved in the same repetitions. On Redis the subscribers are split over the two supervisors (client i connects to supervisor i mod 2) '
+      + 'and publications go to supervisor 1\'s HTTP API, so half of the deliveries cross Redis. CPU per delivery counts every server process, '
+      + 'redis-server included (it is pinned with them); Redis CPU per publication is redis-server\'s own CPU over the series ÷ publications.',
+    ...fan,
+  ];
+  if (failover) {
+    parts.push(
+      '',
+      '### Failover: a supervisor SIGKILLed',
+      '',
+      `${fo.clients.toLocaleString('en-US')} clients split over ${fo.supervisors ?? 2} supervisors (${fo.nodes} node each) on one Redis, ${fo.channels} channels, `
+        + `${fo.publishRate} publications/s through supervisor 1's HTTP API; ${fo.beforeKillMs / 1000} s after publishing starts the last supervisor is SIGKILLed by pid `
+        + '(its node exits with it). Its clients, with the client model of section 3 (centrifuge-js backoff, `recover` with offset and epoch), reconnect '
+        + 'directly to the next address they were given — the surviving supervisor\'s client port, no load balancer — and recover from Redis. '
+        + 'Unpinned, like section 3; server CPU includes redis-server.',
+      '',
+      failoverTable(res.redisFailover),
+      '',
+      `redis-server CPU over the failover window, per repetition: ${res.redisFailover.map((r) => (r.redisCores === null ? '—' : `${(r.redisCores * 100).toFixed(1)} %`)).join(', ')} of a core.`,
+    );
+  }
+  return parts.join('\n');
+}
+
+/** 0 lost, 0 duplicates (and, for the node failover of issue 6, p99 time to recovered ≤ 3 s). */
+function failoverTargetRows(all: readonly FailoverRun[], label: string, p99Target: boolean): string[][] {
+  const runs = all.filter((r) => !r.error);
+  const lost = runs.map((r) => r.lost);
+  const dup = runs.map((r) => r.duplicates);
+  const notRec = runs.map((r) => r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered));
+  const p99 = spread(runs.map((r) => pct(r.recoveryMs, 99)));
+  const none = runs.length === 0 ? null : undefined;
+  const rows = [
+    [`${label}: 0 publications lost`, `${lost.join(', ')} (per repetition); not recovered: ${notRec.join(', ')}`,
+      verdict(none ?? lost.every((x) => x === 0), `${Math.max(...lost)} lost`)],
+    [`${label}: 0 duplicates delivered`, `${dup.join(', ')} (per repetition)`, verdict(none ?? dup.every((x) => x === 0), `${Math.max(...dup)} duplicates`)],
+  ];
+  if (p99Target) {
+    rows.push([`${label}: p99 time to recovered ≤ 3 s`, `${fmtSpread(p99, 0)} ms`,
       verdict(p99.n ? p99.median <= 3000 && notRec.every((x) => x === 0) : null, `${fmtNum(p99.median, 0)} ms`)]);
   }
   return rows;
@@ -477,7 +449,7 @@ export function renderReport(res: BenchResults): string {
   const steps = res.fanout.flatMap((r) => r.series.flatMap((s) => s.steps));
   const disturbedSteps = steps.filter((s) => s.disturbed).length;
   const maxForeign = Math.max(0, ...steps.map((s) => s.foreignCores), ...res.capacity.flatMap((r) => r.levels.map((l) => l.foreignCores)),
-    ...res.failover.map((r) => r.foreignCores));
+    ...res.failover.map((r) => r.foreignCores), ...res.redisFailover.map((r) => r.foreignCores));
   const header = [
     o.quick ? '# Switchboard benchmark — quick run (development figures, 1 repetition)' : '# Switchboard benchmark',
     '',
@@ -490,12 +462,12 @@ export function renderReport(res: BenchResults): string {
     '',
     `**Versions:** ${Object.entries(res.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',
-    `**Pinning:** ${res.pinned ? 'capacity and fan-out: server processes (all of them) on core 0, the generator on core 1 (`taskset`); failover unpinned; the bench process itself (publisher, admin client, /proc sampling) unpinned' : 'none'}.`,
+    `**Pinning:** ${res.pinned ? 'capacity and fan-out: server processes (all of them, redis-server included) on core 0, the generator on core 1 (`taskset`); failover unpinned; the bench process itself (publisher, admin client, /proc sampling) unpinned' : 'none'}.`,
     '',
     `**Background load:** ${disturbedSteps} of ${steps.length} fan-out steps were disturbed (other work used > ${DISTURBED_CORES} of a core on average, from /proc/stat minus the bench's own processes); `
       + `the most foreign load seen in any window: ${maxForeign.toFixed(2)} cores.`,
   ];
   if (res.notes.length > 0) header.push('', '**Notes:**', '', ...res.notes.map((n) => `- ${n}`));
-  const sections = [targetsSection(res), capacitySection(res), fanoutSection(res), failoverSection(res), consoleSection(res)].filter((s) => s !== '');
+  const sections = [targetsSection(res), capacitySection(res), fanoutSection(res), failoverSection(res), consoleSection(res), redisSection(res)].filter((s) => s !== '');
   return `${[header.join('\n'), ...sections].join('\n\n')}\n`;
 }

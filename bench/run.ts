@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (full: ≥ 3 repetitions, writes BENCHMARKS.md) and `npm run bench -- --quick`
  * (1 repetition, prints, and writes test-results/bench-quick.md — never BENCHMARKS.md).
- * Options: `--no-pin`, `--reps=N`, `--only=capacity,fanout,failover`, `--peers=ws,sb1,…` (development).
+ * Options: `--no-pin`, `--reps=N`, `--only=capacity,fanout,failover,redis-failover`, `--only=redis` (the Redis
+ * rows alone: fan-out of the memory engine vs the Redis engine, and the Redis failover), `--peers=ws,sb1,…` (development).
  *
  * Peers run interleaved within each repetition (the order rotates from one repetition to the next),
  * so background load on this shared machine spreads over all of them instead of hitting one.
@@ -69,8 +70,13 @@ function rotate<T>(items: readonly T[], by: number): T[] {
  * only if it and every later workload's repetitions still fit in the budget (at least one
  * repetition of each workload always runs).
  */
-const EXPECTED_REP_MS = { capacity: 75_000, failover: 25_000, fanout: 270_000 } as const;
+const EXPECTED_REP_MS = { capacity: 75_000, failover: 25_000, 'redis-failover': 110_000, fanout: 45_000 } as const;
 type Workload = keyof typeof EXPECTED_REP_MS;
+
+/** Fan-out's expected time is per peer (45 s each: the Redis rows alone run 2 peers, the full set 7). */
+function expectedRepMs(w: Workload, o: BenchOptions): number {
+  return w === 'fanout' ? EXPECTED_REP_MS.fanout * (o.fanout?.peers.length ?? 0) : EXPECTED_REP_MS[w];
+}
 
 export async function runBench(o: BenchOptions, log: (s: string) => void = (s) => console.log(s)): Promise<BenchResults> {
   const started = Date.now();
@@ -79,16 +85,16 @@ export async function runBench(o: BenchOptions, log: (s: string) => void = (s) =
   const cpus: { server: Cpus; generator: Cpus } = pinned ? { server: '0', generator: '1' } : { server: null, generator: null };
   const res: BenchResults = {
     options: o, machine, loadAfter: [0, 0, 0], versions: versions(), startedAt: new Date(started).toISOString(), wallMs: 0,
-    capacity: [], fanout: [], failover: [], notes: [], pinned,
+    capacity: [], fanout: [], failover: [], redisFailover: [], notes: [], pinned,
   };
   if (o.pin && !pinned) res.notes.push('Pinning asked for but not possible here (no taskset or fewer than 2 cores): nothing was pinned.');
 
-  const order: Workload[] = ['capacity', 'failover', 'fanout'];
-  const enabled = order.filter((w) => o[w] !== null);
+  const order: Workload[] = ['capacity', 'failover', 'redis-failover', 'fanout'];
+  const enabled = order.filter((w) => (w === 'redis-failover' ? o.redisFailover : o[w]) !== null);
   const scale = o.quick ? 0 : 1; // the quick run has one repetition anyway
   for (let wi = 0; wi < enabled.length; wi++) {
     const w = enabled[wi]!;
-    const later = enabled.slice(wi + 1).reduce((sum, x) => sum + EXPECTED_REP_MS[x] * o.reps * scale, 0);
+    const later = enabled.slice(wi + 1).reduce((sum, x) => sum + expectedRepMs(x, o) * o.reps * scale, 0);
     let repMs = 0;
     log(`${w}: up to ${o.reps} repetition(s)`);
     for (let rep = 0; rep < o.reps; rep++) {
@@ -120,9 +126,10 @@ async function runRep(w: Workload, rep: number, o: BenchOptions, cpus: { server:
     }
     return;
   }
-  if (w === 'failover') {
-    const r: FailoverRun = await runFailover(rep, o.failover!, { server: null, generator: null }, log);
-    res.failover.push(r);
+  if (w === 'failover' || w === 'redis-failover') {
+    const fo = w === 'failover' ? o.failover! : o.redisFailover!;
+    const r: FailoverRun = await runFailover(rep, fo, { server: null, generator: null }, log);
+    (w === 'failover' ? res.failover : res.redisFailover).push(r);
     return;
   }
   for (const p of rotate(o.fanout!.peers, rep) as PeerId[]) {
@@ -155,7 +162,7 @@ async function main(): Promise<void> {
     writeFileSync(`${ROOT}test-results/bench-quick.md`, md);
     console.log('quick run: written to test-results/bench-quick.md (BENCHMARKS.md is left alone)');
   } else {
-    const partial = o.capacity === null || o.fanout === null || o.failover === null;
+    const partial = o.capacity === null || o.fanout === null || o.failover === null || o.redisFailover === null;
     const path = partial ? `${ROOT}test-results/bench-partial.md` : `${ROOT}BENCHMARKS.md`;
     if (partial) mkdirSync(`${ROOT}test-results`, { recursive: true });
     writeFileSync(path, md);

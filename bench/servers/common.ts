@@ -7,6 +7,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** How the bench reaches a server: where clients connect, where a publication is POSTed. */
 export interface ServerInfo {
   clientUrl: string;
+  /**
+   * Every address clients may connect to when the server is several supervisors (the Redis engine):
+   * client i starts on `clientUrls[i % length]`. Absent: `clientUrl` alone.
+   */
+  clientUrls?: string[];
   publishUrl: string;
   publishHeaders: Record<string, string>;
   adminUrl?: string;

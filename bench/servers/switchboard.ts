@@ -2,6 +2,10 @@
  * Switchboard as deployed: `startCluster` (the supervisor with its gateway, HTTP API and admin API)
  * in this process, its nodes as child processes. Publications go through the real server HTTP API
  * (`POST /api/publish` with the API key); clients connect with tokens through the gateway.
+ *
+ * With `redis`, the supervisor runs on the Redis engine (`engine.type: redis`, as
+ * `switchboard serve --engine redis --redis-url …` does) under `name` (`cluster.name`); several of
+ * these processes on one Redis and one prefix form one cluster.
  */
 import { defaultClusterConfig, startCluster } from '../../embedded-server/index.js';
 import { announce, onStop, serverArgs } from './common.js';
@@ -11,11 +15,20 @@ interface Args {
   tokenSecret: string;
   apiKey: string;
   adminToken: string;
+  /** `cluster.name` (the supervisor's id); default: a random one. */
+  name?: string;
+  /** The Redis engine: address (`redis://127.0.0.1:P`) and key prefix; absent: the memory engine. */
+  redis?: { address: string; prefix: string };
 }
 
 const args = serverArgs<Args>();
 const base = defaultClusterConfig({ nodes: args.nodes, host: '127.0.0.1', port: 0, adminPort: 0, apiKey: args.apiKey, adminToken: args.adminToken });
-const config = { ...base, client: { ...base.client, tokenHmacSecret: args.tokenSecret } };
+const config = {
+  ...base,
+  ...(args.name ? { name: args.name } : {}),
+  ...(args.redis ? { engine: { ...base.engine, type: 'redis' as const, redis: { ...base.engine.redis, ...args.redis } } } : {}),
+  client: { ...base.client, tokenHmacSecret: args.tokenSecret },
+};
 const handle = await startCluster(config);
 
 announce({
