@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { ADMIN_PARAMS, AdminErrors } from '../shared/admin/admin-api.js';
+import { jsonLimitProblem, PUBLICATION_LIMITS } from '../shared/json-limits.js';
 import type { AdminMethod } from '../shared/admin/admin-api.js';
 import { fuzz, leakedStack } from './support/fuzz-budget.js';
 import { hostileValue, mutated, PROTO_KEYS, withOwnKeys } from './support/fuzz-values.js';
@@ -139,7 +140,10 @@ describe('admin API fuzzing', () => {
     await fuzz('admin API', 2000, fc.asyncProperty(adminCase, async (c) => {
       tally.cases++;
       // The codec reads absent or null params as {} (admin.codec.ts).
-      const valid = c.method !== null && ADMIN_PARAMS[c.method].safeParse(c.params ?? {}).success;
+      // Params nested past twice the publication depth are refused unparsed (the schemas recurse, and
+      // a value thousands deep would overflow this process's stack in safeParse as it would the server's).
+      const tooDeep = c.method !== null && jsonLimitProblem(c.params ?? {}, { maxDepth: PUBLICATION_LIMITS.maxDepth * 2, maxBytes: Number.POSITIVE_INFINITY }) !== null;
+      const valid = c.method !== null && !tooDeep && ADMIN_PARAMS[c.method].safeParse(c.params ?? {}).success;
       if (valid && !READ_ONLY.has(c.method!)) {
         tally.skipped++;
         return;
