@@ -49,6 +49,19 @@ function leave(user: string, channel = CH): Delivery {
   return { kind: 'leave', channel, frame: encodePush({ channel, leave: { info: { user, client: `c-${user}` } } }) };
 }
 
+/** A hub whose sink unsubscribes the sessions it reports lost, as the node does. */
+function unsubscribingHub(): { hub: LocalHub; sink: RecordingSink } {
+  const sink = new RecordingSink();
+  const hub: LocalHub = new LocalHub({
+    write: (s, frame) => sink.write(s, frame),
+    lost: (channel, sessions) => {
+      sink.lost(channel, sessions);
+      for (const s of sessions) hub.remove(channel, s);
+    },
+  });
+  return { hub, sink };
+}
+
 /** A hub with these sessions already subscribed (activated without a position). */
 function hubWith(...sessions: Session[]): { hub: LocalHub; sink: RecordingSink } {
   const sink = new RecordingSink();
@@ -223,14 +236,7 @@ describe('local hub: gaps, duplicates and epochs', () => {
   });
 
   it('with a sink that unsubscribes the lost, only the others get the publication that revealed the loss', () => {
-    const sink = new RecordingSink();
-    const hub = new LocalHub({
-      write: (s, frame) => sink.write(s, frame),
-      lost: (channel, sessions) => {
-        sink.lost(channel, sessions);
-        for (const s of sessions) hub.remove(channel, s);
-      },
-    });
+    const { hub, sink } = unsubscribingHub();
     const positioned = session('positioned', Sub.positioned);
     const plain = session('plain', 0);
     for (const s of [positioned, plain]) {
@@ -247,14 +253,7 @@ describe('local hub: gaps, duplicates and epochs', () => {
   });
 
   it('a subscriber joining ahead of the only other subscriber, who is unsubscribed as lost, keeps receiving', () => {
-    const sink = new RecordingSink();
-    const hub = new LocalHub({
-      write: (s, frame) => sink.write(s, frame),
-      lost: (channel, sessions) => {
-        sink.lost(channel, sessions);
-        for (const s of sessions) hub.remove(channel, s);
-      },
-    });
+    const { hub, sink } = unsubscribingHub();
     const old = session('old', Sub.positioned);
     hub.begin(CH, old);
     hub.activate(CH, old, { offset: 1, epoch: 'epochAAA' });
