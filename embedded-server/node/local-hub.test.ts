@@ -349,6 +349,59 @@ describe('local hub: positions seen by joining subscribers and the broker', () =
     assert.deepEqual(sink.losses, [{ channel: CH, clients: ['positioned'] }]);
   });
 
+  it('takes a broker ahead at a periodic check for publications on their way, and loses nobody when they arrive before the next', () => {
+    const positioned = session('positioned', Sub.positioned);
+    const { hub, sink } = hubWith(positioned);
+    hub.deliver(pub(4));
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, []);
+    assert.deepEqual(hub.positions().get(CH), { offset: 4, epoch: 'epochAAA' });
+    hub.deliver(pub(5));
+    hub.deliver(pub(6));
+    hub.deliver(pub(7));
+    hub.check(CH, { offset: 8, epoch: 'epochAAA' });
+    hub.deliver(pub(8));
+    hub.check(CH, { offset: 8, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, []);
+    assert.deepEqual(sink.framesOf(positioned), [4, 5, 6, 7, 8].map((o) => pub(o).frame));
+  });
+
+  it('reports positioned subscribers lost when, at the next periodic check, the node has still not reached what the broker had', () => {
+    const positioned = session('positioned', Sub.positioned);
+    const plain = session('plain', 0);
+    const { hub, sink } = hubWith(positioned, plain);
+    hub.deliver(pub(4));
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    hub.deliver(pub(5));
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, [{ channel: CH, clients: ['positioned'] }]);
+    assert.deepEqual(hub.positions().get(CH), { offset: 6, epoch: 'epochAAA' });
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.equal(sink.losses.length, 1, 'once caught up, the next check finds nothing');
+  });
+
+  it('reports positioned subscribers lost when the broker keeps another epoch over two periodic checks', () => {
+    const positioned = session('positioned', Sub.positioned);
+    const { hub, sink } = hubWith(positioned);
+    hub.deliver(pub(4));
+    hub.check(CH, { offset: 1, epoch: 'epochBBB' });
+    assert.deepEqual(sink.losses, []);
+    hub.check(CH, { offset: 1, epoch: 'epochBBB' });
+    assert.deepEqual(sink.losses, [{ channel: CH, clients: ['positioned'] }]);
+    assert.deepEqual(hub.positions().get(CH), { offset: 1, epoch: 'epochBBB' });
+  });
+
+  it('forgets a pending periodic suspicion once a reconcile after a break has set the position', () => {
+    const positioned = session('positioned', Sub.positioned);
+    const { hub, sink } = hubWith(positioned);
+    hub.deliver(pub(4));
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    hub.reconcile(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.equal(sink.losses.length, 1);
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.equal(sink.losses.length, 1);
+  });
+
   it('ignores the broker for channels without a known position', () => {
     const positioned = session('positioned', Sub.positioned);
     const { hub, sink } = hubWith(positioned);

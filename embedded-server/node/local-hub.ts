@@ -21,6 +21,8 @@ interface LocalChannel {
   pending: Map<Session, Buffered[]>;
   offset?: number;
   epoch?: string;
+  /** The broker's position at the last periodic check, when this node had not reached it yet. */
+  behind?: { offset: number; epoch: string };
 }
 
 export interface HubSink {
@@ -112,12 +114,32 @@ export class LocalHub {
     return out;
   }
 
-  /** The broker's position is ahead of what this node saw: its positioned subscribers recover. */
+  /**
+   * The broker's position after a known break in delivery (a healed partition, a pub/sub connection
+   * that dropped): if it is ahead of what this node saw, its positioned subscribers recover.
+   */
   reconcile(channel: string, broker: { offset: number; epoch: string }): void {
     const ch = this.channels.get(channel);
     if (!ch || ch.offset === undefined) return;
-    if (broker.epoch === ch.epoch && broker.offset <= ch.offset) return;
+    ch.behind = undefined;
+    if (reached(ch, broker)) return;
     this.observePosition(channel, ch, broker);
+  }
+
+  /**
+   * The periodic check against the broker, which catches a lost tail (no later publication shows
+   * the gap). The stream records a publication before it travels to the nodes (with Redis, on
+   * another connection), so a broker ahead may only mean some are on their way: the positioned
+   * subscribers recover when the node has still not reached, at the next check, the position the
+   * broker had at this one.
+   */
+  check(channel: string, broker: { offset: number; epoch: string }): void {
+    const ch = this.channels.get(channel);
+    if (!ch || ch.offset === undefined) return;
+    const prior = ch.behind;
+    ch.behind = undefined;
+    if (prior && !reached(ch, prior)) return this.observePosition(channel, ch, broker);
+    if (!reached(ch, broker)) ch.behind = { offset: broker.offset, epoch: broker.epoch };
   }
 
   /** Answers whether the publication is new (not a duplicate); a gap or a new epoch loses the positioned subscribers. */
@@ -157,4 +179,9 @@ export class LocalHub {
     }
     if (lost.length > 0) this.sink.lost(channel, lost);
   }
+}
+
+/** The node's view of a channel is at or past `position` (same epoch). */
+function reached(ch: LocalChannel, position: { offset: number; epoch: string }): boolean {
+  return ch.epoch === position.epoch && ch.offset !== undefined && ch.offset >= position.offset;
 }
