@@ -252,7 +252,7 @@ describe('local hub: gaps, duplicates and epochs', () => {
     assert.equal(hub.subscriptions, 1);
   });
 
-  it('a subscriber joining ahead of the only other subscriber, who is unsubscribed as lost, keeps receiving', () => {
+  it('a subscriber joining ahead of the only other subscriber, who is unsubscribed as lost when the node finds the gap, keeps receiving', () => {
     const { hub, sink } = unsubscribingHub();
     const old = session('old', Sub.positioned);
     hub.begin(CH, old);
@@ -263,6 +263,20 @@ describe('local hub: gaps, duplicates and epochs', () => {
     hub.deliver(pub(6));
     assert.deepEqual(sink.losses, [{ channel: CH, clients: ['old'] }]);
     assert.deepEqual(sink.framesOf(joiner), [pub(6).frame]);
+    assert.equal(hub.subscriptions, 1);
+  });
+
+  it('a subscriber joining with a new epoch, whose only other subscriber is unsubscribed as lost, keeps receiving', () => {
+    const { hub, sink } = unsubscribingHub();
+    const old = session('old', Sub.positioned);
+    hub.begin(CH, old);
+    hub.activate(CH, old, { offset: 1, epoch: 'epochAAA' });
+    const joiner = session('joiner', Sub.positioned);
+    hub.begin(CH, joiner);
+    hub.activate(CH, joiner, { offset: 5, epoch: 'epochBBB' });
+    assert.deepEqual(sink.losses, [{ channel: CH, clients: ['old'] }]);
+    hub.deliver(pub(6, 'epochBBB'));
+    assert.deepEqual(sink.framesOf(joiner), [pub(6, 'epochBBB').frame]);
     assert.equal(hub.subscriptions, 1);
   });
 
@@ -278,7 +292,7 @@ describe('local hub: gaps, duplicates and epochs', () => {
 });
 
 describe('local hub: positions seen by joining subscribers and the broker', () => {
-  it('makes the others lost, but not itself, when a subscriber joins at a position ahead of the node', () => {
+  it('loses nobody when a subscriber joins at a position ahead of the node: what is on its way reaches the others, and not the joiner twice', () => {
     const before = session('before', Sub.positioned);
     const plain = session('plain', 0);
     const { hub, sink } = hubWith(before, plain);
@@ -286,11 +300,40 @@ describe('local hub: positions seen by joining subscribers and the broker', () =
     const late = session('late', Sub.positioned);
     hub.begin(CH, late);
     hub.activate(CH, late, { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, []);
+    assert.deepEqual(hub.positions().get(CH), { offset: 3, epoch: 'epochAAA' }, 'the node has not seen 4–6 yet');
+    for (const o of [4, 5, 6, 7]) hub.deliver(pub(o));
+    assert.deepEqual(sink.framesOf(before), [3, 4, 5, 6, 7].map((o) => pub(o).frame));
+    assert.deepEqual(sink.framesOf(plain), [3, 4, 5, 6, 7].map((o) => pub(o).frame));
+    assert.deepEqual(sink.framesOf(late), [pub(7).frame]);
+    assert.deepEqual(sink.losses, []);
+  });
+
+  it('loses the others but not the joiner when what it was ahead by never reaches the node and the next publication shows the gap', () => {
+    const before = session('before', Sub.positioned);
+    const { hub, sink } = hubWith(before);
+    hub.deliver(pub(3));
+    const late = session('late', Sub.positioned);
+    hub.begin(CH, late);
+    hub.activate(CH, late, { offset: 6, epoch: 'epochAAA' });
+    hub.deliver(pub(7));
     assert.deepEqual(sink.losses, [{ channel: CH, clients: ['before'] }]);
-    assert.deepEqual(hub.positions().get(CH), { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.framesOf(late), [pub(7).frame]);
+  });
+
+  it('finds a tail that a joiner was ahead by and that never reaches the node at the second periodic check, and loses only the others', () => {
+    const before = session('before', Sub.positioned);
+    const { hub, sink } = hubWith(before);
+    hub.deliver(pub(3));
+    const late = session('late', Sub.positioned);
+    hub.begin(CH, late);
+    hub.activate(CH, late, { offset: 6, epoch: 'epochAAA' });
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, []);
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, [{ channel: CH, clients: ['before'] }], 'the joiner had up to 6 in its reply');
     hub.deliver(pub(7));
     assert.deepEqual(sink.framesOf(late), [pub(7).frame]);
-    assert.equal(sink.losses.length, 1);
   });
 
   it('reports no loss when a subscriber joins at or behind the node position', () => {
