@@ -43,6 +43,8 @@ export interface FailoverRun {
   outOfOrder: number;
   reconnectAttempts: number;
   connectErrors: number;
+  /** `unsubscribe` pushes the clients got (each with a code ≥ 2500 was resubscribed with `recover`); absent in results older than this field. */
+  serverUnsubscribes?: number;
   connectRate: number;
   /** Server CPU over the window (1 = one core busy; redis-server included), and the window's length. */
   serverCores: number;
@@ -117,7 +119,7 @@ export async function runFailover(
   const run: FailoverRun = {
     rep, killed: o.supervisors === undefined ? 'node' : 'supervisor', clients: o.clients, connected: 0, victim: '', affected: 0, recovered: 0, notRecovered: 0, recoveryMs: [],
     phases: { lost: Number.NaN, reopened: Number.NaN, reconnected: Number.NaN },
-    published: 0, publishErrors: 0, lost: 0, duplicates: 0, outOfOrder: 0, reconnectAttempts: 0, connectErrors: 0,
+    published: 0, publishErrors: 0, lost: 0, duplicates: 0, outOfOrder: 0, reconnectAttempts: 0, connectErrors: 0, serverUnsubscribes: 0,
     connectRate: 0, serverCores: 0, redisCores: null, windowMs: 0, foreignCores: 0, disturbed: false,
   };
   const server = await startPeer(peer, cpus.server);
@@ -169,13 +171,13 @@ export async function runFailover(
     Object.assign(run, {
       affected: r.affected, recovered: r.recovered, notRecovered: r.notRecovered, recoveryMs: r.recoveryMs,
       lost: r.lost, duplicates: r.duplicates, outOfOrder: r.outOfOrder, reconnectAttempts: r.reconnectAttempts,
-      connectErrors: r.connectErrors, foreignCores: w.foreignCores, disturbed: w.foreignCores > DISTURBED_CORES,
+      connectErrors: r.connectErrors, serverUnsubscribes: r.serverUnsubscribes, foreignCores: w.foreignCores, disturbed: w.foreignCores > DISTURBED_CORES,
       serverCores: w.serverUs / (w.wallMs * 1000), windowMs: w.wallMs,
       phases: { lost: median(r.phasesMs.lost), reopened: median(r.phasesMs.reopened), reconnected: median(r.phasesMs.reconnected) },
     });
     log(`    failover rep ${rep + 1} (${run.killed} ${run.victim} killed): ${r.affected} affected, ${r.recovered} recovered, ${r.notRecovered} not; lost ${r.lost}, dup ${r.duplicates}; ${stream.sent} published; `
       + `median ms after the kill: lost ${run.phases.lost.toFixed(0)}, socket open ${run.phases.reopened.toFixed(0)}, connected ${run.phases.reconnected.toFixed(0)}, `
-      + `recovered ${median(r.recoveryMs).toFixed(0)}; ${r.reconnectAttempts} reconnect attempts, ${r.connectErrors} error replies; `
+      + `recovered ${median(r.recoveryMs).toFixed(0)}; ${r.reconnectAttempts} reconnect attempts, ${r.connectErrors} error replies, ${r.serverUnsubscribes} unsubscribe pushes; `
       + `server ${run.serverCores.toFixed(2)} cores${run.redisCores === null ? '' : ` (redis ${run.redisCores.toFixed(2)})`}, foreign ${w.foreignCores.toFixed(2)} cores over ${(w.wallMs / 1000).toFixed(0)} s`);
   } catch (e) {
     run.error = String((e as Error).message ?? e);

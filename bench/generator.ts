@@ -102,6 +102,9 @@ export interface FailoverResult extends FailoverStatus {
   outOfOrder: number;
   reconnectAttempts: number;
   connectErrors: number;
+  /** `unsubscribe` pushes the clients received, and the resubscribes they made for them (codes ≥ 2500). */
+  serverUnsubscribes: number;
+  resubscribes: number;
 }
 
 const HANDSHAKE_TIMEOUT_MS = 5000;
@@ -167,6 +170,9 @@ class Failover {
   outOfOrder = 0;
   reconnectAttempts = 0;
   connectErrors = 0;
+  /** `unsubscribe` pushes received; those with a code ≥ 2500 were resubscribed, as centrifuge-js does. */
+  serverUnsubscribes = 0;
+  resubscribes = 0;
 
   record(c: Client, seq: number): void {
     if (seq >= c.seen.length) {
@@ -295,22 +301,42 @@ class Client {
         const frames: string[] = [];
         this.connectId = ++this.cmdId;
         frames.push(JSON.stringify({ connect: { token: this.token, name: 'bench' }, id: this.connectId }));
-        if (this.channel !== null) {
-          this.subscribeId = ++this.cmdId;
-          const sub: Record<string, unknown> = { channel: this.channel };
-          // Like centrifuge-js on resubscribe: the position it has, to recover what it missed.
-          this.sentRecover = this.epoch !== '';
-          if (this.sentRecover) {
-            sub.recover = true;
-            if (this.offset > 0) sub.offset = this.offset;
-            sub.epoch = this.epoch;
-          }
-          frames.push(JSON.stringify({ subscribe: sub, id: this.subscribeId }));
-        }
+        if (this.channel !== null) frames.push(this.subscribeFrame(this.channel));
         this.ws!.send(frames.join('\n'));
         return;
       }
     }
+  }
+
+  /** A subscribe command; like centrifuge-js on resubscribe, with the position it has, to recover what it missed. */
+  private subscribeFrame(channel: string): string {
+    this.subscribeId = ++this.cmdId;
+    const sub: Record<string, unknown> = { channel };
+    this.sentRecover = this.epoch !== '';
+    if (this.sentRecover) {
+      sub.recover = true;
+      if (this.offset > 0) sub.offset = this.offset;
+      sub.epoch = this.epoch;
+    }
+    return JSON.stringify({ subscribe: sub, id: this.subscribeId });
+  }
+
+  /**
+   * An `unsubscribe` push, as centrifuge-js (5.8) handles it: a code below 2500 leaves the
+   * subscription ended; 2502 "state invalidated" subscribes afresh; any other code ≥ 2500 (2500
+   * "insufficient state") resubscribes at once with `recover` from the position it has.
+   */
+  private onServerUnsubscribe(code: number): void {
+    if (step !== null) step.serverUnsubscribes++;
+    if (failover === null) return;
+    failover.serverUnsubscribes++;
+    if (code < 2500 || this.channel === null || this.ws === null) return;
+    if (code === 2502) {
+      this.epoch = '';
+      this.offset = 0;
+    }
+    failover.resubscribes++;
+    this.ws.send(this.subscribeFrame(this.channel));
   }
 
   private onMessage(text: string): void {
@@ -374,8 +400,8 @@ class Client {
       if (pub !== undefined) {
         if (pub.offset !== undefined) this.offset = pub.offset;
         this.onPub(pub.data, nowUs());
-      } else if (push.unsubscribe !== undefined && step !== null) {
-        step.serverUnsubscribes++;
+      } else if (push.unsubscribe !== undefined) {
+        this.onServerUnsubscribe(push.unsubscribe.code ?? 0);
       }
       return;
     }
@@ -621,6 +647,8 @@ function failoverCheck(published: number[], drainMs: number): Promise<FailoverRe
         outOfOrder: f.outOfOrder,
         reconnectAttempts: f.reconnectAttempts,
         connectErrors: f.connectErrors,
+        serverUnsubscribes: f.serverUnsubscribes,
+        resubscribes: f.resubscribes,
       });
     };
     check();

@@ -289,16 +289,16 @@ export function failoverTable(runs: readonly FailoverRun[]): string {
     fmtNum(pct(r.recoveryMs, 50), 0), fmtNum(pct(r.recoveryMs, 99), 0), fmtNum(pct(r.recoveryMs, 100), 0),
     `${r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered)}`, `${r.lost}`, `${r.duplicates}`, `${r.outOfOrder}`,
     `${fmtNum(r.phases.lost, 0)} / ${fmtNum(r.phases.reopened, 0)} / ${fmtNum(r.phases.reconnected, 0)}`,
-    `${r.published}`, `${r.publishErrors}`, r.disturbed ? `yes (${r.foreignCores.toFixed(2)})` : 'no', r.error ?? '',
+    `${r.serverUnsubscribes ?? 0}`, `${r.published}`, `${r.publishErrors}`, r.disturbed ? `yes (${r.foreignCores.toFixed(2)})` : 'no', r.error ?? '',
   ]);
   const s = (f: (r: FailoverRun) => number, d = 0): string => fmtSpread(spread(runs.map(f)), d);
   rows.push([
     '**median (min–max)**', '', s((r) => r.affected), s((r) => pct(r.recoveryMs, 50)), s((r) => pct(r.recoveryMs, 99)), s((r) => pct(r.recoveryMs, 100)),
     s((r) => r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered)), s((r) => r.lost), s((r) => r.duplicates), s((r) => r.outOfOrder),
-    `${s((r) => r.phases.lost)} / ${s((r) => r.phases.reopened)} / ${s((r) => r.phases.reconnected)}`, '', '', '', '',
+    `${s((r) => r.phases.lost)} / ${s((r) => r.phases.reopened)} / ${s((r) => r.phases.reconnected)}`, s((r) => r.serverUnsubscribes ?? 0), '', '', '', '',
   ]);
   return table(['rep', 'clients', 'affected', 'recovered p50 ms', 'p99 ms', 'max ms', 'not recovered', 'lost', 'duplicates', 'out of order',
-    'median ms to: loss seen / socket open / connected', 'published', 'publish errors', 'disturbed', 'error'], rows);
+    'median ms to: loss seen / socket open / connected', 'unsubscribed by server', 'published', 'publish errors', 'disturbed', 'error'], rows);
 }
 
 function failoverSection(res: BenchResults): string {
@@ -310,7 +310,7 @@ function failoverSection(res: BenchResults): string {
     `${o.clients.toLocaleString('en-US')} clients on ${o.nodes} nodes, ${o.channels} channels (\`feed:\` namespace, history and recovery), `
       + `a backend publishing ${o.publishRate}/s round robin through the HTTP API; ${o.beforeKillMs / 1000} s after publishing starts one node is SIGKILLed by pid. `
       + `Its clients reconnect like centrifuge-js (backoff ${o.reconnect.minDelayMs} ms + full jitter, so the first retry comes 0.5–1 s after the loss) `
-      + 'and resubscribe with `recover`, `offset` and `epoch`. Time to recovered = from the kill until the subscribe reply with `recovered: true` '
+      + 'and resubscribe with `recover`, `offset` and `epoch` (also after an `unsubscribe` push with a code ≥ 2500, e.g. 2500 "insufficient state", as centrifuge-js does; those pushes are counted). Time to recovered = from the kill until the subscribe reply with `recovered: true` '
       + 'arrived and its publications were applied. Lost = publications some client never got; duplicates = the same publication delivered twice to a client.',
     '',
     failoverTable(res.failover),

@@ -252,7 +252,7 @@ describe('local hub: gaps, duplicates and epochs', () => {
     assert.equal(hub.subscriptions, 1);
   });
 
-  it('a subscriber joining ahead of the only other subscriber, who is unsubscribed as lost, keeps receiving', () => {
+  it('a subscriber joining ahead of the only other subscriber, who is unsubscribed as lost when the node finds the gap, keeps receiving', () => {
     const { hub, sink } = unsubscribingHub();
     const old = session('old', Sub.positioned);
     hub.begin(CH, old);
@@ -263,6 +263,20 @@ describe('local hub: gaps, duplicates and epochs', () => {
     hub.deliver(pub(6));
     assert.deepEqual(sink.losses, [{ channel: CH, clients: ['old'] }]);
     assert.deepEqual(sink.framesOf(joiner), [pub(6).frame]);
+    assert.equal(hub.subscriptions, 1);
+  });
+
+  it('a subscriber joining with a new epoch, whose only other subscriber is unsubscribed as lost, keeps receiving', () => {
+    const { hub, sink } = unsubscribingHub();
+    const old = session('old', Sub.positioned);
+    hub.begin(CH, old);
+    hub.activate(CH, old, { offset: 1, epoch: 'epochAAA' });
+    const joiner = session('joiner', Sub.positioned);
+    hub.begin(CH, joiner);
+    hub.activate(CH, joiner, { offset: 5, epoch: 'epochBBB' });
+    assert.deepEqual(sink.losses, [{ channel: CH, clients: ['old'] }]);
+    hub.deliver(pub(6, 'epochBBB'));
+    assert.deepEqual(sink.framesOf(joiner), [pub(6, 'epochBBB').frame]);
     assert.equal(hub.subscriptions, 1);
   });
 
@@ -278,7 +292,7 @@ describe('local hub: gaps, duplicates and epochs', () => {
 });
 
 describe('local hub: positions seen by joining subscribers and the broker', () => {
-  it('makes the others lost, but not itself, when a subscriber joins at a position ahead of the node', () => {
+  it('loses nobody when a subscriber joins at a position ahead of the node: what is on its way reaches the others, and not the joiner twice', () => {
     const before = session('before', Sub.positioned);
     const plain = session('plain', 0);
     const { hub, sink } = hubWith(before, plain);
@@ -286,11 +300,40 @@ describe('local hub: positions seen by joining subscribers and the broker', () =
     const late = session('late', Sub.positioned);
     hub.begin(CH, late);
     hub.activate(CH, late, { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, []);
+    assert.deepEqual(hub.positions().get(CH), { offset: 3, epoch: 'epochAAA' }, 'the node has not seen 4–6 yet');
+    for (const o of [4, 5, 6, 7]) hub.deliver(pub(o));
+    assert.deepEqual(sink.framesOf(before), [3, 4, 5, 6, 7].map((o) => pub(o).frame));
+    assert.deepEqual(sink.framesOf(plain), [3, 4, 5, 6, 7].map((o) => pub(o).frame));
+    assert.deepEqual(sink.framesOf(late), [pub(7).frame]);
+    assert.deepEqual(sink.losses, []);
+  });
+
+  it('loses the others but not the joiner when what it was ahead by never reaches the node and the next publication shows the gap', () => {
+    const before = session('before', Sub.positioned);
+    const { hub, sink } = hubWith(before);
+    hub.deliver(pub(3));
+    const late = session('late', Sub.positioned);
+    hub.begin(CH, late);
+    hub.activate(CH, late, { offset: 6, epoch: 'epochAAA' });
+    hub.deliver(pub(7));
     assert.deepEqual(sink.losses, [{ channel: CH, clients: ['before'] }]);
-    assert.deepEqual(hub.positions().get(CH), { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.framesOf(late), [pub(7).frame]);
+  });
+
+  it('finds a tail that a joiner was ahead by and that never reaches the node at the second periodic check, and loses only the others', () => {
+    const before = session('before', Sub.positioned);
+    const { hub, sink } = hubWith(before);
+    hub.deliver(pub(3));
+    const late = session('late', Sub.positioned);
+    hub.begin(CH, late);
+    hub.activate(CH, late, { offset: 6, epoch: 'epochAAA' });
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, []);
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, [{ channel: CH, clients: ['before'] }], 'the joiner had up to 6 in its reply');
     hub.deliver(pub(7));
     assert.deepEqual(sink.framesOf(late), [pub(7).frame]);
-    assert.equal(sink.losses.length, 1);
   });
 
   it('reports no loss when a subscriber joins at or behind the node position', () => {
@@ -347,6 +390,59 @@ describe('local hub: positions seen by joining subscribers and the broker', () =
     hub.deliver(pub(4));
     hub.reconcile(CH, { offset: 2, epoch: 'epochBBB' });
     assert.deepEqual(sink.losses, [{ channel: CH, clients: ['positioned'] }]);
+  });
+
+  it('takes a broker ahead at a periodic check for publications on their way, and loses nobody when they arrive before the next', () => {
+    const positioned = session('positioned', Sub.positioned);
+    const { hub, sink } = hubWith(positioned);
+    hub.deliver(pub(4));
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, []);
+    assert.deepEqual(hub.positions().get(CH), { offset: 4, epoch: 'epochAAA' });
+    hub.deliver(pub(5));
+    hub.deliver(pub(6));
+    hub.deliver(pub(7));
+    hub.check(CH, { offset: 8, epoch: 'epochAAA' });
+    hub.deliver(pub(8));
+    hub.check(CH, { offset: 8, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, []);
+    assert.deepEqual(sink.framesOf(positioned), [4, 5, 6, 7, 8].map((o) => pub(o).frame));
+  });
+
+  it('reports positioned subscribers lost when, at the next periodic check, the node has still not reached what the broker had', () => {
+    const positioned = session('positioned', Sub.positioned);
+    const plain = session('plain', 0);
+    const { hub, sink } = hubWith(positioned, plain);
+    hub.deliver(pub(4));
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    hub.deliver(pub(5));
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.deepEqual(sink.losses, [{ channel: CH, clients: ['positioned'] }]);
+    assert.deepEqual(hub.positions().get(CH), { offset: 6, epoch: 'epochAAA' });
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.equal(sink.losses.length, 1, 'once caught up, the next check finds nothing');
+  });
+
+  it('reports positioned subscribers lost when the broker keeps another epoch over two periodic checks', () => {
+    const positioned = session('positioned', Sub.positioned);
+    const { hub, sink } = hubWith(positioned);
+    hub.deliver(pub(4));
+    hub.check(CH, { offset: 1, epoch: 'epochBBB' });
+    assert.deepEqual(sink.losses, []);
+    hub.check(CH, { offset: 1, epoch: 'epochBBB' });
+    assert.deepEqual(sink.losses, [{ channel: CH, clients: ['positioned'] }]);
+    assert.deepEqual(hub.positions().get(CH), { offset: 1, epoch: 'epochBBB' });
+  });
+
+  it('forgets a pending periodic suspicion once a reconcile after a break has set the position', () => {
+    const positioned = session('positioned', Sub.positioned);
+    const { hub, sink } = hubWith(positioned);
+    hub.deliver(pub(4));
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    hub.reconcile(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.equal(sink.losses.length, 1);
+    hub.check(CH, { offset: 6, epoch: 'epochAAA' });
+    assert.equal(sink.losses.length, 1);
   });
 
   it('ignores the broker for channels without a known position', () => {

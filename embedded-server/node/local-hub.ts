@@ -3,7 +3,10 @@
  * supervisor's pre-encoded frames to them. A subscription being set up buffers what arrives until
  * its subscribe reply is out (ARCHITECTURE.md: register, buffer, read history, merge by offset).
  * Per channel the node remembers the last offset it saw: a jump means it missed publications, and
- * its positioned subscribers are told to recover (PROTOCOL.md §6.5).
+ * its positioned subscribers are told to recover (PROTOCOL.md §6.5). The stream records a
+ * publication before it reaches the node (with Redis, on another connection), so a subscribe reply
+ * or a broker position ahead of the node's view is not yet a loss: the publications between may be
+ * on their way.
  */
 import type { Delivery } from '../../shared/ipc/node-ipc.js';
 import type { Session } from './session.js';
@@ -21,6 +24,13 @@ interface LocalChannel {
   pending: Map<Session, Buffered[]>;
   offset?: number;
   epoch?: string;
+  /** The broker's position at the last periodic check, when this node had not reached it yet. */
+  behind?: { offset: number; epoch: string };
+  /**
+   * Subscribers whose reply stood for a position ahead of the node's view (same epoch), with that
+   * offset: the publications up to it, still on their way to this node, are not theirs again.
+   */
+  ahead?: Map<Session, number>;
 }
 
 export interface HubSink {
@@ -54,10 +64,9 @@ export class LocalHub {
     const ch = this.channels.get(channel);
     const buffered = ch?.pending.get(session);
     if (!ch || !buffered) return;
-    // Observed while still pending: a position ahead of this node's view loses the other active
-    // subscribers, and a sink that unsubscribes them must not see the channel empty and drop it
-    // from under this one.
-    if (position) this.observePosition(channel, ch, position);
+    // Observed while still pending: a position of another epoch loses the other active subscribers,
+    // and a sink that unsubscribes them must not see the channel empty and drop it from under this one.
+    if (position) this.observeJoin(channel, ch, session, position);
     ch.pending.delete(session);
     ch.active.add(session);
     this.subscriptions++;
@@ -84,6 +93,7 @@ export class LocalHub {
     if (!ch) return;
     ch.pending.delete(session);
     if (ch.active.delete(session)) this.subscriptions--;
+    ch.ahead?.delete(session);
     if (ch.active.size === 0 && ch.pending.size === 0) this.channels.delete(channel);
   }
 
@@ -100,7 +110,16 @@ export class LocalHub {
     }
     for (const buf of ch.pending.values()) buf.push({ frame: item.frame, offset: item.offset });
     if (item.offset !== undefined && !this.advance(item.channel, ch, item.offset, item.epoch ?? '')) return;
-    for (const s of ch.active) this.sink.write(s, item.frame);
+    const ahead = ch.ahead;
+    if (ahead === undefined || item.offset === undefined) {
+      for (const s of ch.active) this.sink.write(s, item.frame);
+      return;
+    }
+    for (const s of ch.active) {
+      const upTo = ahead.get(s);
+      if (upTo === undefined || item.offset > upTo) this.sink.write(s, item.frame);
+    }
+    this.reachedAhead(ch, item.offset);
   }
 
   /** Channels with a known position, for the periodic check against the broker. */
@@ -112,12 +131,32 @@ export class LocalHub {
     return out;
   }
 
-  /** The broker's position is ahead of what this node saw: its positioned subscribers recover. */
+  /**
+   * The broker's position after a known break in delivery (a healed partition, a pub/sub connection
+   * that dropped): if it is ahead of what this node saw, its positioned subscribers recover.
+   */
   reconcile(channel: string, broker: { offset: number; epoch: string }): void {
     const ch = this.channels.get(channel);
     if (!ch || ch.offset === undefined) return;
-    if (broker.epoch === ch.epoch && broker.offset <= ch.offset) return;
+    ch.behind = undefined;
+    if (reached(ch, broker)) return;
     this.observePosition(channel, ch, broker);
+  }
+
+  /**
+   * The periodic check against the broker, which catches a lost tail (no later publication shows
+   * the gap). The stream records a publication before it travels to the nodes (with Redis, on
+   * another connection), so a broker ahead may only mean some are on their way: the positioned
+   * subscribers recover when the node has still not reached, at the next check, the position the
+   * broker had at this one.
+   */
+  check(channel: string, broker: { offset: number; epoch: string }): void {
+    const ch = this.channels.get(channel);
+    if (!ch || ch.offset === undefined) return;
+    const prior = ch.behind;
+    ch.behind = undefined;
+    if (prior && !reached(ch, prior)) return this.observePosition(channel, ch, broker);
+    if (!reached(ch, broker)) ch.behind = { offset: broker.offset, epoch: broker.epoch };
   }
 
   /** Answers whether the publication is new (not a duplicate); a gap or a new epoch loses the positioned subscribers. */
@@ -126,6 +165,7 @@ export class LocalHub {
       const reset = ch.epoch !== undefined && ch.epoch !== epoch;
       ch.offset = offset;
       ch.epoch = epoch;
+      ch.ahead = undefined;
       if (reset) this.loseAll(channel, ch);
       // A new stream is still news for unpositioned subscribers; the positioned ones were just lost.
       return true;
@@ -133,11 +173,25 @@ export class LocalHub {
     if (offset <= ch.offset) return false;
     const gap = offset > ch.offset + 1;
     ch.offset = offset;
-    if (gap) this.loseAll(channel, ch);
+    // A subscriber whose reply already covered the missing ones has lost nothing.
+    if (gap) this.loseAll(channel, ch, offset - 1);
     return true;
   }
 
-  /** A subscriber joined at a position ahead of this node's view: the others missed something. */
+  /**
+   * A subscriber's reply stood for `position`. Another epoch: the stream was reset, the others
+   * missed it. Ahead in the same epoch: the publications between are on their way to the node (a gap
+   * among them, or a tail that never comes, is found as any other: by the offsets, by the check).
+   */
+  private observeJoin(channel: string, ch: LocalChannel, session: Session, position: { offset: number; epoch: string }): void {
+    if (ch.offset !== undefined && ch.epoch === position.epoch) {
+      if (position.offset > ch.offset) (ch.ahead ??= new Map()).set(session, position.offset);
+      return;
+    }
+    this.observePosition(channel, ch, position);
+  }
+
+  /** The broker is at `position`: if that is ahead of this node's view, the others missed something. */
   private observePosition(channel: string, ch: LocalChannel, position: { offset: number; epoch: string }): void {
     if (ch.offset === undefined || ch.epoch === undefined) {
       ch.offset = position.offset;
@@ -145,16 +199,33 @@ export class LocalHub {
       return;
     }
     if (ch.epoch === position.epoch && position.offset <= ch.offset) return;
+    const sameEpoch = ch.epoch === position.epoch;
     ch.offset = position.offset;
     ch.epoch = position.epoch;
-    this.loseAll(channel, ch);
+    this.loseAll(channel, ch, sameEpoch ? position.offset : Infinity);
+    if (!sameEpoch) ch.ahead = undefined;
+    else this.reachedAhead(ch, position.offset);
   }
 
-  private loseAll(channel: string, ch: LocalChannel): void {
+  /** Forgets the marks of subscribers the node's view has now reached. */
+  private reachedAhead(ch: LocalChannel, offset: number): void {
+    const ahead = ch.ahead;
+    if (ahead === undefined) return;
+    for (const [s, upTo] of ahead) if (upTo <= offset) ahead.delete(s);
+    if (ahead.size === 0) ch.ahead = undefined;
+  }
+
+  /** Every positioned subscriber is lost, except those whose reply stood for `coveredUpTo` or later. */
+  private loseAll(channel: string, ch: LocalChannel, coveredUpTo = Infinity): void {
     const lost: Session[] = [];
     for (const s of ch.active) {
-      if ((s.subs.get(channel) ?? 0) & Sub.positioned) lost.push(s);
+      if (((s.subs.get(channel) ?? 0) & Sub.positioned) && !((ch.ahead?.get(s) ?? -1) >= coveredUpTo)) lost.push(s);
     }
     if (lost.length > 0) this.sink.lost(channel, lost);
   }
+}
+
+/** The node's view of a channel is at or past `position` (same epoch). */
+function reached(ch: LocalChannel, position: { offset: number; epoch: string }): boolean {
+  return ch.epoch === position.epoch && ch.offset !== undefined && ch.offset >= position.offset;
 }

@@ -13,13 +13,12 @@ import { SupervisorLink } from './supervisor-link.js';
 import { serveSupervisorRequests } from './supervisor-requests.js';
 import { connectionCapacity } from './open-file-limit.js';
 import { installCrashPolicy } from '../crash-policy.js';
+import { sendToParent } from './parent-channel.js';
 
 /** How often a node looks whether its connection or subscription count changed since its last report. */
 const COUNTS_CHECK_MS = 200;
 
-const send = (batch: NodeMessage[] | NodeMessage): void => {
-  if (process.connected) process.send!(batch);
-};
+const send = (batch: NodeMessage[] | NodeMessage): void => sendToParent(batch);
 
 const link = new SupervisorLink((batch) => send(batch));
 let runtime: NodeRuntime | null = null;

@@ -72,10 +72,10 @@ function expireSubscriptions(rt: NodeRuntime, s: Session, now: number): void {
   }
 }
 
-/** Asks the broker for the positions of channels this node follows; lagging ones recover. */
+/** Asks the broker for the positions of channels this node follows; ones still behind since the last check recover (LocalHub.check). */
 export async function checkPositions(rt: NodeRuntime): Promise<void> {
   const mine = rt.hub.positions();
   if (mine.size === 0) return;
   const theirs = await rt.link.request('broker.positions', { channels: [...mine.keys()] });
-  for (const [channel, pos] of Object.entries(theirs)) rt.hub.reconcile(channel, pos);
+  for (const [channel, pos] of Object.entries(theirs)) rt.hub.check(channel, pos);
 }
