@@ -48,8 +48,8 @@ describe('client protocol fuzzing at the node', () => {
   it('answers every mutated frame with protocol replies or a protocol close, leaks no stack, and keeps serving the watcher', async () => {
     const nodes = cluster.handle.nodes();
     const tally = { cases: 0, closed: new Map<number, number>(), errors: new Map<number, number>() };
-    // Each run plays CONCURRENT_CONNECTIONS connection cases at once: 300 runs are 1,200 cases in npm test.
-    await fuzz('client protocol', 300, fc.asyncProperty(concurrentCases(token), async (cases) => {
+    // Each run plays CONCURRENT_CONNECTIONS connection cases at once: 500 runs are 2,000 cases in npm test.
+    await fuzz('client protocol', 500, fc.asyncProperty(concurrentCases(token), async (cases) => {
       const outcomes = await Promise.all(cases.map((c) => runCase(cluster, token, c)));
       tally.cases += outcomes.length;
       for (const o of outcomes) checkOutcome(o, tally, cluster.config.client.maxMessageSize);

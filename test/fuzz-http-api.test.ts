@@ -87,7 +87,7 @@ describe('server HTTP API fuzzing', () => {
     assert.equal((await cluster.api('publish', { channel: 'chat:fuzz', data: { kept: true } })).status, 200);
     const tally = new Map<string, number>();
     let cases = 0;
-    await fuzz('server HTTP API', 1000, fc.asyncProperty(httpCase, async (c) => {
+    await fuzz('server HTTP API', 2000, fc.asyncProperty(httpCase, async (c) => {
       cases++;
       const before = await state();
       const { status, text } = await send(c);
