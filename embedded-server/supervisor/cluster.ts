@@ -117,6 +117,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     headMaxBytes: config.http.headMaxBytes,
     admission: createAdmission(config.admission),
     maxPendingConnections: config.http.maxPendingConnections,
+    maxPendingConnectionsPerIp: config.http.maxPendingConnectionsPerIp,
   });
 
   let admin: AdminServer | null = null;
