@@ -98,12 +98,20 @@ async function runCluster({ config }: LoadedConfig): Promise<Outcome> {
   // A programmer error nobody caught: a report with the stack and exit code 70, not a silent death.
   installCrashPolicy(() => `switchboard serve (pid ${process.pid})`);
   const starting = startCluster(config);
+  let started: Awaited<typeof starting> | undefined;
+  void starting.then((handle) => { started = handle; }, () => undefined);
   let stopping = false;
+  /** Exits without waiting for the stop: no node is left behind, even one too frozen to notice. */
+  const exitNow = (): never => {
+    started?.killNodes();
+    process.exit(1);
+  };
   const stopAndExit = (): void => {
     stopping = true;
     setTimeout(() => {
-      complain(`the cluster did not stop within ${STOP_BOUND_MS / 1000} s: exiting`);
-      process.exit(1);
+      const waitingFor = started?.stopWaitingFor();
+      complain(`the cluster did not stop within ${STOP_BOUND_MS / 1000} s${waitingFor ? ` (still waiting for ${waitingFor})` : ''}: exiting`);
+      exitNow();
     }, STOP_BOUND_MS).unref();
     starting.then((handle) => handle.stop()).then(
       () => process.exit(0),
@@ -113,7 +121,7 @@ async function runCluster({ config }: LoadedConfig): Promise<Outcome> {
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
       complain(`${signal} again: exiting now`);
-      process.exit(1);
+      exitNow();
     }
     complain(`${signal}: stopping the cluster: clients are told to reconnect (3001 shutdown) once what is queued for them is sent (send it again to exit at once)`);
     stopAndExit();

@@ -264,13 +264,33 @@ describe('admin server: Host, Origin and deadlines', () => {
 
   it('answers /auth-check without a wildcard CORS header, naming only the desktop app origin', async () => {
     const foreign = await fetch(`${base}/auth-check`, { headers: { authorization: `Bearer ${TOKEN}`, origin: 'https://evil.example' } });
-    assert.equal(foreign.status, 204);
+    assert.equal(foreign.status, 403);
     assert.equal(foreign.headers.get('access-control-allow-origin'), null);
     const preflight = await fetch(`${base}/auth-check`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
     assert.equal(preflight.headers.get('access-control-allow-origin'), null);
     const desktop = await fetch(`${base}/auth-check`, { headers: { authorization: 'Bearer wrong', origin: DESKTOP_CONSOLE_ORIGIN } });
     assert.equal(desktop.status, 401);
     assert.equal(desktop.headers.get('access-control-allow-origin'), DESKTOP_CONSOLE_ORIGIN);
+  });
+
+  it('refuses plain requests from a foreign page with 403 before any handler, whatever the method, path or token', async () => {
+    for (const origin of ['https://evil.example', `http://localhost:${server.port + 1}`, 'null']) {
+      for (const [method, path] of [['GET', '/auth-check'], ['POST', '/auth-check'], ['OPTIONS', '/auth-check'], ['GET', '/'], ['GET', '/index.html'], ['POST', '/admin']]) {
+        const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, origin } });
+        assert.equal(res.status, 403, `${method} ${path} from ${origin}`);
+        assert.match(await res.text(), /^forbidden: pages from .* may not use the admin API/);
+        assert.equal(res.headers.get('access-control-allow-origin'), null);
+      }
+    }
+  });
+
+  it('serves plain requests from the console this port serves, the desktop app and tools without an Origin', async () => {
+    for (const origin of [base, DESKTOP_CONSOLE_ORIGIN, undefined]) {
+      const check = await fetch(`${base}/auth-check`, { headers: { authorization: `Bearer ${TOKEN}`, ...(origin === undefined ? {} : { origin }) } });
+      assert.equal(check.status, 204, `auth-check from ${origin ?? 'a tool'}`);
+      const page = await fetch(`${base}/`, { headers: origin === undefined ? {} : { origin } });
+      assert.equal(page.status, 503, `the (unbuilt) console page from ${origin ?? 'a tool'}`);
+    }
   });
 
   it('cuts a request whose head or body is not complete within the request deadline', async () => {

@@ -112,9 +112,7 @@ function onUpgrade(hub: Hub, req: IncomingMessage, socket: Duplex, head: Buffer)
   if (!hostAllowed(req.headers.host, hub.hosts)) return refuse(socket, 421, misdirected(req.headers.host ?? ''));
   const url = parseUrl(req.url);
   if (url === null || url.pathname !== ADMIN_PATH) return refuse(socket, 404, `not found: the admin API is at ${ADMIN_PATH}`);
-  if (!adminOriginAllowed(req.headers.origin, req.headers.host, hub.opts.allowedOrigins)) {
-    return refuse(socket, 403, `forbidden: pages from ${req.headers.origin} may not use the admin API (only the console served by this port, or the desktop app)`);
-  }
+  if (!adminOriginAllowed(req.headers.origin, req.headers.host, hub.opts.allowedOrigins)) return refuse(socket, 403, foreignPage(req.headers.origin));
   if (!authorized(req, url, hub.opts.token)) return refuse(socket, 401, 'unauthorized: the admin token is missing or wrong');
   hub.wss.handleUpgrade(req, socket, head, (ws) => {
     if (!hub.running) return void ws.terminate();
@@ -192,6 +190,9 @@ function closeClient(c: AdminConnection): Promise<void> {
 
 function serveHttp(hub: Hub, req: IncomingMessage, res: ServerResponse): void {
   if (!hostAllowed(req.headers.host, hub.hosts)) return sendText(res, 421, misdirected(req.headers.host ?? ''));
+  // The same pages as the WebSocket: CORS already keeps a foreign page from reading an answer (or
+  // sending a token to /auth-check), and this refuses it before any handler runs.
+  if (!adminOriginAllowed(req.headers.origin, req.headers.host, hub.opts.allowedOrigins)) return sendText(res, 403, foreignPage(req.headers.origin));
   try {
     if (hub.opts.http?.(req, res)) return;
     sendText(res, 404, 'not found');
@@ -200,6 +201,11 @@ function serveHttp(hub: Hub, req: IncomingMessage, res: ServerResponse): void {
     if (res.headersSent) res.destroy();
     else sendText(res, 500, 'internal error');
   }
+}
+
+/** The refusal of a request from a page the admin port does not serve (admin-origin.ts). */
+function foreignPage(origin: string | undefined): string {
+  return `forbidden: pages from ${origin} may not use the admin API (only the console served by this port, or the desktop app)`;
 }
 
 function parseUrl(raw: string | undefined): URL | null {

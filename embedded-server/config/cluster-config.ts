@@ -55,6 +55,8 @@ export interface HttpLimits {
   idleTimeoutMs: number;
   /** Client port: connections reading a head or on the HTTP server (not handed to a node), at most. */
   maxPendingConnections: number;
+  /** Client port: of those, from one remote address at most (default a quarter of maxPendingConnections). */
+  maxPendingConnectionsPerIp: number;
   /** Admin port: a request (head and body) must be complete within this long. */
   adminRequestTimeoutMs: number;
   /** Server HTTP API: the largest request body, in bytes (413 past it). */

@@ -206,6 +206,7 @@ const clusterSection = z.strictObject({
     body_timeout: positiveDuration().optional(),
     idle_timeout: positiveDuration().optional(),
     max_pending_connections: count(1).optional(),
+    max_pending_connections_per_ip: count(1).optional(),
   }).optional(),
 });
 

@@ -84,6 +84,8 @@ export const CONFIG_DEFAULTS = {
   httpIdleTimeoutMs: 5 * SECOND,
   // Above a 10,000-client reconnect burst (sockets wait in the hand-off queues meanwhile), below the fd limit.
   httpMaxPendingConnections: 16_384,
+  // One address (a slowloris) fills its share, not the whole cap: four such addresses to lock others out.
+  httpMaxPendingConnectionsPerIpShare: 0.25,
   adminRequestTimeoutMs: 10 * SECOND,
   apiMaxBodyBytes: 1024 * 1024,
   connectionLimit: 0,
@@ -164,12 +166,15 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
 
 function buildHttpLimits(h: NonNullable<NonNullable<ConfigFile['cluster']>['http']>, apiMaxBody: number | undefined): HttpLimits {
   const d = CONFIG_DEFAULTS;
+  const maxPendingConnections = h.max_pending_connections ?? d.httpMaxPendingConnections;
   return {
     headTimeoutMs: h.head_timeout ?? d.httpHeadTimeoutMs,
     headMaxBytes: h.head_max_size ?? d.httpHeadMaxBytes,
     bodyTimeoutMs: h.body_timeout ?? d.httpBodyTimeoutMs,
     idleTimeoutMs: h.idle_timeout ?? d.httpIdleTimeoutMs,
-    maxPendingConnections: h.max_pending_connections ?? d.httpMaxPendingConnections,
+    maxPendingConnections,
+    maxPendingConnectionsPerIp: h.max_pending_connections_per_ip
+      ?? Math.max(1, Math.floor(maxPendingConnections * d.httpMaxPendingConnectionsPerIpShare)),
     adminRequestTimeoutMs: d.adminRequestTimeoutMs,
     apiMaxBodyBytes: apiMaxBody ?? d.apiMaxBodyBytes,
   };

@@ -1,6 +1,9 @@
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHead, WEBSOCKET_PATH } from './gateway.js';
+import { connect } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import { createAdmission } from './admission.js';
+import { createGateway, parseHead, WEBSOCKET_PATH } from './gateway.js';
 import type { RequestHead } from './gateway.js';
 
 /** A request head as a client writes it: lines joined by CRLF, ending with an empty line. */
@@ -62,5 +65,74 @@ describe('gateway: parseHead', () => {
     assert.equal(parseHead(head('NOT-HTTP')), null);
     assert.equal(parseHead(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x0d, 0x0a, 0x0d, 0x0a])), null);
     assert.equal(parseHead(head('GET http://[ HTTP/1.1', 'Upgrade: websocket')), null);
+  });
+});
+
+describe('gateway: connections waiting for a request, per remote address', () => {
+  const PER_IP = 3;
+  let gateway: Server;
+  let port: number;
+  const opened: Socket[] = [];
+  /** Sockets the gateway passed to its HTTP route (each with a complete head). */
+  const routed: Socket[] = [];
+
+  before(async () => {
+    gateway = createGateway({
+      websocket: () => 'no node here',
+      http: (socket) => { routed.push(socket); },
+    }, {
+      allowedHosts: [], headTimeoutMs: 60_000, headMaxBytes: 16_384, admission: createAdmission({ connectionRateLimit: 0, connectionRateLimitPerIp: 0 }),
+      maxPendingConnections: 100, maxPendingConnectionsPerIp: PER_IP,
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    port = (gateway.address() as AddressInfo).port;
+  });
+  after(async () => {
+    for (const s of [...opened, ...routed]) s.destroy();
+    await new Promise((resolve) => gateway.close(resolve));
+  });
+
+  /** Connects from `from`, writes `text` (maybe nothing); answers the socket and what it received until close (or 2 s). */
+  async function open(from: string, text = ''): Promise<{ socket: Socket; answer: Promise<string> }> {
+    const socket = connect({ port, host: '127.0.0.1', localAddress: from });
+    opened.push(socket);
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    if (text) socket.write(text);
+    let data = '';
+    socket.on('data', (chunk: Buffer) => { data += chunk.toString('latin1'); });
+    const answer = new Promise<string>((resolve) => {
+      const timer = setTimeout(() => resolve(data), 2000);
+      socket.once('close', () => { clearTimeout(timer); resolve(data); });
+    });
+    return { socket, answer };
+  }
+
+  it('answers 503 with Retry-After to one more connection from an address at its share, naming the bound, while another address gets in', async () => {
+    const idle = await Promise.all(Array.from({ length: PER_IP }, () => open('127.0.0.1')));
+    const refused = await open('127.0.0.1', 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const answer = await refused.answer;
+    assert.match(answer, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    assert.match(answer, /\r\nRetry-After: 1\r\n/);
+    assert.match(answer, /too many connections from 127\.0\.0\.1 waiting for a request \(cluster\.http\.max_pending_connections_per_ip: 3\)/);
+
+    const before = routed.length;
+    await open('127.0.0.2', 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    for (let i = 0; i < 100 && routed.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(routed.length, before + 1, 'the connection from 127.0.0.2 reached the HTTP route');
+    assert.equal(routed.at(-1)!.remoteAddress, '127.0.0.2');
+
+    // One of the first address's sockets goes: its share has room again.
+    idle[0]!.socket.destroy();
+    let admitted = false;
+    for (let i = 0; i < 50 && !admitted; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      const again = await open('127.0.0.1', 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      const got = routed.length;
+      for (let j = 0; j < 25 && routed.length === got; j++) await new Promise((r) => setTimeout(r, 20));
+      admitted = routed.length > got;
+      if (!admitted) again.socket.destroy();
+    }
+    assert.ok(admitted, '127.0.0.1 gets in again once one of its waiting connections closed');
   });
 });

@@ -34,6 +34,11 @@ export interface GatewayOptions {
    * server — at most this many at once; one more is answered 503 and closed.
    */
   maxPendingConnections: number;
+  /**
+   * Of those, at most this many from one remote address: one address opening idle sockets (a
+   * slowloris) fills its own share, not the whole cap. One more from it is answered 503 and closed.
+   */
+  maxPendingConnectionsPerIp: number;
 }
 
 export interface GatewayRoutes {
@@ -45,15 +50,28 @@ export interface GatewayRoutes {
 
 export function createGateway(routes: GatewayRoutes, options: GatewayOptions): Server {
   let pending = 0;
+  /** Pending connections per remote address; an address with none has no entry. */
+  const pendingByIp = new Map<string, number>();
   return createServer({ pauseOnConnect: true, noDelay: true }, (socket) => {
     if (pending >= options.maxPendingConnections) {
       return reply(socket, '503 Service Unavailable', `too many connections waiting for a request (limit ${options.maxPendingConnections}); try again\n`, RETRY_SOON);
     }
+    const ip = socket.remoteAddress ?? '';
+    const mine = pendingByIp.get(ip) ?? 0;
+    if (mine >= options.maxPendingConnectionsPerIp) {
+      return reply(socket, '503 Service Unavailable',
+        `too many connections from ${ip} waiting for a request (cluster.http.max_pending_connections_per_ip: ${options.maxPendingConnectionsPerIp}); try again\n`, RETRY_SOON);
+    }
     pending++;
+    pendingByIp.set(ip, mine + 1);
     let counted = true;
     const release = (): void => {
-      if (counted) pending--;
+      if (!counted) return;
       counted = false;
+      pending--;
+      const left = (pendingByIp.get(ip) ?? 1) - 1;
+      if (left > 0) pendingByIp.set(ip, left);
+      else pendingByIp.delete(ip);
     };
     socket.once('close', release);
     const counting: GatewayRoutes = {

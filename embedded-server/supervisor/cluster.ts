@@ -47,6 +47,10 @@ export interface ClusterHandle {
   /** Starts one more node; resolves with its id once it is ready. */
   addNode(): Promise<string>;
   stop(): Promise<void>;
+  /** While a stop is under way, what it waits for now (e.g. "the Redis engine to close its connections"). */
+  stopWaitingFor(): string | undefined;
+  /** SIGKILLs every node process still running, for an exit that cannot wait for the stop; answers their pids. */
+  killNodes(): number[];
 }
 
 /** What startCluster may be handed besides the configuration. */
@@ -113,18 +117,24 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     headMaxBytes: config.http.headMaxBytes,
     admission: createAdmission(config.admission),
     maxPendingConnections: config.http.maxPendingConnections,
+    maxPendingConnectionsPerIp: config.http.maxPendingConnectionsPerIp,
   });
 
   let admin: AdminServer | null = null;
   let stopping: Promise<void> | null = null;
+  let waitingFor: string | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       gateway.close();
       http.closeAllConnections();
       http.close();
+      waitingFor = 'the admin server to close';
       await admin?.stop();
-      await sv.stop();
+      await sv.stop((what) => { waitingFor = what; });
+      // health().address names the server without credentials.
+      waitingFor = `the Redis engine to close its connections (${ownRedis?.health?.().address ?? 'Redis'})`;
       await ownRedis?.stop();
+      waitingFor = undefined;
     })();
     return stopping;
   };
@@ -151,6 +161,8 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
       nodes: () => sv.pool.all().map((p) => ({ id: p.id, pid: p.pid, state: sv.stateOf(p.id, Date.now()) })),
       addNode: async () => (await sv.pool.add()).id,
       stop,
+      stopWaitingFor: () => waitingFor,
+      killNodes: () => sv.pool.killAll(),
     };
   } catch (e) {
     await stop();

@@ -135,6 +135,25 @@ export class NodePool {
     await Promise.all(procs.map((p) => this.end(p)));
   }
 
+  /**
+   * SIGKILLs every node process still running (SIGKILL works on a stopped process too), for a
+   * supervisor about to exit without a graceful stop: none is left behind, even one too frozen to
+   * notice its IPC channel closing. Answers their pids.
+   */
+  killAll(): number[] {
+    this.stopping = true;
+    const killed: number[] = [];
+    for (const slot of this.slots.values()) {
+      if (slot.restartTimer) clearTimeout(slot.restartTimer);
+      slot.restartTimer = null;
+      const p = slot.proc;
+      if (!p.child || p.exited) continue;
+      p.child.kill('SIGKILL');
+      killed.push(p.pid);
+    }
+    return killed;
+  }
+
   /** Removes a node for good (its process is ended; no restart). */
   async remove(id: NodeId): Promise<void> {
     const slot = this.slots.get(id);

@@ -174,8 +174,10 @@ export class Supervisor {
     this.peerSweeper.unref();
   }
 
-  async stop(): Promise<void> {
+  /** `onStep` hears what the stop waits for next (named for a stop that does not finish in time). */
+  async stop(onStep: (waitingFor: string) => void = () => undefined): Promise<void> {
     // The fleet first, so its bots do not chase nodes that are going away.
+    onStep('the simulator fleet to stop');
     await this.simulator.stop();
     if (this.ticker) clearInterval(this.ticker);
     if (this.peerSweeper) clearInterval(this.peerSweeper);
@@ -184,10 +186,12 @@ export class Supervisor {
     for (const dispose of this.disposers.splice(0)) dispose();
     for (const f of this.faults.values()) clearTimeout(f.timer);
     this.faults.clear();
+    onStep('the nodes to exit');
     await this.pool.stop();
     this.disposeFanout();
     this.upkeep.stop();
     this.events.stop();
+    onStep('the engine to stop');
     if (this.ownsEngine) await this.engine.stop();
   }
 

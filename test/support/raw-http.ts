@@ -13,13 +13,16 @@ export interface RawHttp {
   closedWithin(withinMs: number): Promise<number | null>;
 }
 
-/** Opens a socket to 127.0.0.1:port and writes `text` (may be a partial request). */
-export function rawHttp(port: number, text: string): Promise<RawHttp> {
+/**
+ * Opens a socket to 127.0.0.1:port and writes `text` (may be a partial request). `from` is the local
+ * address to connect from (Linux routes all of 127.0.0.0/8 to lo: 127.0.0.2 is a second client IP).
+ */
+export function rawHttp(port: number, text: string, from?: string): Promise<RawHttp> {
   return new Promise((resolve, reject) => {
     const opened = Date.now();
     let data = '';
     let closedAt: number | null = null;
-    const socket = connect(port, '127.0.0.1', () => {
+    const socket = connect({ port, host: '127.0.0.1', ...(from === undefined ? {} : { localAddress: from }) }, () => {
       socket.write(text);
       resolve({
         socket,
@@ -45,8 +48,8 @@ export function rawHttp(port: number, text: string): Promise<RawHttp> {
 }
 
 /** A full request and its answer's status line, e.g. `HTTP/1.1 421 Misdirected Request`. */
-export async function rawStatus(port: number, request: string): Promise<string> {
-  const raw = await rawHttp(port, request);
+export async function rawStatus(port: number, request: string, from?: string): Promise<string> {
+  const raw = await rawHttp(port, request, from);
   await raw.closedWithin(5000);
   raw.socket.destroy();
   return raw.received().split('\r\n')[0] ?? '';
