@@ -130,7 +130,9 @@ function route(socket: Socket, head: Buffer, routes: GatewayRoutes, options: Gat
 }
 
 export function parseHead(head: Buffer): RequestHead | null {
-  const text = head.toString('latin1');
+  // The head only: what follows its blank line (a body, a pipelined request, the first frame) holds no header of it.
+  const end = head.indexOf('\r\n\r\n');
+  const text = head.toString('latin1', 0, end < 0 ? head.length : end + 4);
   const lineEnd = text.indexOf('\r\n');
   const [method, target] = text.slice(0, lineEnd).split(' ');
   if (!method || !target) return null;
