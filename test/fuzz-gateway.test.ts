@@ -222,6 +222,9 @@ function check(c: GatewayCase, built: BuiltCase, p: Played, limit: number, tally
   if (route === 'websocket') assert.ok(WEBSOCKET_STATUSES.has(first.status), `status ${first.status} on the upgrade route (${what})`);
   if (route === 'http') assert.ok(HTTP_STATUSES.has(first.status), `status ${first.status} on the HTTP route (${what})`);
   assert.ok(!(first.status === 503 && /waiting for a request/.test(p.received.toString('latin1'))), `503 for too many waiting connections: a leak in the gateway's count (${what})`);
+  // A node answers the one request the gateway handed it: a second one on that socket would pass
+  // the gateway's checks (Host, admission) unseen.
+  if (route === 'websocket') assert.ok(r.responses.length <= 1, `a node answered a pipelined request too: ${r.responses.map((x) => x.status).join(', ')} (${what})`);
   for (const x of r.responses.slice(1)) assert.ok(WEBSOCKET_STATUSES.has(x.status) || HTTP_STATUSES.has(x.status), `pipelined answer ${x.status} (${what})`);
   if (first.status === 101 && c.tail === 'connect-frame' && p.written === built.bytes.length) {
     tally.handedWithFrame++;
