@@ -114,6 +114,21 @@ function stopReading(socket: Socket): void {
   }
 }
 
+/**
+ * Keeps a socket that waits for its hand-off from reading again; answers how to undo that. A paused
+ * stream still reads ahead on the next tick (Readable's `maybeReadMore` calls `_read`, which re-arms
+ * the handle that `stopReading` stopped): bytes the client sends while its socket waits for its turn
+ * on the IPC channel (its connect frame) would land in the supervisor's buffer and be dropped with
+ * it — found by the gateway fuzzer, a frame 10 ms after the head lost on half the sockets.
+ */
+function holdForHandoff(socket: Socket): () => void {
+  const readable = socket as unknown as { _read: (size: number) => void };
+  readable._read = () => undefined;
+  return () => {
+    delete (readable as Partial<typeof readable>)._read;
+  };
+}
+
 function route(socket: Socket, head: Buffer, routes: GatewayRoutes, options: GatewayOptions): void {
   const request = parseHead(head);
   if (request && !hostAllowed(request.host, options.allowedHosts)) {
@@ -122,8 +137,12 @@ function route(socket: Socket, head: Buffer, routes: GatewayRoutes, options: Gat
   if (request && request.path === WEBSOCKET_PATH && request.upgrade && request.method === 'GET') {
     const limited = options.admission.admit(socket.remoteAddress ?? '', Date.now());
     if (limited) return reply(socket, '503 Service Unavailable', `${limited.reason}\n`, limited.retryAfterS);
+    const readAgain = holdForHandoff(socket);
     const refusal = routes.websocket(socket, head, request);
-    if (refusal !== null) reply(socket, '503 Service Unavailable', `${refusal}\n`, RETRY_SOON);
+    if (refusal !== null) {
+      readAgain();
+      reply(socket, '503 Service Unavailable', `${refusal}\n`, RETRY_SOON);
+    }
     return;
   }
   routes.http(socket, head);
