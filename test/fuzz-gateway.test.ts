@@ -193,6 +193,15 @@ interface Tally {
   connectReplies: number;
   mustConnect: number;
   handedWithFrame: number;
+  /** What the upgrades with the frame in the head's bytes got instead of a connect reply. */
+  otherwise: string[];
+}
+
+/** The close frame's code and reason, or how the socket ended without one. */
+function closeOf(r: ReadResponses): string {
+  const f = r.frames.find((x) => x.opcode === 0x8);
+  if (!f) return 'no close frame';
+  return f.payload.length >= 2 ? `close ${f.payload.readUInt16BE(0)} ${JSON.stringify(f.payload.subarray(2).toString())}` : 'close';
 }
 
 /** Checks one played case against its route; tallies it. */
@@ -204,7 +213,7 @@ function check(c: GatewayCase, built: BuiltCase, p: Played, limit: number, tally
   assert.equal(leakedStack(withoutEchoes(p.received.toString('latin1'))), null, `a stack trace or path in the answer (${what})`);
   for (const f of r.frames.filter((x) => x.opcode === 0x8)) assert.equal(leakedStack(f.payload.toString('latin1')), null, 'a stack trace in a close reason');
   const first = r.responses[0];
-  const label = first ? String(first.status) : p.aborted ? 'dropped by the client' : 'closed without an answer';
+  const label = first ? String(first.status) : p.aborted ? 'dropped by the client' : route === 'none' ? 'closed, head never complete' : `closed without an answer (${route} route)`;
   tally.statuses.set(label, (tally.statuses.get(label) ?? 0) + 1);
   tally.cases++;
   // A client that read to the end: a response it waited for was not cut off (a drop or half-close may cut it).
@@ -231,6 +240,7 @@ function check(c: GatewayCase, built: BuiltCase, p: Played, limit: number, tally
     const got = r.frames.filter((f) => f.opcode === 0x1).flatMap((f) => replies(f.payload));
     const reply = got.find((m) => m.id === CONNECT_ID);
     if (reply && 'connect' in reply) tally.connectReplies++;
+    else tally.otherwise.push(reply ? JSON.stringify(reply).slice(0, 80) : closeOf(r));
     assert.ok(reply !== undefined || !mustConnect(c), `the connect frame that rode with the head got no reply (${what}); frames ${JSON.stringify(got).slice(0, 300)}`);
     if (reply) assert.ok('connect' in reply, `the connect frame got ${JSON.stringify(reply).slice(0, 300)}`);
   }
@@ -258,7 +268,7 @@ describe('gateway fuzzing (HTTP head, hand-off)', () => {
     const nodes = cluster.handle.nodes();
     const limit = cluster.config.http.headMaxBytes;
     assert.deepEqual([cluster.config.host, cluster.config.allowedHosts], ['127.0.0.1', []], 'hostAnswered assumes this');
-    const tally: Tally = { cases: 0, statuses: new Map(), connectReplies: 0, mustConnect: 0, handedWithFrame: 0 };
+    const tally: Tally = { cases: 0, statuses: new Map(), connectReplies: 0, mustConnect: 0, handedWithFrame: 0, otherwise: [] };
     const started = Date.now();
     await fuzz('gateway', 200, fc.asyncProperty(fc.array(gatewayCase(limit), { minLength: CONCURRENT, maxLength: CONCURRENT }), async (cases) => {
       const built = cases.map((c) => buildCase(c, ctx));
@@ -271,7 +281,8 @@ describe('gateway fuzzing (HTTP head, hand-off)', () => {
     const { published } = await watched.verify();
     const statuses = [...tally.statuses].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => `${k}×${v}`).join(', ');
     process.stdout.write(`# gateway: ${tally.cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${statuses}; `
-      + `connect replies ${tally.connectReplies}/${tally.handedWithFrame} upgrades with the frame in the head's bytes (${tally.mustConnect} untouched, all answered); watcher got ${published}/${published}\n`);
+      + `connect replies ${tally.connectReplies}/${tally.handedWithFrame} upgrades with the frame in the head's bytes (${tally.mustConnect} untouched, all answered)`
+      + `${tally.otherwise.length ? `, the others got ${tally.otherwise.join('; ')}` : ''}; watcher got ${published}/${published}\n`);
   });
 });
 
