@@ -136,7 +136,9 @@ async function play(port: number, c: GatewayCase, built: BuiltCase): Promise<Pla
     const left = deadline - Date.now();
     if (left <= 0) {
       socket.destroy();
-      throw new Error(`no answer and no close within ${SETTLE_BOUND_MS} ms of the last write (${c.ending}, ${c.tail}); `
+      const upgraded = received().toString('latin1').startsWith('HTTP/1.1 101 ');
+      throw new Error(`${upgraded ? 'a 101, then neither the connect reply nor a close (bytes lost at the hand-off?)' : 'no answer and no close'} `
+        + `within ${SETTLE_BOUND_MS} ms of the last write (${c.ending}, ${c.tail}); `
         + `sent ${JSON.stringify(built.bytes.toString('latin1', 0, 400))}; got ${JSON.stringify(received().toString('latin1').slice(0, 300))}`);
     }
     await new Promise<void>((resolve) => {

@@ -49,6 +49,8 @@ export interface GatewayCase {
   pipelined: RequestSpec;
   /** Cut points of the bytes into writes, as fractions; a delay in ms before each write after the first. */
   cuts: number[];
+  /** Also cut right after the head (and body): what follows comes in a later write. */
+  splitAtHeadEnd: boolean;
   delaysMs: number[];
   ending: Ending;
   /** For `abort`: the writes made before the socket is destroyed, as a fraction of them. */
@@ -187,10 +189,7 @@ export const request: fc.Arbitrary<{ request: RequestSpec; mutated: string[] }> 
   return { request: r, mutated: mutations.map(([label]) => label) };
 });
 
-/**
- * A case. `limit` is the gateway's head limit: padding lands within 64 bytes of it either side,
- * or well past it; `weightUntouchedUpgrade` … the mix is in the weights below.
- */
+/** A case. `limit` is the gateway's head limit: padding lands within 64 bytes of it either side, or well past it. */
 export function gatewayCase(limit: number): fc.Arbitrary<GatewayCase> {
   return fc.record({
     req: request,
@@ -208,7 +207,10 @@ export function gatewayCase(limit: number): fc.Arbitrary<GatewayCase> {
       return r;
     }),
     cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 5 }),
-    delaysMs: fc.array(fc.integer({ min: 0, max: 15 }), { minLength: 6, maxLength: 6 }),
+    splitAtHeadEnd: fc.boolean(),
+    // Mostly 0–3 ms: a write that lands while the socket waits for its hand-off (a few ms at most).
+    delaysMs: fc.array(fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 15 }) }),
+      { minLength: 6, maxLength: 6 }),
     ending: fc.oneof({ weight: 10, arbitrary: fc.constant<Ending>('read') }, { weight: 1, arbitrary: fc.constantFrom<Ending>('half-close', 'abort') }),
     abortAfter: fc.double({ min: 0, max: 1, noNaN: true }),
   }).map(({ req, ...rest }) => ({ ...rest, request: req.request, mutated: req.mutated }));
@@ -217,8 +219,6 @@ export function gatewayCase(limit: number): fc.Arbitrary<GatewayCase> {
 /** What a built case sends, and where its parts are in the bytes. */
 export interface BuiltCase {
   bytes: Buffer;
-  /** The first head as sent, up to and including its end (what the gateway sees as the head, if well-formed). */
-  head: Buffer;
   /** Bytes of the tail frame or pipelined request, after the head (and body). */
   tail: Buffer;
   /** The writes: consecutive slices of `bytes`. */
@@ -269,7 +269,6 @@ export function clientFrame(payload: Buffer, opcode = 0x1): Buffer {
 
 export function buildCase(c: GatewayCase, ctx: BuildContext): BuiltCase {
   const first = requestText(c.request, ctx, c.headEnd, c.padTo);
-  const headLength = first.length - c.request.body.length;
   let tail: Buffer = Buffer.alloc(0);
   const methods = [c.request.method];
   if (c.tail === 'connect-frame') tail = clientFrame(Buffer.from(JSON.stringify({ id: CONNECT_ID, connect: { token: ctx.token, name: 'gateway-fuzz' } })));
@@ -279,12 +278,14 @@ export function buildCase(c: GatewayCase, ctx: BuildContext): BuiltCase {
     methods.push(c.pipelined.method);
   }
   const bytes = Buffer.concat([Buffer.from(first, 'latin1'), tail]);
-  const points = [...new Set(c.cuts.map((f) => Math.floor(f * bytes.length)).filter((p) => p > 0 && p < bytes.length))].sort((a, b) => a - b);
+  const cuts = c.cuts.map((f) => Math.floor(f * bytes.length));
+  if (c.splitAtHeadEnd) cuts.push(first.length);
+  const points = [...new Set(cuts.filter((p) => p > 0 && p < bytes.length))].sort((a, b) => a - b);
   const chunks: Buffer[] = [];
   let from = 0;
   for (const p of [...points, bytes.length]) {
     chunks.push(bytes.subarray(from, p));
     from = p;
   }
-  return { bytes, head: bytes.subarray(0, headLength), tail, chunks, methods };
+  return { bytes, tail, chunks, methods };
 }
