@@ -59,8 +59,8 @@ export interface GatewayCase {
 
 export const WS_PATH = '/connection/websocket';
 
-/** A fresh Sec-WebSocket-Key is not needed per case: the server never checks it is new. */
-const KEY = randomBytes(16).toString('base64');
+/** One Sec-WebSocket-Key for every case (the server never checks it is new): a seed's bytes are always the same. */
+const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 
 const line = (l: string): HeaderLine => ({ line: l, end: '\r\n' });
 
@@ -234,6 +234,9 @@ export interface BuildContext {
   token: string;
 }
 
+/** The connect frame's mask in fuzz cases (fixed, so that a seed replays the same bytes). */
+const FUZZ_MASK = Buffer.from([0x5a, 0x17, 0xc3, 0x88]);
+
 /** The id of the connect command that rides with the head. */
 export const CONNECT_ID = 1;
 
@@ -250,9 +253,8 @@ export function requestText(r: RequestSpec, ctx: BuildContext, headEnd = '\r\n',
   return `${head}${headEnd}${r.body}`;
 }
 
-/** A masked client text frame (RFC 6455 §5.2), as a client sends it. */
-export function clientFrame(payload: Buffer, opcode = 0x1): Buffer {
-  const mask = randomBytes(4);
+/** A masked client text frame (RFC 6455 §5.2), as a client sends it (a random mask unless one is given). */
+export function clientFrame(payload: Buffer, opcode = 0x1, mask: Buffer = randomBytes(4)): Buffer {
   const len = payload.length;
   const header = len < 126 ? Buffer.from([0x80 | opcode, 0x80 | len])
     : len < 65_536 ? Buffer.from([0x80 | opcode, 0x80 | 126, len >> 8, len & 0xff])
@@ -271,7 +273,7 @@ export function buildCase(c: GatewayCase, ctx: BuildContext): BuiltCase {
   const first = requestText(c.request, ctx, c.headEnd, c.padTo);
   let tail: Buffer = Buffer.alloc(0);
   const methods = [c.request.method];
-  if (c.tail === 'connect-frame') tail = clientFrame(Buffer.from(JSON.stringify({ id: CONNECT_ID, connect: { token: ctx.token, name: 'gateway-fuzz' } })));
+  if (c.tail === 'connect-frame') tail = clientFrame(Buffer.from(JSON.stringify({ id: CONNECT_ID, connect: { token: ctx.token, name: 'gateway-fuzz' } })), 0x1, FUZZ_MASK);
   if (c.tail === 'garbage-frame') tail = Buffer.from(c.garbage);
   if (c.tail === 'pipelined') {
     tail = Buffer.from(requestText(c.pipelined, ctx), 'latin1');
