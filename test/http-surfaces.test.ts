@@ -90,6 +90,22 @@ describe('Host names on both ports', () => {
     c.disconnect();
   });
 
+  it('lets no pipelined request past the Host check: not its headers into the first head, not a second request on a handed-off socket', async () => {
+    const upgradeHead = (host: string, connection: string): string => `GET /connection/websocket HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\n`
+      + `Connection: ${connection}\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+    // A head without Host (HTTP/1.0 needs none), then one with a foreign Host: the first is answered, not refused for the second's Host.
+    const noHost = await rawHttp(cluster.handle.port, 'GET /healthz HTTP/1.0\r\n\r\n' + get('/healthz', 'rebind.evil.example'));
+    await noHost.closedWithin(5000);
+    noHost.socket.destroy();
+    assert.match(noHost.received(), /^HTTP\/1\.1 200 /);
+    // An upgrade the node's parser does not take (no Connection: upgrade) gets 426 and a close; the
+    // pipelined upgrade with a foreign Host behind it is never answered 101.
+    const smuggled = await rawHttp(cluster.handle.port, upgradeHead('127.0.0.1', 'keep-alive') + upgradeHead('rebind.evil.example', 'Upgrade'));
+    assert.ok((await smuggled.closedWithin(5000)) !== null, 'the node kept the socket open after its 426');
+    assert.match(smuggled.received(), /^HTTP\/1\.1 426 /);
+    assert.doesNotMatch(smuggled.received(), /101 Switching Protocols/);
+  });
+
   it('answers 421 to a foreign Host on the admin port, and serves localhost and 127.0.0.1', async () => {
     assert.match(await rawStatus(cluster.handle.adminPort, get('/auth-check', 'rebind.evil.example')), /^HTTP\/1\.1 421 /);
     for (const host of ['127.0.0.1', 'localhost:1']) {

@@ -60,6 +60,16 @@ describe('gateway: parseHead', () => {
     assert.equal(request.query.get('x'), '1');
   });
 
+  it('reads Host and Upgrade from the head only, not from a pipelined request or frame after it', () => {
+    const pipelined = Buffer.concat([head('GET /connection/websocket HTTP/1.1', 'Connection: Upgrade'),
+      head('GET /connection/websocket HTTP/1.1', 'Host: evil.example', 'Upgrade: websocket')]);
+    const request = parsed(pipelined);
+    assert.equal(request.upgrade, false);
+    assert.equal(request.host, undefined);
+    const withFrame = Buffer.concat([head('GET /connection/websocket HTTP/1.1', 'Host: 127.0.0.1', 'Upgrade: websocket'), Buffer.from('\r\nHost: evil\r\n')]);
+    assert.equal(parsed(withFrame).host, '127.0.0.1');
+  });
+
   it('answers null for garbage', () => {
     assert.equal(parseHead(head('')), null);
     assert.equal(parseHead(head('NOT-HTTP')), null);

@@ -132,6 +132,21 @@ function stopReading(socket: Socket): void {
   }
 }
 
+/**
+ * Keeps a socket that waits for its hand-off from reading again; answers how to undo that. A paused
+ * stream still reads ahead on the next tick (Readable's `maybeReadMore` calls `_read`, which re-arms
+ * the handle that `stopReading` stopped): bytes the client sends while its socket waits for its turn
+ * on the IPC channel (its connect frame) would land in the supervisor's buffer and be dropped with
+ * it — found by the gateway fuzzer, a frame 10 ms after the head lost on half the sockets.
+ */
+function holdForHandoff(socket: Socket): () => void {
+  const readable = socket as unknown as { _read: (size: number) => void };
+  readable._read = () => undefined;
+  return () => {
+    delete (readable as Partial<typeof readable>)._read;
+  };
+}
+
 function route(socket: Socket, head: Buffer, routes: GatewayRoutes, options: GatewayOptions): void {
   const request = parseHead(head);
   if (request && !hostAllowed(request.host, options.allowedHosts)) {
@@ -140,15 +155,21 @@ function route(socket: Socket, head: Buffer, routes: GatewayRoutes, options: Gat
   if (request && request.path === WEBSOCKET_PATH && request.upgrade && request.method === 'GET') {
     const limited = options.admission.admit(socket.remoteAddress ?? '', Date.now());
     if (limited) return reply(socket, '503 Service Unavailable', `${limited.reason}\n`, limited.retryAfterS);
+    const readAgain = holdForHandoff(socket);
     const refusal = routes.websocket(socket, head, request);
-    if (refusal !== null) reply(socket, '503 Service Unavailable', `${refusal}\n`, RETRY_SOON);
+    if (refusal !== null) {
+      readAgain();
+      reply(socket, '503 Service Unavailable', `${refusal}\n`, RETRY_SOON);
+    }
     return;
   }
   routes.http(socket, head);
 }
 
 export function parseHead(head: Buffer): RequestHead | null {
-  const text = head.toString('latin1');
+  // The head only: what follows its blank line (a body, a pipelined request, the first frame) holds no header of it.
+  const end = head.indexOf('\r\n\r\n');
+  const text = head.toString('latin1', 0, end < 0 ? head.length : end + 4);
   const lineEnd = text.indexOf('\r\n');
   const [method, target] = text.slice(0, lineEnd).split(' ');
   if (!method || !target) return null;

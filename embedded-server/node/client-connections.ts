@@ -48,10 +48,16 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
   function settleOnClose(this: Socket): void {
     settle(this);
   }
-  const http = createServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' }).end('expected a WebSocket upgrade\n');
+  // A head the gateway took for an upgrade that the parser did not (no `Connection: upgrade`). The
+  // socket is closed after the answer, and a request pipelined behind it is not served: it would
+  // reach the node without the gateway's checks (Host, admission).
+  const answered = new WeakSet<Socket>();
+  const http = createServer((req, res) => {
+    answered.add(req.socket);
+    res.writeHead(426, { 'content-type': 'text/plain', connection: 'close' }).end('expected a WebSocket upgrade\n');
   });
   http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (answered.has(socket)) return void socket.end();
     const refusal = refuse(rt, req);
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
