@@ -272,7 +272,7 @@ describe('gateway fuzzing (HTTP head, hand-off)', () => {
     assert.deepEqual([cluster.config.host, cluster.config.allowedHosts], ['127.0.0.1', []], 'hostAnswered assumes this');
     const tally: Tally = { cases: 0, statuses: new Map(), connectReplies: 0, mustConnect: 0, handedWithFrame: 0, otherwise: [] };
     const started = Date.now();
-    await fuzz('gateway', 200, fc.asyncProperty(fc.array(gatewayCase(limit), { minLength: CONCURRENT, maxLength: CONCURRENT }), async (cases) => {
+    await fuzz('gateway', 334, fc.asyncProperty(fc.array(gatewayCase(limit), { minLength: CONCURRENT, maxLength: CONCURRENT }), async (cases) => {
       const built = cases.map((c) => buildCase(c, ctx));
       // Answers echo the path or Host they were sent: a generated one that looks like a stack would be a false alarm.
       fc.pre(built.every((b) => !STACK_TRACE.test(b.bytes.toString('latin1')) && !STACK_TRACE.test(decodeURIComponentSafe(b.bytes.toString('latin1')))));
