@@ -39,6 +39,20 @@ describe('serve stopped by SIGTERM while part of the stop hangs', () => {
   const started: ServeProcess[] = [];
   const redises: RunningRedis[] = [];
   const frozen: number[] = [];
+
+  /** serve with 2 nodes on a redis-server of its own, which is then frozen by SIGSTOP. */
+  async function serveOnFrozenRedis(): Promise<{ serve: ServeProcess; nodes: number[]; redis: RunningRedis }> {
+    const redis = await startRedis();
+    redises.push(redis);
+    const serve = await startServe(['--nodes', '2', '--port', '0', '--admin-port', '0', '--engine', 'redis', '--redis-url', redis.url], { env: ENV });
+    started.push(serve);
+    const nodes = nodePids(serve);
+    assert.equal(nodes.length, 2, 'two node processes in serve\'s group');
+    process.kill(redis.serverPid, 'SIGSTOP');
+    frozen.push(redis.serverPid);
+    return { serve, nodes, redis };
+  }
+
   after(async () => {
     for (const pid of frozen) {
       try { process.kill(pid, 'SIGCONT'); } catch { /* gone */ }
@@ -64,14 +78,7 @@ describe('serve stopped by SIGTERM while part of the stop hangs', () => {
   });
 
   it('exits 1 at the bound when its Redis server is frozen, naming the Redis engine, with no node left behind', async (t) => {
-    const redis = await startRedis();
-    redises.push(redis);
-    const serve = await startServe(['--nodes', '2', '--port', '0', '--admin-port', '0', '--engine', 'redis', '--redis-url', redis.url], { env: ENV });
-    started.push(serve);
-    const nodes = nodePids(serve);
-    assert.equal(nodes.length, 2, 'two node processes in serve\'s group');
-    process.kill(redis.serverPid, 'SIGSTOP');
-    frozen.push(redis.serverPid);
+    const { serve, nodes, redis } = await serveOnFrozenRedis();
     const signalledAt = Date.now();
     process.kill(serve.pid, 'SIGTERM');
     const exit = await exitWithinBound(serve);
@@ -87,14 +94,7 @@ describe('serve stopped by SIGTERM while part of the stop hangs', () => {
   });
 
   it('exits 1 at once on a second SIGTERM while the stop waits for a frozen Redis server, with no node left behind', async (t) => {
-    const redis = await startRedis();
-    redises.push(redis);
-    const serve = await startServe(['--nodes', '2', '--port', '0', '--admin-port', '0', '--engine', 'redis', '--redis-url', redis.url], { env: ENV });
-    started.push(serve);
-    const nodes = nodePids(serve);
-    assert.equal(nodes.length, 2, 'two node processes in serve\'s group');
-    process.kill(redis.serverPid, 'SIGSTOP');
-    frozen.push(redis.serverPid);
+    const { serve, nodes } = await serveOnFrozenRedis();
     process.kill(serve.pid, 'SIGTERM');
     await waitFor(() => serve.output().includes('SIGTERM: stopping the cluster'), { timeoutMs: 5000, what: 'the first signal to be taken' });
     const secondAt = Date.now();

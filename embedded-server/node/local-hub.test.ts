@@ -291,6 +291,25 @@ describe('local hub: gaps, duplicates and epochs', () => {
   });
 });
 
+/** A hub that has seen offset `offset`, with one positioned subscriber (`positioned`) and `others`. */
+function positionedAt(offset: number, ...others: Session[]): { hub: LocalHub; sink: RecordingSink; positioned: Session } {
+  const positioned = session('positioned', Sub.positioned);
+  const { hub, sink } = hubWith(positioned, ...others);
+  hub.deliver(pub(offset));
+  return { hub, sink, positioned };
+}
+
+/** A hub at offset 3 with a positioned subscriber `before`, joined by `late` whose reply stood for offset 6. */
+function joinedAhead(): { hub: LocalHub; sink: RecordingSink; late: Session } {
+  const before = session('before', Sub.positioned);
+  const { hub, sink } = hubWith(before);
+  hub.deliver(pub(3));
+  const late = session('late', Sub.positioned);
+  hub.begin(CH, late);
+  hub.activate(CH, late, { offset: 6, epoch: 'epochAAA' });
+  return { hub, sink, late };
+}
+
 describe('local hub: positions seen by joining subscribers and the broker', () => {
   it('loses nobody when a subscriber joins at a position ahead of the node: what is on its way reaches the others, and not the joiner twice', () => {
     const before = session('before', Sub.positioned);
@@ -310,24 +329,14 @@ describe('local hub: positions seen by joining subscribers and the broker', () =
   });
 
   it('loses the others but not the joiner when what it was ahead by never reaches the node and the next publication shows the gap', () => {
-    const before = session('before', Sub.positioned);
-    const { hub, sink } = hubWith(before);
-    hub.deliver(pub(3));
-    const late = session('late', Sub.positioned);
-    hub.begin(CH, late);
-    hub.activate(CH, late, { offset: 6, epoch: 'epochAAA' });
+    const { hub, sink, late } = joinedAhead();
     hub.deliver(pub(7));
     assert.deepEqual(sink.losses, [{ channel: CH, clients: ['before'] }]);
     assert.deepEqual(sink.framesOf(late), [pub(7).frame]);
   });
 
   it('finds a tail that a joiner was ahead by and that never reaches the node at the second periodic check, and loses only the others', () => {
-    const before = session('before', Sub.positioned);
-    const { hub, sink } = hubWith(before);
-    hub.deliver(pub(3));
-    const late = session('late', Sub.positioned);
-    hub.begin(CH, late);
-    hub.activate(CH, late, { offset: 6, epoch: 'epochAAA' });
+    const { hub, sink, late } = joinedAhead();
     hub.check(CH, { offset: 6, epoch: 'epochAAA' });
     assert.deepEqual(sink.losses, []);
     hub.check(CH, { offset: 6, epoch: 'epochAAA' });
@@ -372,10 +381,7 @@ describe('local hub: positions seen by joining subscribers and the broker', () =
   });
 
   it('reports positioned subscribers lost when the broker position is ahead', () => {
-    const positioned = session('positioned', Sub.positioned);
-    const plain = session('plain', 0);
-    const { hub, sink } = hubWith(positioned, plain);
-    hub.deliver(pub(4));
+    const { hub, sink } = positionedAt(4, session('plain', 0));
     hub.reconcile(CH, { offset: 4, epoch: 'epochAAA' });
     hub.reconcile(CH, { offset: 3, epoch: 'epochAAA' });
     assert.deepEqual(sink.losses, [], 'a broker at or behind the node is no loss');
@@ -385,17 +391,13 @@ describe('local hub: positions seen by joining subscribers and the broker', () =
   });
 
   it('reports positioned subscribers lost when the broker has another epoch', () => {
-    const positioned = session('positioned', Sub.positioned);
-    const { hub, sink } = hubWith(positioned);
-    hub.deliver(pub(4));
+    const { hub, sink } = positionedAt(4);
     hub.reconcile(CH, { offset: 2, epoch: 'epochBBB' });
     assert.deepEqual(sink.losses, [{ channel: CH, clients: ['positioned'] }]);
   });
 
   it('takes a broker ahead at a periodic check for publications on their way, and loses nobody when they arrive before the next', () => {
-    const positioned = session('positioned', Sub.positioned);
-    const { hub, sink } = hubWith(positioned);
-    hub.deliver(pub(4));
+    const { hub, sink, positioned } = positionedAt(4);
     hub.check(CH, { offset: 6, epoch: 'epochAAA' });
     assert.deepEqual(sink.losses, []);
     assert.deepEqual(hub.positions().get(CH), { offset: 4, epoch: 'epochAAA' });
@@ -410,10 +412,7 @@ describe('local hub: positions seen by joining subscribers and the broker', () =
   });
 
   it('reports positioned subscribers lost when, at the next periodic check, the node has still not reached what the broker had', () => {
-    const positioned = session('positioned', Sub.positioned);
-    const plain = session('plain', 0);
-    const { hub, sink } = hubWith(positioned, plain);
-    hub.deliver(pub(4));
+    const { hub, sink } = positionedAt(4, session('plain', 0));
     hub.check(CH, { offset: 6, epoch: 'epochAAA' });
     hub.deliver(pub(5));
     hub.check(CH, { offset: 6, epoch: 'epochAAA' });
@@ -424,9 +423,7 @@ describe('local hub: positions seen by joining subscribers and the broker', () =
   });
 
   it('reports positioned subscribers lost when the broker keeps another epoch over two periodic checks', () => {
-    const positioned = session('positioned', Sub.positioned);
-    const { hub, sink } = hubWith(positioned);
-    hub.deliver(pub(4));
+    const { hub, sink } = positionedAt(4);
     hub.check(CH, { offset: 1, epoch: 'epochBBB' });
     assert.deepEqual(sink.losses, []);
     hub.check(CH, { offset: 1, epoch: 'epochBBB' });
@@ -435,9 +432,7 @@ describe('local hub: positions seen by joining subscribers and the broker', () =
   });
 
   it('forgets a pending periodic suspicion once a reconcile after a break has set the position', () => {
-    const positioned = session('positioned', Sub.positioned);
-    const { hub, sink } = hubWith(positioned);
-    hub.deliver(pub(4));
+    const { hub, sink } = positionedAt(4);
     hub.check(CH, { offset: 6, epoch: 'epochAAA' });
     hub.reconcile(CH, { offset: 6, epoch: 'epochAAA' });
     assert.equal(sink.losses.length, 1);

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { processAlive } from '../../test/support/serve-process.js';
 
 const FIXTURE = fileURLToPath(new URL('./parent-channel.fixture.ts', import.meta.url));
 
@@ -29,27 +30,18 @@ async function killParentMidWrite(): Promise<string> {
     await new Promise<void>((resolve) => {
       const deadline = Date.now() + 15_000;
       const poll = (): void => {
-        if (!alive(childPid) || Date.now() > deadline) return resolve();
+        if (!processAlive(childPid) || Date.now() > deadline) return resolve();
         setTimeout(poll, 50);
       };
       poll();
     });
-    if (alive(childPid)) {
+    if (processAlive(childPid)) {
       process.kill(childPid, 'SIGKILL');
       assert.fail('the child outlived its parent by 15 s');
     }
     return err;
   } finally {
     if (parent.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -131,9 +131,11 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
       waitingFor = 'the admin server to close';
       await admin?.stop();
       await sv.stop((what) => { waitingFor = what; });
-      // health().address names the server without credentials.
-      waitingFor = `the Redis engine to close its connections (${ownRedis?.health?.().address ?? 'Redis'})`;
-      await ownRedis?.stop();
+      if (ownRedis) {
+        // health().address names the server without credentials.
+        waitingFor = `the Redis engine to close its connections (${ownRedis.health?.().address ?? 'Redis'})`;
+        await ownRedis.stop();
+      }
       waitingFor = undefined;
     })();
     return stopping;
