@@ -1,13 +1,15 @@
 /**
  * Builds what the desktop app runs: the console bundle (Vite → dist/console) and the main process,
- * preloads, settings page and cluster code (tsc emit → dist-electron/, TOOLCHAIN.md §3).
+ * preloads, settings page, cluster code and CLI (tsc emit → dist-electron/, TOOLCHAIN.md §3).
  * `node --import tsx main/launcher/build-desktop.ts` runs both; `npm start` and `npm run dist` use it.
+ * The same dist-electron/ is what `switchboard serve` runs (`npm run build:server`, bin/server-build.js).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { markBuilt } from '../../bin/server-build.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
 const require = createRequire(import.meta.url);
@@ -40,15 +42,36 @@ export function buildConsole(options: BuildOptions = {}): Promise<boolean> {
   return node(viteBin(), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], options);
 }
 
-/** dist-electron/: main + preloads + cluster code, then the settings page and its static files. */
+/**
+ * dist-electron/: main + preloads + cluster code + CLI, then the settings page and its static files,
+ * and the stamp that tells bin/switchboard.js which sources the build saw. Built aside and swapped in
+ * whole: a `switchboard` started meanwhile runs the previous build or the sources, never half of one.
+ */
 export async function buildMain(options: BuildOptions = {}): Promise<boolean> {
-  rmSync(join(ROOT, 'dist-electron'), { recursive: true, force: true });
-  if (!(await node(tscBin(), ['-p', 'main/tsconfig.build.json'], options))) return false;
-  if (!(await node(tscBin(), ['-p', 'main/settings/tsconfig.build.json'], options))) return false;
-  const to = join(ROOT, 'dist-electron', 'main', 'settings');
+  const next = join(ROOT, 'dist', '.staging', `dist-electron-${process.pid}`);
+  rmSync(next, { recursive: true, force: true });
+  // Taken before the compiler reads a source: a file saved during the build makes the build stale.
+  const startedAt = Date.now();
+  const built = (await node(tscBin(), ['-p', 'main/tsconfig.build.json', '--outDir', next], options))
+    && (await node(tscBin(), ['-p', 'main/settings/tsconfig.build.json', '--outDir', next], options));
+  if (!built) {
+    rmSync(next, { recursive: true, force: true });
+    return false;
+  }
+  const to = join(next, 'main', 'settings');
   mkdirSync(to, { recursive: true });
   for (const file of ['index.html', 'settings.css']) copyFileSync(join(ROOT, 'main', 'settings', file), join(to, file));
+  markBuilt(next, startedAt);
+  swapIn(next, join(ROOT, 'dist-electron'));
   return true;
+}
+
+/** Replaces `target` with `fresh` by two renames (the moment without either is a few microseconds). */
+function swapIn(fresh: string, target: string): void {
+  const old = `${fresh}-old`;
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(fresh, target);
+  rmSync(old, { recursive: true, force: true });
 }
 
 export async function buildDesktop(options: BuildOptions = {}): Promise<boolean> {
