@@ -26,6 +26,8 @@ import { PEERS } from './peers.js';
 import { machineInfo } from './proc.js';
 import type { BenchResults } from './report.js';
 import { renderReport } from './report.js';
+import { serverRuntime } from '../bin/server-build.js';
+import { buildMain } from '../main/launcher/build-desktop.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,7 +40,7 @@ function versions(): Record<string, string> {
     }
   };
   return {
-    switchboard: `${read('package.json')} (${source()})`,
+    switchboard: `${read('package.json')} (${source()}; ${runtimeLabel()})`,
     ws: read('node_modules/ws/package.json'),
     'socket.io': read('node_modules/socket.io/package.json'),
     '@socket.io/cluster-adapter': read('node_modules/@socket.io/cluster-adapter/package.json'),
@@ -57,6 +59,12 @@ function source(): string {
   } catch {
     return 'commit unknown';
   }
+}
+
+/** Which runtime bench/servers/switchboard.ts runs the cluster on (the same rule it uses). */
+function runtimeLabel(): string {
+  const r = serverRuntime(ROOT, process.env);
+  return r.runtime === 'compiled' ? 'compiled JavaScript from dist-electron/' : `TypeScript under tsx: ${r.reason}`;
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {
@@ -150,6 +158,10 @@ function describeSelf(): string {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  // The bench measures what ships: the compiled cluster, built here when missing or older than a source.
+  if (serverRuntime(ROOT, process.env).runtime === 'tsx' && process.env.SWITCHBOARD_RUNTIME !== 'tsx' && !(await buildMain({ quiet: true }))) {
+    throw new Error('the server build failed (npm run build:server shows why)');
+  }
   console.log(`switchboard bench — ${o.quick ? 'quick' : 'full'} run, ${o.reps} repetition(s)${describeSelf() ? `; ${describeSelf()}` : ''}`);
   const res = await runBench(o);
   // The raw results too, so the tables can be rendered again without a run.

@@ -6,9 +6,21 @@
  * With `redis`, the supervisor runs on the Redis engine (`engine.type: redis`, as
  * `switchboard serve --engine redis --redis-url …` does) under `name` (`cluster.name`); several of
  * these processes on one Redis and one prefix form one cluster.
+ *
+ * This script runs under tsx (bench/children.ts); the cluster it starts is the compiled build when
+ * there is a fresh one (bench/run.ts builds it first).
  */
-import { defaultClusterConfig, startCluster } from '../../embedded-server/index.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as Cluster from '../../embedded-server/index.js';
+import { serverRuntime } from '../../bin/server-build.js';
 import { announce, onStop, serverArgs } from './common.js';
+
+// What ships: the compiled cluster (its nodes then run node-main.js under plain Node) when the build
+// is fresh, by the same rule as bin/switchboard.js; else the sources, as the report header says.
+const runtime = serverRuntime(fileURLToPath(new URL('../..', import.meta.url)), process.env);
+const { defaultClusterConfig, startCluster } = runtime.runtime === 'compiled'
+  ? (await import(pathToFileURL(runtime.index).href)) as typeof Cluster
+  : await import('../../embedded-server/index.js');
 
 interface Args {
   nodes: number;
