@@ -127,6 +127,7 @@ export class Supervisor {
       backoffMinMs: config.restartBackoffMinMs,
       backoffMaxMs: config.restartBackoffMaxMs,
       queueMaxBytes: config.nodeQueueMaxSize,
+      standbyNodes: config.standbyNodes,
     }, {
       message: (node, msg) => this.onNodeMessage(node, msg),
       up: (node) => this.onNodeUp(node),
@@ -166,6 +167,7 @@ export class Supervisor {
   /** Starts the nodes and the 1 Hz tick. */
   async start(): Promise<void> {
     await Promise.all(Array.from({ length: this.config.nodes }, () => this.pool.add()));
+    this.pool.startStandbys();
     this.tick();
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
