@@ -210,7 +210,7 @@ export class Supervisor {
     const self: SupervisorView = {
       id: this.id, self: true, heardAt: this.upkeep.status().controlHeardAt, engine: this.engineStatus(),
       nodes: procs.length, connections: procs.reduce((n, p) => n + (!p.exited && p.stats ? p.stats.connections : 0), 0),
-      publicationsPerSec: round1(this.published.perSecond),
+      publicationsPerSec: round1(this.published.perSecond), standbyNodes: this.pool.standbyCount,
     };
     return [self, ...this.peers.list().map(({ beat, heardAt }): SupervisorView => ({
       id: beat.supervisor, self: false, heardAt,
