@@ -117,6 +117,11 @@ export interface ClusterConfig {
   autoRestart: boolean;
   restartBackoffMinMs: number;
   restartBackoffMaxMs: number;
+  /**
+   * Warm standby node processes: forked with the cluster and kept loaded (not routable, no
+   * connections), one takes a lost node's place at its restart instead of a new process.
+   */
+  standbyNodes: number;
   /** A node silent (no stats report) this long is killed (SIGKILL) and replaced; longer than three stats intervals. */
   nodeUnresponsiveTimeoutMs: number;
   /** Bytes the supervisor queues for one node that does not read them before it drops deliveries to it. */

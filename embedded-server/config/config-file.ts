@@ -195,6 +195,7 @@ const clusterSection = z.strictObject({
   auto_restart: z.boolean().optional(),
   restart_backoff_min: positiveDuration().optional(),
   restart_backoff_max: positiveDuration().optional(),
+  standby_nodes: count(0).max(8, 'must be at most 8').optional(),
   node_unresponsive_timeout: positiveDuration().optional(),
   node_queue_max_size: count(65_536).optional(),
   personal_namespace: z.string().optional(),

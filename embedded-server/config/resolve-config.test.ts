@@ -23,6 +23,7 @@ describe('resolveConfig', () => {
     assert.equal(config.statsIntervalMs, 1000);
     assert.equal(config.autoRestart, true);
     assert.deepEqual([config.restartBackoffMinMs, config.restartBackoffMaxMs], [250, 10_000]);
+    assert.equal(config.standbyNodes, 1);
     assert.deepEqual([config.client.pingIntervalMs, config.client.pongTimeoutMs], [25_000, 8_000]);
     assert.equal(config.client.channelLimit, 128);
     assert.equal(config.client.maxMessageSize, 65_536);
@@ -202,5 +203,15 @@ describe('resolveConfig: a node that stops answering', () => {
   it('refuses a timeout a node reaches before it is even unhealthy, naming both options', () => {
     const found = problems({ cluster: { stats_interval: '1s', node_unresponsive_timeout: '3s' } });
     assert.ok(found.some((p) => /cluster\.node_unresponsive_timeout \(3s\) must be longer .*cluster\.stats_interval \(1s\)/.test(p)), found.join('\n'));
+  });
+});
+
+describe('cluster.standby_nodes', () => {
+  it('takes 0 (no standby) up to 8, and refuses a negative or fractional count', () => {
+    assert.equal(resolve({ cluster: { standby_nodes: 0 } }).config.standbyNodes, 0);
+    assert.equal(resolve({ cluster: { standby_nodes: 2 } }).config.standbyNodes, 2);
+    assert.match(resolveProblems({ cluster: { standby_nodes: -1 } }).join('\n'), /standby_nodes/);
+    assert.match(resolveProblems({ cluster: { standby_nodes: 1.5 } }).join('\n'), /standby_nodes/);
+    assert.match(resolveProblems({ cluster: { standby_nodes: 9 } }).join('\n'), /standby_nodes.*at most 8/);
   });
 });

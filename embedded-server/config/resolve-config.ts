@@ -65,6 +65,7 @@ export const CONFIG_DEFAULTS = {
   autoRestart: true,
   restartBackoffMinMs: 250,
   restartBackoffMaxMs: 10 * SECOND,
+  standbyNodes: 1,
   nodeUnresponsiveTimeoutMs: 10 * SECOND,
   nodeQueueMaxSize: 32 * 1024 * 1024,
   pingIntervalMs: 25 * SECOND,
@@ -151,6 +152,7 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
     autoRestart: cluster.auto_restart ?? CONFIG_DEFAULTS.autoRestart,
     restartBackoffMinMs: cluster.restart_backoff_min ?? CONFIG_DEFAULTS.restartBackoffMinMs,
     restartBackoffMaxMs: cluster.restart_backoff_max ?? CONFIG_DEFAULTS.restartBackoffMaxMs,
+    standbyNodes: cluster.standby_nodes ?? CONFIG_DEFAULTS.standbyNodes,
     // Unset, it stays past the unhealthy mark (3.5 reports) however slow the reports are.
     nodeUnresponsiveTimeoutMs: cluster.node_unresponsive_timeout
       ?? Math.max(CONFIG_DEFAULTS.nodeUnresponsiveTimeoutMs, 4 * (cluster.stats_interval ?? CONFIG_DEFAULTS.statsIntervalMs)),

@@ -51,6 +51,8 @@ export interface ClusterHandle {
   stopWaitingFor(): string | undefined;
   /** SIGKILLs every node process still running, for an exit that cannot wait for the stop; answers their pids. */
   killNodes(): number[];
+  /** The warm standby processes' ids (`cluster.standby_nodes`): not nodes, but server processes that use memory. */
+  standbyPids(): number[];
 }
 
 /** What startCluster may be handed besides the configuration. */
@@ -165,6 +167,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
       stop,
       stopWaitingFor: () => waitingFor,
       killNodes: () => sv.pool.killAll(),
+      standbyPids: () => sv.pool.standbyPids(),
     };
   } catch (e) {
     await stop();

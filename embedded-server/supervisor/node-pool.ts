@@ -7,6 +7,7 @@ import type { NodeId } from '../../shared/ids.js';
 import { asNodeId } from '../../shared/ids.js';
 import type { NodeEntry, NodeHealth } from './node-process.js';
 import { NodeProcess } from './node-process.js';
+import { Standbys } from './standby.js';
 
 export interface PoolHooks {
   /** Every message but stats, ready and responses. */
@@ -26,6 +27,8 @@ export interface PoolOptions {
   backoffMaxMs: number;
   /** Bytes queued for one node before deliveries to it are dropped (see node-outbox.ts). */
   queueMaxBytes?: number;
+  /** Warm standby processes kept to take a lost node's place (`cluster.standby_nodes`; see standby.ts). Default 0. */
+  standbyNodes?: number;
 }
 
 /** A node slot: the current process and its restart bookkeeping. */
@@ -48,18 +51,35 @@ export class NodePool {
   private readonly slots = new Map<NodeId, Slot>();
   private nextIndex = 1;
   private stopping = false;
+  private readonly standbys: Standbys;
   autoRestart: boolean;
 
   constructor(private readonly opts: PoolOptions, private readonly hooks: PoolHooks) {
     this.autoRestart = opts.autoRestart;
+    this.standbys = new Standbys({ entry: opts.entry, count: opts.standbyNodes ?? 0 });
   }
 
-  /** Forks a new node; resolves when it reported ready. */
+  /** Starts a new node (on a standby's process when one waits); resolves when it reported ready. */
   add(): Promise<NodeProcess> {
     const id = asNodeId(`node-${this.nextIndex++}`);
     const slot: Slot = { proc: this.newProcess(id, 0), restarts: 0, failures: 0, restartTimer: null, removed: false, draining: false, shedding: false };
     this.slots.set(id, slot);
     return this.launch(slot);
+  }
+
+  /** Forks the standby processes (in the background: they are not waited for). */
+  startStandbys(): void {
+    if (!this.stopping) this.standbys.fill();
+  }
+
+  /** Standby processes waiting to take a lost node's place. */
+  get standbyCount(): number {
+    return this.standbys.ready;
+  }
+
+  /** The standby processes' ids: not nodes, but server processes that take memory. */
+  standbyPids(): number[] {
+    return this.standbys.pids();
   }
 
   get(id: string): NodeProcess | undefined {
@@ -127,6 +147,7 @@ export class NodePool {
   /** Ends every node: a graceful shutdown message, SIGKILL for any that lingers. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.standbys.stop();
     const procs = [...this.slots.values()].map((slot) => {
       if (slot.restartTimer) clearTimeout(slot.restartTimer);
       slot.restartTimer = null;
@@ -142,7 +163,7 @@ export class NodePool {
    */
   killAll(): number[] {
     this.stopping = true;
-    const killed: number[] = [];
+    const killed: number[] = this.standbys.stop();
     for (const slot of this.slots.values()) {
       if (slot.restartTimer) clearTimeout(slot.restartTimer);
       slot.restartTimer = null;
@@ -193,9 +214,11 @@ export class NodePool {
     clearTimeout(kill);
   }
 
+  /** Starts the slot's next process: a waiting standby's when there is one, else a fresh fork. */
   private launch(slot: Slot): Promise<NodeProcess> {
     const proc = this.newProcess(slot.proc.id, slot.restarts);
     slot.proc = proc;
+    const standby = this.stopping ? null : this.standbys.take();
     return new Promise((resolve, reject) => {
       let settled = false;
       proc.start(this.opts.entry, { ...this.opts.init, nodeId: proc.id }, {
@@ -218,7 +241,7 @@ export class NodePool {
           settled = true;
           this.scheduleRestart(slot, node);
         },
-      });
+      }, standby ?? undefined);
     });
   }
 

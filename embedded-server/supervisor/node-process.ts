@@ -93,8 +93,12 @@ export class NodeProcess {
     }, queueMaxBytes);
   }
 
-  start(entry: NodeEntry, init: NodeInit, events: NodeEvents): void {
-    const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /**
+   * Forks the node's process (or takes `standby`'s, already forked and loaded: see standby.ts) and
+   * sends it its init.
+   */
+  start(entry: NodeEntry, init: NodeInit, events: NodeEvents, standby?: ChildProcess): void {
+    const child = standby ?? fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
     this.pid = child.pid ?? 0;
     this.startedAt = Date.now();

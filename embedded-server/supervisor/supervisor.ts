@@ -127,6 +127,7 @@ export class Supervisor {
       backoffMinMs: config.restartBackoffMinMs,
       backoffMaxMs: config.restartBackoffMaxMs,
       queueMaxBytes: config.nodeQueueMaxSize,
+      standbyNodes: config.standbyNodes,
     }, {
       message: (node, msg) => this.onNodeMessage(node, msg),
       up: (node) => this.onNodeUp(node),
@@ -166,6 +167,7 @@ export class Supervisor {
   /** Starts the nodes and the 1 Hz tick. */
   async start(): Promise<void> {
     await Promise.all(Array.from({ length: this.config.nodes }, () => this.pool.add()));
+    this.pool.startStandbys();
     this.tick();
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
@@ -208,7 +210,7 @@ export class Supervisor {
     const self: SupervisorView = {
       id: this.id, self: true, heardAt: this.upkeep.status().controlHeardAt, engine: this.engineStatus(),
       nodes: procs.length, connections: procs.reduce((n, p) => n + (!p.exited && p.stats ? p.stats.connections : 0), 0),
-      publicationsPerSec: round1(this.published.perSecond),
+      publicationsPerSec: round1(this.published.perSecond), standbyNodes: this.pool.standbyCount,
     };
     return [self, ...this.peers.list().map(({ beat, heardAt }): SupervisorView => ({
       id: beat.supervisor, self: false, heardAt,

@@ -102,6 +102,11 @@ export interface SupervisorView {
   /** Its engine link as it reports it. */
   engine: EngineStatus;
   nodes: number;
+  /**
+   * Warm standby processes waiting to take a lost node's place (`cluster.standby_nodes`): not nodes,
+   * never routed to, no connections. Absent where the supervisor does not say (another supervisor's heartbeat).
+   */
+  standbyNodes?: number;
   connections: number;
   /** Publications made through it (client, HTTP API, console), per second: counted once, at the publisher. */
   publicationsPerSec: number;

@@ -125,6 +125,13 @@ describe('heartbeat ages', () => {
     const one = groupHeading({ ...g, view: view('sb-a', false, { connections: 1 }) }, AT);
     assert.deepEqual([one.heartbeatLate, one.counts], [false, '1 node · 1 connection · 0.0 publications/s']);
   });
+
+  it('counts a waiting standby process apart from the nodes, and says nothing when there is none', () => {
+    const g = { id: 'sb-a', self: true, nodes: [node('sb-a/node-1')], view: view('sb-a', true, { nodes: 3, connections: 10, standbyNodes: 1 }) };
+    assert.equal(groupHeading(g, AT).counts, '3 nodes · 10 connections · 0.0 publications/s · 1 standby');
+    assert.equal(groupHeading({ ...g, view: view('sb-a', true, { nodes: 3, connections: 10, standbyNodes: 0 }) }, AT).counts,
+      '3 nodes · 10 connections · 0.0 publications/s');
+  });
 });
 
 describe('the engine tile', () => {

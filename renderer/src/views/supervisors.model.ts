@@ -92,7 +92,7 @@ export interface GroupHeading {
   heartbeatLate: boolean;
   /** Its engine link as it reports it; null when it does not say. */
   link: EngineLink | null;
-  /** "2 nodes · 14 connections · 3.5 publications/s". */
+  /** "2 nodes · 14 connections · 3.5 publications/s · 1 standby". */
   counts: string;
 }
 
@@ -102,6 +102,8 @@ export function groupHeading(g: SupervisorGroup, at: number): GroupHeading {
   const connections = g.view?.connections ?? g.nodes.reduce((a, n) => a + n.connections, 0);
   const parts = [`${fmtInt(nodes)} ${nodes === 1 ? 'node' : 'nodes'}`, `${fmtInt(connections)} ${connections === 1 ? 'connection' : 'connections'}`];
   if (g.view) parts.push(`${fmtRate1(g.view.publicationsPerSec)} publications/s`);
+  // A standby is not a node (never routed to, no connections): counted apart, never as an empty node.
+  if (g.view?.standbyNodes) parts.push(`${fmtInt(g.view.standbyNodes)} standby`);
   return {
     id: g.id,
     self: g.self,
