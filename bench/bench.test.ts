@@ -17,7 +17,8 @@ import type { FanoutRun } from './fanout.js';
 import { runFanout } from './fanout.js';
 import { quickOptions } from './options.js';
 import type { BenchOptions, FailoverOptions } from './options.js';
-import { PEERS } from './peers.js';
+import { PEERS, startPeer, v8FlagsOf } from './peers.js';
+import { forceGc, runtimeFlags } from './gc.js';
 import { machineInfo, running } from './proc.js';
 import type { ProcessRef } from './proc.js';
 import { renderReport } from './report.js';
@@ -33,7 +34,7 @@ function smokeOptions(): BenchOptions {
     capacity: null,
     failover: null,
     fanout: {
-      ...o.fanout!, peers: ['ws', 'sb1'], subscribers: [SUBSCRIBERS], rates: [RATE],
+      ...o.fanout!, peers: ['ws', 'ws-co', 'sb1'], subscribers: [SUBSCRIBERS], rates: [RATE],
       stepMs: 1000, drainMs: 5000, warmupMs: 300, cpuRates: [RATE], latencyRate: RATE, concurrency: 25,
     },
   };
@@ -51,7 +52,7 @@ describe('bench --quick, reduced: one fan-out step with 50 subscribers', () => {
     }
   });
 
-  for (const id of ['ws', 'sb1'] as const) {
+  for (const id of ['ws', 'ws-co', 'sb1'] as const) {
     it(`${PEERS[id].label}: every publication reached every subscriber exactly once`, () => {
       const run = runs.find((r) => r.peer === id)!;
       assert.equal(run.error, undefined, `${run.error}\n${log.join('\n')}`);
@@ -75,7 +76,7 @@ describe('bench --quick, reduced: one fan-out step with 50 subscribers', () => {
     assert.deepEqual(children.filter(running).map((r) => r.pid), []);
   });
 
-  it('renders the fan-out table with both peers and the ratio against raw ws', () => {
+  it('renders the fan-out table with every peer, the ratios against both raw ws peers and the runtime flags', () => {
     const md = renderReport({
       options: o, machine: machineInfo(), loadAfter: [0, 0, 0], versions: { ws: 'x' }, startedAt: new Date().toISOString(), wallMs: 1,
       capacity: [], fanout: runs, failover: [], redisFailover: [], notes: [], pinned: false,
@@ -85,8 +86,36 @@ describe('bench --quick, reduced: one fan-out step with 50 subscribers', () => {
     assert.match(md, /\| raw ws \(1 process\) \|/);
     assert.match(md, /\| Switchboard \(1 node\) \|/);
     assert.match(md, /Ratios against raw ws/);
+    assert.match(md, /\| raw ws, coalesced \(1 process\) \|/);
+    assert.match(md, /CPU\/delivery @1k ÷ raw ws \| CPU\/delivery @1k ÷ raw ws coalesced/);
+    assert.match(md, /\*\*Runtime flags:\*\* `--v8-flags=shipped`/);
     assert.match(md, /CPU µs\/delivery @1k/);
   });
+});
+
+describe('bench fairness: equal runtime flags and a forced GC in every server process', () => {
+  const flagsOf = (refs: readonly ProcessRef[]): string[][] => refs.map((r) => runtimeFlags(r.pid) ?? ['gone']);
+
+  for (const mode of ['shipped', 'default'] as const) {
+    it(`runs raw ws, coalesced raw ws, Socket.IO cluster (primary and workers) and Switchboard (supervisor and node) all with the ${mode} flags, and each answers a GC request`, async () => {
+      const want = [...v8FlagsOf(mode).root, '--expose-gc'];
+      for (const id of ['ws-co', 'sio-cluster', 'sb1'] as const) {
+        const server = await startPeer(PEERS[id], null, mode);
+        try {
+          const { pids } = await server.refresh();
+          const refs = pids.map((p) => server.ref(p)).filter((r) => r !== null);
+          assert.equal(refs.length, { 'ws-co': 1, 'sio-cluster': 3, sb1: 2 }[id], `${id}: ${pids.join(', ')}`);
+          for (const f of flagsOf(refs)) assert.deepEqual(f, want, `${id}: ${JSON.stringify(flagsOf(refs))}`);
+          const gc = await forceGc(refs);
+          assert.deepEqual({ asked: gc.asked, answered: gc.answered, notAsked: gc.notAsked }, { asked: refs.length, answered: refs.length, notAsked: [] }, id);
+          assert.deepEqual(refs.filter((r) => !running(r)), [], `${id}: a process ended on the GC request`);
+        } finally {
+          await server.stop();
+        }
+        assert.deepEqual(server.allRefs().filter(running).map((r) => r.pid), [], `${id}: processes left running`);
+      }
+    });
+  }
 });
 
 const REDIS_FAILOVER: FailoverOptions = {

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchToServer, ServerInfo, ServerToBench } from './servers/common.js';
 import type { ConnectRequest, ConnectResult, FailoverResult, FailoverStatus, GeneratorCommand, StepResult } from './generator.js';
+import { gcEnv } from './gc.js';
 import { descendants, refOf, running, signal } from './proc.js';
 import type { ProcessRef } from './proc.js';
 
@@ -33,7 +34,8 @@ function spawnNode(script: string, args: string[], cpus: Cpus, extraExecArgv: st
   const path = fileURLToPath(new URL(script, import.meta.url));
   const nodeArgs = ['--import', TSX, ...extraExecArgv, path, ...args];
   const stdio: ('ignore' | 'inherit' | 'ipc')[] = ['ignore', 'inherit', 'inherit', 'ipc'];
-  const env = profilingEnv(server);
+  // Every server process (and its nodes or workers, which inherit the environment) can be asked for a GC: bench/gc.ts.
+  const env = server ? gcEnv(profilingEnv(server)) : process.env;
   if (cpus !== null && HAS_TASKSET) return spawn('taskset', ['-c', cpus, process.execPath, ...nodeArgs], { stdio, env });
   return spawn(process.execPath, nodeArgs, { stdio, env });
 }

@@ -69,7 +69,7 @@ export async function runFanout(
   onProcesses: (refs: ProcessRef[]) => void = () => undefined,
 ): Promise<FanoutRun> {
   const run: FanoutRun = { peer: peer.id, rep, series: [] };
-  const server = await startPeer(peer, cpus.server);
+  const server = await startPeer(peer, cpus.server, o.v8Flags);
   const gen = GeneratorProcess.start(cpus.generator);
 
   const publisher = new Publisher(server.info);

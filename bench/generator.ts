@@ -347,7 +347,16 @@ class Client {
     }
   }
 
+  /** Raw ws: one JSON object a frame; the coalesced peer joins a turn's objects with "\n" (split as for Switchboard). */
   private onRaw(text: string): void {
+    if (text.indexOf('\n') < 0) {
+      this.onRawLine(text);
+      return;
+    }
+    for (const line of text.split('\n')) if (line !== '') this.onRawLine(line);
+  }
+
+  private onRawLine(text: string): void {
     const m = JSON.parse(text) as { data?: Pub; subscribed?: string };
     if (m.data !== undefined) this.onPub(m.data, nowUs());
     else if (m.subscribed !== undefined) this.settle(true);

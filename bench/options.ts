@@ -2,7 +2,8 @@
  * What a bench run does: the full run (`npm run bench`, ≥ 3 repetitions, under 20 minutes) and the
  * quick one (`npm run bench -- --quick`, 1 repetition, fewer and shorter steps, under 2 minutes).
  */
-import type { PeerId } from './peers.js';
+import type { PeerId, V8FlagsMode } from './peers.js';
+import { V8_FLAGS_MODES } from './peers.js';
 
 export interface CapacityOptions {
   peers: PeerId[];
@@ -10,6 +11,8 @@ export interface CapacityOptions {
   levels: number[];
   concurrency: number;
   settleMs: number;
+  /** Node/V8 flags of every server process (`--v8-flags=`, default `shipped`). */
+  v8Flags: V8FlagsMode;
 }
 
 export interface FanoutOptions {
@@ -34,6 +37,8 @@ export interface FanoutOptions {
   /** Rates whose CPU per delivery and latency are reported (must be among `rates`). */
   cpuRates: number[];
   latencyRate: number;
+  /** Node/V8 flags of every server process (`--v8-flags=`, default `shipped`). */
+  v8Flags: V8FlagsMode;
 }
 
 export interface FailoverOptions {
@@ -76,7 +81,7 @@ export interface BenchOptions {
 
 /** Development only: `--peers=ws,sb1` narrows the peers (the report still pairs against raw ws and SIO cluster when present). */
 
-const ALL: PeerId[] = ['ws', 'sio', 'sio-cluster', 'sb1', 'sb2'];
+const ALL: PeerId[] = ['ws', 'ws-co', 'sio', 'sio-cluster', 'sb1', 'sb2'];
 /** The fan-out peers of the Redis rows: the memory engine (1 supervisor × 2 nodes) and the Redis engine (2 supervisors × 1 node). */
 const REDIS_ROWS: PeerId[] = ['sb2', 'sb2-redis'];
 
@@ -85,7 +90,7 @@ export function fullOptions(): BenchOptions {
     quick: false,
     reps: 3,
     pin: true,
-    capacity: { peers: ALL, levels: [2000, 5000, 10_000], concurrency: 100, settleMs: 800 },
+    capacity: { peers: ALL, levels: [2000, 5000, 10_000], concurrency: 100, settleMs: 800, v8Flags: 'shipped' },
     fanout: {
       peers: [...ALL, 'sb2-console', 'sb2-redis'],
       subscribers: [1000, 5000],
@@ -100,6 +105,7 @@ export function fullOptions(): BenchOptions {
       concurrency: 100,
       cpuRates: [25_000, 50_000],
       latencyRate: 25_000,
+      v8Flags: 'shipped',
     },
     failover: {
       nodes: 3, clients: 10_000, channels: 100, publishRate: 200, beforeKillMs: 2000, afterRecoveryMs: 1500,
@@ -119,7 +125,7 @@ export function quickOptions(): BenchOptions {
     quick: true,
     reps: 1,
     pin: true,
-    capacity: { peers: ALL, levels: [2000], concurrency: 100, settleMs: 800 },
+    capacity: { peers: ALL, levels: [2000], concurrency: 100, settleMs: 800, v8Flags: 'shipped' },
     fanout: {
       peers: [...ALL, 'sb2-console', 'sb2-redis'],
       subscribers: [1000],
@@ -134,6 +140,7 @@ export function quickOptions(): BenchOptions {
       concurrency: 100,
       cpuRates: [25_000, 50_000],
       latencyRate: 25_000,
+      v8Flags: 'shipped',
     },
     failover: {
       nodes: 3, clients: 1500, channels: 30, publishRate: 100, beforeKillMs: 1000, afterRecoveryMs: 800,
@@ -167,6 +174,12 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     else if (!keep.has('fanout')) o.fanout = null;
     if (!keep.has('failover')) o.failover = null;
     if (!keep.has('redis') && !keep.has('redis-failover')) o.redisFailover = null;
+  }
+  const flags = argv.find((a) => a.startsWith('--v8-flags='))?.slice('--v8-flags='.length);
+  if (flags !== undefined) {
+    if (!(V8_FLAGS_MODES as readonly string[]).includes(flags)) throw new Error(`--v8-flags: ${flags}? (known: ${V8_FLAGS_MODES.join(', ')})`);
+    if (o.capacity) o.capacity.v8Flags = flags as V8FlagsMode;
+    if (o.fanout) o.fanout.v8Flags = flags as V8FlagsMode;
   }
   const peers = argv.find((a) => a.startsWith('--peers='));
   if (peers) {

@@ -33,8 +33,10 @@ export interface BenchResults {
   pinned: boolean;
 }
 
-const REF_WS: PeerId = 'ws';
 const REF_CLUSTER: PeerId = 'sio-cluster';
+/** Every figure against raw ws is given against both raw ws peers: the baseline and the coalesced ceiling. */
+const RAW_REFS: readonly PeerId[] = ['ws', 'ws-co'];
+const REF_SHORT: Partial<Record<PeerId, string>> = { ws: 'raw ws', 'ws-co': 'raw ws coalesced', 'sio-cluster': 'SIO cluster' };
 
 // ─── capacity ───────────────────────────────────────────────────────────────────────────────
 
@@ -69,15 +71,17 @@ function capacitySection(res: BenchResults): string {
     fmtSpread(spread(vals(p, rate)), 0),
     fmtSpread(spread(vals(p, cpuPerConnect)), 0),
     fmtSpread(spread(vals(p, (r) => r.baselineRss / 2 ** 20)), 0),
+    fmtSpread(spread(vals(p, (r) => {
+      const l = r.levels.find((x) => x.level === top);
+      return l && l.failed === 0 ? l.rssDeltaBeforeGcBytes / 1024 / l.connected : Number.NaN;
+    })), 1),
   ]);
-  const hasWs = peers.includes(REF_WS);
-  const hasCluster = peers.includes(REF_CLUSTER);
-  const ratioRows = !hasWs || !hasCluster ? [] : peers.filter((p) => p !== REF_WS).map((p) => [
+  const refs = [...RAW_REFS, REF_CLUSTER].filter((r) => peers.includes(r));
+  const ratio = (p: PeerId, ref: PeerId, f: (r: CapacityRun) => number): string => (p === ref ? '1' : fmtSpread(pairedRatio(vals(p, f), vals(ref, f)), 2, '×'));
+  const ratioRows = refs.length === 0 ? [] : peers.filter((p) => !RAW_REFS.includes(p) || refs.length > 1).map((p) => [
     PEERS[p].label,
-    fmtSpread(pairedRatio(vals(p, kbAt(top)), vals(REF_WS, kbAt(top))), 2, '×'),
-    p === REF_CLUSTER ? '1' : fmtSpread(pairedRatio(vals(p, kbAt(top)), vals(REF_CLUSTER, kbAt(top))), 2, '×'),
-    fmtSpread(pairedRatio(vals(p, rate), vals(REF_WS, rate)), 2, '×'),
-    p === REF_CLUSTER ? '1' : fmtSpread(pairedRatio(vals(p, rate), vals(REF_CLUSTER, rate)), 2, '×'),
+    ...refs.map((ref) => ratio(p, ref, kbAt(top))),
+    ...refs.map((ref) => ratio(p, ref, rate)),
   ]);
   const disturbed = res.capacity.flatMap((r) => r.levels).filter((l) => l.disturbed).length;
   const all = res.capacity.flatMap((r) => r.levels).length;
@@ -88,14 +92,18 @@ function capacitySection(res: BenchResults): string {
     'RSS Δ per connection = (RSS of every server process with N connections open − RSS before the first) / N, in KB (1024 B).',
     `Connect rate: connections opened per second by the generator (${o.concurrency} handshakes in flight; Switchboard: connect with a token through the gateway).`,
     '',
-    table(['peer', ...o.levels.map((l) => `KB/conn @${fmtRate(l)}`), `of which root process @${fmtRate(top)}`, 'connect rate (conn/s)', 'server CPU µs/connect', 'baseline RSS (MB)'], rows),
+    table(['peer', ...o.levels.map((l) => `KB/conn @${fmtRate(l)}`), `of which root process @${fmtRate(top)}`, 'connect rate (conn/s)', 'server CPU µs/connect', 'baseline RSS (MB)',
+      `KB/conn before GC @${fmtRate(top)}`], rows),
     '',
     'Root process: the one the bench started — Switchboard\'s supervisor (gateway, registry), Socket.IO cluster\'s primary (sticky); the rest is in the nodes or workers.',
+    '',
+    'Every RSS reading (the baseline too) follows a forced full GC in every server process — nodes and workers included — answered by each before the reading '
+      + `(SIGUSR2 to a \`--expose-gc\` preload, bench/gc.ts); the last column is the same Δ as found, before the GC. Server processes that could not be asked or did not answer: ${res.capacity.flatMap((r) => r.levels).reduce((n, l) => n + (l.gcMissed ?? 0), 0)}.`,
     '',
     ...(ratioRows.length === 0 ? [] : [
       `Ratios, pair by pair (per repetition, then the median): KB/conn at ${fmtRate(top)} and connect rate.`,
       '',
-      table(['peer', `KB/conn ÷ raw ws`, `KB/conn ÷ SIO cluster`, 'connect rate ÷ raw ws', 'connect rate ÷ SIO cluster'], ratioRows),
+      table(['peer', ...refs.map((r) => `KB/conn ÷ ${REF_SHORT[r]}`), ...refs.map((r) => `connect rate ÷ ${REF_SHORT[r]}`)], ratioRows),
       '',
     ]),
     `Measurement windows disturbed by other work (> ${DISTURBED_CORES} core): ${disturbed} of ${all}.`,
@@ -131,14 +139,19 @@ function fanoutSection(res: BenchResults): string {
       fmtRateSpread(spread(m[p].peak)),
       fmtSpread(spread(m[p].idle.map((x) => x * 100)), 1),
     ]);
-    const ratioRow = (p: PeerId, ref: PeerId): string[] => [
+    const ratioRow = (p: PeerId, refs: readonly PeerId[]): string[] => [
       PEERS[p].label,
-      ...o.cpuRates.map((r) => fmtSpread(pairedRatio(m[p].cpu[r]!, m[ref].cpu[r]!), 2, '×')),
-      fmtSpread(pairedRatio(m[p].p99, m[ref].p99), 2, '×'),
-      fmtSpread(pairedRatio(m[p].keepsUp, m[ref].keepsUp), 2, '×'),
-      fmtSpread(pairedRatio(m[p].peak, m[ref].peak), 2, '×'),
+      ...o.cpuRates.flatMap((r) => refs.map((ref) => (p === ref ? '1' : fmtSpread(pairedRatio(m[p].cpu[r]!, m[ref].cpu[r]!), 2, '×')))),
+      ...refs.map((ref) => (p === ref ? '1' : fmtSpread(pairedRatio(m[p].p99, m[ref].p99), 2, '×'))),
+      ...refs.map((ref) => (p === ref ? '1' : fmtSpread(pairedRatio(m[p].keepsUp, m[ref].keepsUp), 2, '×'))),
+      ...refs.map((ref) => (p === ref ? '1' : fmtSpread(pairedRatio(m[p].peak, m[ref].peak), 2, '×'))),
     ];
-    const ratioHead = ['peer', ...o.cpuRates.map((r) => `CPU/delivery @${fmtRate(r)}`), `p99 @${fmtRate(o.latencyRate)}`, 'highest keeps up', 'peak delivered/s'];
+    const ratioHead = (refs: readonly PeerId[]): string[] => ['peer',
+      ...o.cpuRates.flatMap((r) => refs.map((ref) => `CPU/delivery @${fmtRate(r)} ÷ ${REF_SHORT[ref]}`)),
+      ...refs.map((ref) => `p99 @${fmtRate(o.latencyRate)} ÷ ${REF_SHORT[ref]}`),
+      ...refs.map((ref) => `highest keeps up ÷ ${REF_SHORT[ref]}`),
+      ...refs.map((ref) => `peak delivered/s ÷ ${REF_SHORT[ref]}`)];
+    const rawRefs = RAW_REFS.filter((r) => peers.includes(r));
     parts.push(
       '',
       `### ${subscribers.toLocaleString('en-US')} subscribers`,
@@ -149,16 +162,17 @@ function fanoutSection(res: BenchResults): string {
       `Idle server CPU: % of one core used by all server processes with the subscribers connected and nothing published (${o.idleMs / 1000} s; 10 ms resolution) — `
         + 'the fixed cost (timers, pings, stats) that the CPU per delivery at low rates includes.',
       '',
-      ...(peers.includes(REF_WS) ? [
-        'Ratios against raw ws, pair by pair (lower is better for CPU and p99, higher for rates):',
+      ...(rawRefs.length > 0 ? [
+        'Ratios against raw ws — the baseline (one frame per publication) and, where measured, the coalesced ceiling (one frame per socket per turn) — '
+          + 'pair by pair (lower is better for CPU and p99, higher for rates):',
         '',
-        table(ratioHead, peers.filter((p) => p !== REF_WS).map((p) => ratioRow(p, REF_WS))),
+        table(ratioHead(rawRefs), peers.filter((p) => !rawRefs.includes(p) || rawRefs.length > 1).map((p) => ratioRow(p, rawRefs))),
         '',
       ] : []),
       ...(peers.includes(REF_CLUSTER) ? [
         'Ratios against Socket.IO cluster, pair by pair:',
         '',
-        table(ratioHead, peers.filter((p) => p !== REF_CLUSTER).map((p) => ratioRow(p, REF_CLUSTER))),
+        table(ratioHead([REF_CLUSTER]), peers.filter((p) => p !== REF_CLUSTER).map((p) => ratioRow(p, [REF_CLUSTER]))),
         '',
       ] : []),
       `<details><summary>Every step, ${subscribers.toLocaleString('en-US')} subscribers (medians over the repetitions that reached the step)</summary>`,
@@ -346,27 +360,9 @@ function targetRows(res: BenchResults): string[][] {
     }
   }
   const fo = res.options.fanout;
-  if (fo && fo.peers.includes('ws')) {
+  if (fo && RAW_REFS.some((r) => fo.peers.includes(r))) {
     const subs = fo.subscribers.at(-1)!;
-    const ws = fanoutMetrics(res, 'ws', subs);
-    for (const p of ['sb1', 'sb2'] as PeerId[]) {
-      if (!fo.peers.includes(p)) continue;
-      const m = fanoutMetrics(res, p, subs);
-      const ku = pairedRatio(m.keepsUp, ws.keepsUp);
-      rows.push([`${subs.toLocaleString('en-US')} subs: keeps up at least as far as raw ws — ${PEERS[p].label}`,
-        `${fmtRateSpread(spread(m.keepsUp))} vs ${fmtRateSpread(spread(ws.keepsUp))}; ratio ${fmtSpread(ku, 2, '×')}`,
-        verdict(ku.n ? ku.median >= 1 : null, `reaches ${fmtNum(ku.median * 100, 0)} % of raw ws's rate`)]);
-      const p99 = pairedRatio(m.p99, ws.p99);
-      rows.push([`${subs.toLocaleString('en-US')} subs: p99 at ${fmtRate(fo.latencyRate)}/s no worse than raw ws — ${PEERS[p].label}`,
-        `${fmtSpread(spread(m.p99), 1)} ms vs ${fmtSpread(spread(ws.p99), 1)} ms; ratio ${fmtSpread(p99, 2, '×')}`,
-        verdict(p99.n ? p99.median <= 1 : null, `${fmtNum((p99.median - 1) * 100, 0)} % higher`)]);
-      for (const rate of fo.cpuRates) {
-        const c = pairedRatio(m.cpu[rate]!, ws.cpu[rate]!);
-        rows.push([`${subs.toLocaleString('en-US')} subs: server CPU/delivery at ${fmtRate(rate)}/s ≤ 1.1× raw ws — ${PEERS[p].label}`,
-          `${fmtSpread(spread(m.cpu[rate]!), 2)} µs vs ${fmtSpread(spread(ws.cpu[rate]!), 2)} µs; ratio ${fmtSpread(c, 2, '×')}`,
-          verdict(c.n ? c.median <= 1.1 : null, `${fmtNum(c.median, 2)}× (${fmtNum((c.median / 1.1 - 1) * 100, 0)} % over the bar)`)]);
-      }
-    }
+    for (const ref of RAW_REFS.filter((r) => fo.peers.includes(r))) rows.push(...rawTargetRows(res, ref, subs));
     if (fo.peers.includes('sb2-console')) {
       for (const s of fo.consoleSubscribers) {
         const cap = consoleCapacityCost(res, s);
@@ -385,6 +381,51 @@ function targetRows(res: BenchResults): string[][] {
   rows.push(...redisTargetRows(res));
   if (res.options.redisFailover && res.redisFailover.length > 0) rows.push(...failoverTargetRows(res.redisFailover, 'Redis engine, supervisor killed', false));
   return rows;
+}
+
+/** Switchboard against one raw ws peer (the baseline `ws`, or the coalesced ceiling `ws-co`): the targets of issue 6, each a row. */
+function rawTargetRows(res: BenchResults, ref: PeerId, subs: number): string[][] {
+  const fo = res.options.fanout!;
+  const rows: string[][] = [];
+  const name = REF_SHORT[ref]!;
+  const ws = fanoutMetrics(res, ref, subs);
+  for (const p of ['sb1', 'sb2'] as PeerId[]) {
+    if (!fo.peers.includes(p)) continue;
+    const m = fanoutMetrics(res, p, subs);
+    const ku = pairedRatio(m.keepsUp, ws.keepsUp);
+    rows.push([`${subs.toLocaleString('en-US')} subs: keeps up at least as far as ${name} — ${PEERS[p].label}`,
+      `${fmtRateSpread(spread(m.keepsUp))} vs ${fmtRateSpread(spread(ws.keepsUp))}; ratio ${fmtSpread(ku, 2, '×')}`,
+      verdict(ku.n ? ku.median >= 1 : null, `reaches ${fmtNum(ku.median * 100, 0)} % of ${name}'s rate`)]);
+    const p99 = pairedRatio(m.p99, ws.p99);
+    rows.push([`${subs.toLocaleString('en-US')} subs: p99 at ${fmtRate(fo.latencyRate)}/s no worse than ${name} — ${PEERS[p].label}`,
+      `${fmtSpread(spread(m.p99), 1)} ms vs ${fmtSpread(spread(ws.p99), 1)} ms; ratio ${fmtSpread(p99, 2, '×')}`,
+      verdict(p99.n ? p99.median <= 1 : null, `${fmtNum((p99.median - 1) * 100, 0)} % higher`)]);
+    for (const rate of fo.cpuRates) {
+      const c = pairedRatio(m.cpu[rate]!, ws.cpu[rate]!);
+      rows.push([`${subs.toLocaleString('en-US')} subs: server CPU/delivery at ${fmtRate(rate)}/s ≤ 1.1× ${name} — ${PEERS[p].label}`,
+        `${fmtSpread(spread(m.cpu[rate]!), 2)} µs vs ${fmtSpread(spread(ws.cpu[rate]!), 2)} µs; ratio ${fmtSpread(c, 2, '×')}`,
+        verdict(c.n ? c.median <= 1.1 : null, `${fmtNum(c.median, 2)}× (${fmtNum((c.median / 1.1 - 1) * 100, 0)} % over the bar)`)]);
+    }
+  }
+  return rows;
+}
+
+/** What the header says about the Node/V8 flags: the option, and the flags /proc showed for each peer's processes (capacity). */
+function flagsLine(res: BenchResults): string {
+  const mode = res.options.capacity?.v8Flags ?? res.options.fanout?.v8Flags ?? 'shipped';
+  const seen = new Map<string, Set<PeerId>>();
+  for (const r of res.capacity) {
+    for (const f of r.flags ?? []) {
+      const key = f.length === 0 ? '(none)' : f.join(' ');
+      if (!seen.has(key)) seen.set(key, new Set());
+      seen.get(key)!.add(r.peer);
+    }
+  }
+  const what = mode === 'shipped' ? 'Switchboard\'s shipped flags (shared/v8-flags.ts) for every peer\'s server processes' : 'Node\'s defaults for every peer, Switchboard\'s supervisor and nodes included';
+  const observed = seen.size === 0 ? 'not read (no capacity run)'
+    : [...seen].map(([k, ps]) => `\`${k}\` (${[...ps].map((p) => PEERS[p].label).join(', ')})`).join('; ');
+  return `**Runtime flags:** \`--v8-flags=${mode}\`: ${what}; the bench adds \`--expose-gc\` and its GC preload to every server process (NODE_OPTIONS). `
+    + `Flags seen in /proc of every server process (root, nodes, workers): ${observed}. Failover always runs with the shipped flags.`;
 }
 
 function redisSection(res: BenchResults): string {
@@ -463,6 +504,8 @@ export function renderReport(res: BenchResults): string {
     `**Versions:** ${Object.entries(res.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',
     `**Pinning:** ${res.pinned ? 'capacity and fan-out: server processes (all of them, redis-server included) on core 0, the generator on core 1 (`taskset`); failover unpinned; the bench process itself (publisher, admin client, /proc sampling) unpinned' : 'none'}.`,
+    '',
+    flagsLine(res),
     '',
     `**Background load:** ${disturbedSteps} of ${steps.length} fan-out steps were disturbed (other work used > ${DISTURBED_CORES} of a core on average, from /proc/stat minus the bench's own processes); `
       + `the most foreign load seen in any window: ${maxForeign.toFixed(2)} cores.`,

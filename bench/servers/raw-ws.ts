@@ -1,5 +1,6 @@
 /**
- * The ceiling: a one-process `ws` broadcaster. A client subscribes with `{"subscribe":"<channel>"}`
+ * The baseline: a one-process `ws` broadcaster, one frame per subscriber per publication (its
+ * coalesced variant, ./raw-ws-coalesced.ts, is the ceiling). A client subscribes with `{"subscribe":"<channel>"}`
  * (answered `{"subscribed":"<channel>"}`); `POST /publish` encodes `{"channel","data"}` once to a
  * Buffer and sends those bytes to every subscriber of the channel.
  */

@@ -21,7 +21,8 @@ if (cluster.isPrimary) {
   setupMaster(server, { loadBalancingMethod: 'least-connection' });
   setupPrimary();
   // As documented: sticky sends the first chunk (a Buffer) with the socket, which needs the advanced serialization.
-  cluster.setupPrimary({ serialization: 'advanced' });
+  // The workers run with the primary's Node/V8 flags (the bench gives every peer the same), said here rather than left to the default.
+  cluster.setupPrimary({ serialization: 'advanced', execArgv: process.execArgv });
   const workers: Worker[] = [];
   const ready: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {

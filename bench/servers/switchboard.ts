@@ -31,6 +31,8 @@ interface Args {
   name?: string;
   /** The Redis engine: address (`redis://127.0.0.1:P`) and key prefix; absent: the memory engine. */
   redis?: { address: string; prefix: string };
+  /** The nodes' Node/V8 flags (the bench gives every peer the same); absent: Switchboard's own, NODE_V8_FLAGS. */
+  nodeV8Flags?: string[];
 }
 
 const args = serverArgs<Args>();
@@ -41,7 +43,7 @@ const config = {
   ...(args.redis ? { engine: { ...base.engine, type: 'redis' as const, redis: { ...base.engine.redis, ...args.redis } } } : {}),
   client: { ...base.client, tokenHmacSecret: args.tokenSecret },
 };
-const handle = await startCluster(config);
+const handle = await startCluster(config, args.nodeV8Flags ? { nodeV8Flags: args.nodeV8Flags } : {});
 
 announce({
   clientUrl: handle.clientUrl,

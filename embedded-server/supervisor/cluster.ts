@@ -62,6 +62,12 @@ export interface StartClusterOptions {
    * or Redis), made and stopped by the cluster; an engine handed in is the caller's to stop.
    */
   engine?: Engine;
+  /**
+   * Node/V8 flags every node process starts with, in place of NODE_V8_FLAGS (shared/v8-flags.ts).
+   * For comparisons that run every server with the same flags (the bench's `--v8-flags=default`
+   * runs Switchboard without its own); production leaves it unset.
+   */
+  nodeV8Flags?: readonly string[];
 }
 
 export async function startCluster(config: ClusterConfig, options: StartClusterOptions = {}): Promise<ClusterHandle> {
@@ -71,7 +77,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     : undefined;
   let sv: Supervisor;
   try {
-    sv = new Supervisor(config, options.engine ?? ownRedis);
+    sv = new Supervisor(config, options.engine ?? ownRedis, options.nodeV8Flags);
   } catch (e) {
     await ownRedis?.stop();
     throw e;

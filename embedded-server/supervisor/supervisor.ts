@@ -107,7 +107,8 @@ export class Supervisor {
   private readonly disposers: (() => void)[] = [];
   private readonly snapshotListeners = new Set<(s: ReturnType<ClusterMetrics['tick']>) => void>();
 
-  constructor(readonly config: ClusterConfig, engine?: Engine) {
+  /** `nodeV8Flags`: see StartClusterOptions (default: NODE_V8_FLAGS). */
+  constructor(readonly config: ClusterConfig, engine?: Engine, nodeV8Flags?: readonly string[]) {
     this.id = config.name;
     this.ownsEngine = !engine;
     this.engine = engine ?? createMemoryEngine({ idleChannelLimit: config.idleChannelLimit });
@@ -120,7 +121,7 @@ export class Supervisor {
       recoveryMaxPublicationLimit: config.client.recoveryMaxPublicationLimit, events: this.events, recoveries: this.recoveries,
     });
     this.pool = new NodePool({
-      entry: nodeEntry(),
+      entry: nodeEntry(nodeV8Flags),
       init: { client: config.client, channels: config.channels, statsIntervalMs: config.statsIntervalMs, serverVersion: SERVER_VERSION },
       autoRestart: config.autoRestart,
       supervisorId: this.id,

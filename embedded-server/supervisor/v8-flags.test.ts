@@ -12,6 +12,11 @@ describe('V8 flags of the processes', () => {
     assert.deepEqual(argv.slice(0, NODE_V8_FLAGS.length), [...NODE_V8_FLAGS]);
   });
 
+  it('forks every node with the flags it is given instead, and with none when given none', () => {
+    assert.deepEqual(nodeEntry(['--expose-gc']).execArgv.filter((a) => a.startsWith('--') && a !== '--import'), ['--expose-gc']);
+    assert.deepEqual(nodeEntry([]).execArgv.filter((a) => a.startsWith('--') && a !== '--import'), []);
+  });
+
   it('starts the supervisor from bin/switchboard.js with the supervisor flags', () => {
     const bin = read('../../bin/switchboard.js');
     const listed = /const V8_FLAGS = (\[[^\]]*\]);/.exec(bin)?.[1];
