@@ -35,6 +35,8 @@ export interface CapacityLevel {
   cpuUsPerConnect: number;
   foreignCores: number;
   disturbed: boolean;
+  /** The generator's CPU while this level's batch was opened, cores (absent in older results). */
+  generatorCores?: number;
   failures: string[];
   retried: number;
   retries: string[];
@@ -115,6 +117,7 @@ export async function runCapacity(peer: Peer, rep: number, o: CapacityOptions, c
         cpuUsPerConnect: w.serverUs / Math.max(1, r.connected),
         foreignCores: w.foreignCores,
         disturbed: w.foreignCores > DISTURBED_CORES,
+        generatorCores: (w.usOf(gen.pid) ?? Number.NaN) / (w.wallMs * 1000),
         failures: r.failures,
         retried: r.retried,
         retries: r.retries,

@@ -20,6 +20,10 @@ import type { Peer } from './peers.js';
 import type { ProcessRef } from './proc.js';
 import { RedisCluster } from './redis-cluster.js';
 import { cpuMicros, CpuWindow, DISTURBED_CORES, signal } from './proc.js';
+import { recoveryBreakdown } from './failover-breakdown.js';
+import type { RecoveryBreakdown } from './failover-breakdown.js';
+import { generatorFigures } from './fanout.js';
+import type { ConnectTimeouts, GeneratorLag } from './generator.js';
 import { nowUs, payload, Publisher } from './publisher.js';
 import { median } from './stats.js';
 
@@ -53,6 +57,16 @@ export interface FailoverRun {
   windowMs: number;
   foreignCores: number;
   disturbed: boolean;
+  /** The largest foreign processes over the window ("comm (pid) ms"). */
+  foreignTop?: string[];
+  /** The generator's CPU over the window (cores), whether it reached GENERATOR_LIMITED_CORES, and its event-loop lag (absent in older results). */
+  generatorCores?: number;
+  generatorLimited?: boolean;
+  generatorLag?: GeneratorLag;
+  /** Reconnect attempts closed by centrifuge-js's 5 s connect timeout, by what had not arrived. */
+  timeouts?: ConnectTimeouts;
+  /** The phases of every recovered client's way back: p50/p99 each, and the tail's medians. */
+  breakdown?: RecoveryBreakdown;
   error?: string;
 }
 
@@ -174,11 +188,14 @@ export async function runFailover(
       connectErrors: r.connectErrors, serverUnsubscribes: r.serverUnsubscribes, foreignCores: w.foreignCores, disturbed: w.foreignCores > DISTURBED_CORES,
       serverCores: w.serverUs / (w.wallMs * 1000), windowMs: w.wallMs,
       phases: { lost: median(r.phasesMs.lost), reopened: median(r.phasesMs.reopened), reconnected: median(r.phasesMs.reconnected) },
+      foreignTop: w.foreignTop, ...generatorFigures(w.usOf(gen.pid), w.wallMs, r.lag), timeouts: r.timeouts, breakdown: recoveryBreakdown(r.tracks),
     });
     log(`    failover rep ${rep + 1} (${run.killed} ${run.victim} killed): ${r.affected} affected, ${r.recovered} recovered, ${r.notRecovered} not; lost ${r.lost}, dup ${r.duplicates}; ${stream.sent} published; `
       + `median ms after the kill: lost ${run.phases.lost.toFixed(0)}, socket open ${run.phases.reopened.toFixed(0)}, connected ${run.phases.reconnected.toFixed(0)}, `
       + `recovered ${median(r.recoveryMs).toFixed(0)}; ${r.reconnectAttempts} reconnect attempts, ${r.connectErrors} error replies, ${r.serverUnsubscribes} unsubscribe pushes; `
-      + `server ${run.serverCores.toFixed(2)} cores${run.redisCores === null ? '' : ` (redis ${run.redisCores.toFixed(2)})`}, foreign ${w.foreignCores.toFixed(2)} cores over ${(w.wallMs / 1000).toFixed(0)} s`);
+      + `server ${run.serverCores.toFixed(2)} cores${run.redisCores === null ? '' : ` (redis ${run.redisCores.toFixed(2)})`}, foreign ${w.foreignCores.toFixed(2)} cores over ${(w.wallMs / 1000).toFixed(0)} s; `
+      + `generator ${run.generatorCores?.toFixed(2)} cores, lag p99 ${r.lag.p99Ms.toFixed(0)} max ${r.lag.maxMs.toFixed(0)} ms; `
+      + `connect timeouts ${r.timeouts.open} open / ${r.timeouts.connect} connect / ${r.timeouts.subscribe} subscribe`);
   } catch (e) {
     run.error = String((e as Error).message ?? e);
     log(`    failover: ${run.error}`);

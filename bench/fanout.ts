@@ -12,7 +12,8 @@ import { ConsoleWatcher } from './console-client.js';
 import type { FanoutOptions } from './options.js';
 import type { Peer } from './peers.js';
 import { BENCH_SECRETS, startPeer } from './peers.js';
-import { cpuMicros, CpuWindow, DISTURBED_CORES } from './proc.js';
+import type { GeneratorLag } from './generator.js';
+import { cpuMicros, CpuWindow, DISTURBED_CORES, GENERATOR_LIMITED_CORES } from './proc.js';
 import type { ProcessRef } from './proc.js';
 import { nowUs, Publisher } from './publisher.js';
 
@@ -48,6 +49,15 @@ export interface StepRecord {
   serverCores: number;
   foreignCores: number;
   disturbed: boolean;
+  /** The generator process's CPU over the step, cores (absent in results older than this field). */
+  generatorCores?: number;
+  /** `generatorCores` ≥ GENERATOR_LIMITED_CORES: the step's ceiling may be the generator's. */
+  generatorLimited?: boolean;
+  /** The generator's event-loop lag over the step. */
+  generatorLag?: GeneratorLag;
+  /** The largest foreign processes of the step ("comm (pid) ms"), and the cost of one /proc scan, ms. */
+  foreignTop?: string[];
+  procScanMs?: number;
   keepsUp: boolean;
   lowLatency: boolean;
 }
@@ -62,6 +72,12 @@ export interface FanoutRun {
 }
 
 const CHANNEL = 'bench';
+
+/** The generator's CPU over a window (cores), whether that made it the limit, and its event-loop lag. */
+export function generatorFigures(us: number | null, wallMs: number, lag: GeneratorLag): Pick<StepRecord, 'generatorCores' | 'generatorLimited' | 'generatorLag'> {
+  const cores = us === null ? Number.NaN : us / (wallMs * 1000);
+  return { generatorCores: cores, generatorLimited: cores >= GENERATOR_LIMITED_CORES, generatorLag: lag };
+}
 
 export async function runFanout(
   peer: Peer, rep: number, o: FanoutOptions, cpus: { server: Cpus; generator: Cpus }, log: (s: string) => void,
@@ -127,6 +143,9 @@ export async function runFanout(
           serverCores: w.serverUs / (w.wallMs * 1000),
           foreignCores: w.foreignCores,
           disturbed: w.foreignCores > DISTURBED_CORES,
+          ...generatorFigures(w.usOf(gen.pid), w.wallMs, r.lag),
+          foreignTop: w.foreignTop,
+          procScanMs: w.scanMs,
           keepsUp: false,
           lowLatency: false,
         };
@@ -142,7 +161,7 @@ export async function runFanout(
       for (const rate of [...o.rates, ...(o.extraRates[subscribers] ?? [])]) {
         const rec = await step(rate, o.stepMs);
         steps.push(rec);
-        log(`    ${peer.id} ${subscribers} subs @${rate / 1000}k/s: delivered ${Math.round(rec.deliveredPerSec)}/s p50 ${rec.p50Ms.toFixed(1)} p99 ${rec.p99Ms.toFixed(1)} max ${rec.maxMs.toFixed(0)} ms, lost ${rec.lost}, dup ${rec.duplicates}${rec.serverUnsubscribes > 0 ? `, ${rec.serverUnsubscribes} unsubscribed by the server` : ''}, cpu ${rec.cpuUsPerDelivery.toFixed(2)} µs/del${rec.redisCpuUs === null ? '' : ` (redis ${(rec.redisCpuUs / rec.publications).toFixed(0)} µs/pub)`}${rec.disturbed ? ' (disturbed)' : ''}${rec.keepsUp ? '' : ' — does not keep up'}`);
+        log(`    ${peer.id} ${subscribers} subs @${rate / 1000}k/s: delivered ${Math.round(rec.deliveredPerSec)}/s p50 ${rec.p50Ms.toFixed(1)} p99 ${rec.p99Ms.toFixed(1)} max ${rec.maxMs.toFixed(0)} ms, lost ${rec.lost}, dup ${rec.duplicates}${rec.serverUnsubscribes > 0 ? `, ${rec.serverUnsubscribes} unsubscribed by the server` : ''}, cpu ${rec.cpuUsPerDelivery.toFixed(2)} µs/del, generator ${rec.generatorCores?.toFixed(2)} cores${rec.generatorLimited ? ' (generator-limited)' : ''}${rec.redisCpuUs === null ? '' : ` (redis ${(rec.redisCpuUs / rec.publications).toFixed(0)} µs/pub)`}${rec.disturbed ? ' (disturbed)' : ''}${rec.keepsUp ? '' : ' — does not keep up'}`);
         if (!rec.keepsUp) {
           await gen.quiet(500, o.quietMaxMs); // let a backlog drain before anything else is measured
           break;

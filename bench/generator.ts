@@ -10,6 +10,7 @@
  *
  * Commands come over IPC (see `GeneratorCommand`); each is answered with `{id, ok, ...}`.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { mintConnectionToken } from '../embedded-server/index.js';
 import { Histogram } from './stats.js';
@@ -82,6 +83,14 @@ export interface StepResult {
    */
   serverUnsubscribes: number;
   subscribers: number;
+  /** The generator's own event-loop lag over the step (see {@link LagMeter}). */
+  lag: GeneratorLag;
+}
+
+/** The generator's event-loop lag over a measurement: how late a 10 ms timer ran, ms. */
+export interface GeneratorLag {
+  p99Ms: number;
+  maxMs: number;
 }
 
 export interface FailoverStatus {
@@ -97,6 +106,12 @@ export interface FailoverResult extends FailoverStatus {
   recoveryMs: number[];
   /** ms from the kill, per affected client: connection lost, socket open again, connect reply. */
   phasesMs: { lost: number[]; reopened: number[]; reconnected: number[] };
+  /** Per affected client that recovered, the times of its way back (same order as `recoveryMs`). */
+  tracks: RecoveryTrack[];
+  /** Attempts closed by centrifuge-js's connect timeout, by what had not arrived in time. */
+  timeouts: ConnectTimeouts;
+  /** The generator's event-loop lag from the arming (before the kill) to the check. */
+  lag: GeneratorLag;
   lost: number;
   duplicates: number;
   outOfOrder: number;
@@ -107,9 +122,75 @@ export interface FailoverResult extends FailoverStatus {
   resubscribes: number;
 }
 
+/**
+ * One affected client's way back, ms from the kill: (a) its socket closed, (b) the first backoff
+ * delay it chose (a duration) and when that first redial started, (c) when the dial of the socket
+ * that opened started and when it opened (TCP + upgrade, the gateway's hand-off included), (d) the
+ * connect reply, (e) the subscribe reply with `recovered: true`. `dials`: sockets it dialled after
+ * the loss (1 when the first one made it).
+ */
+export interface RecoveryTrack {
+  lost: number;
+  backoff: number;
+  firstDial: number;
+  openDial: number;
+  opened: number;
+  connected: number;
+  recovered: number;
+  dials: number;
+}
+
+export interface ConnectTimeouts {
+  /** No `open` within the timeout of the dial. */
+  open: number;
+  /** Open, but no connect reply within the timeout of sending the connect command. */
+  connect: number;
+  /** Connected, but no subscribe reply within the timeout of sending the subscribe command. */
+  subscribe: number;
+}
+
 const HANDSHAKE_TIMEOUT_MS = 5000;
 /** A failed handshake is tried again (as a real client would reconnect) this many times; retries are counted. */
 const HANDSHAKE_RETRIES = 2;
+
+/**
+ * centrifuge-js 5.8's `timeout` option, default 5000 (node_modules/centrifuge/build/index.js:4436).
+ * It bounds, per reconnect attempt: the socket's opening (a timer set when the transport is
+ * created, cleared by its open callback, index.js:5437-5462: `failTransport('connect timeout')`);
+ * the connect command, sent when the socket opens (`_registerCall`, index.js:6956-6977, rejected
+ * with code 1 → `_connectError` → `_disconnect(..., reconnect: true)`, index.js:5791-5825); and the
+ * subscribe command (index.js:1039-1044, a timeout → `_disconnect(subscribeTimeout, ..., true)`,
+ * index.js:1322-1324). Each closes the attempt and redials after the reconnect backoff. A timer that
+ * runs ≥ 1 s late (the event loop was blocked) gives the reply 1 s of grace, else one turn
+ * (index.js:4444-4447) — modelled the same way here, since the generator's own lag is real.
+ */
+export const CONNECT_TIMEOUT_MS = 5000;
+const LATE_TIMER_MS = 1000;
+const LATE_GRACE_MS = 1000;
+
+/**
+ * The generator's event-loop lag: `monitorEventLoopDelay` with a 10 ms resolution records the
+ * interval between its timer's runs; lag = that interval − 10 ms (0 when on time).
+ */
+class LagMeter {
+  private static readonly RESOLUTION_MS = 10;
+  private readonly h = monitorEventLoopDelay({ resolution: LagMeter.RESOLUTION_MS });
+
+  start(): void {
+    this.h.disable();
+    this.h.reset();
+    this.h.enable();
+  }
+
+  read(): GeneratorLag {
+    this.h.disable();
+    const ms = (ns: number): number => (this.h.count === 0 ? Number.NaN : Math.max(0, ns / 1e6 - LagMeter.RESOLUTION_MS));
+    return { p99Ms: ms(this.h.percentile(99)), maxMs: ms(this.h.max) };
+  }
+}
+
+const stepLag = new LagMeter();
+const failoverLag = new LagMeter();
 
 const nowUs = (): number => {
   const [s, ns] = process.hrtime();
@@ -173,6 +254,7 @@ class Failover {
   /** `unsubscribe` pushes received; those with a code ≥ 2500 were resubscribed, as centrifuge-js does. */
   serverUnsubscribes = 0;
   resubscribes = 0;
+  readonly timeouts: ConnectTimeouts = { open: 0, connect: 0, subscribe: 0 };
 
   record(c: Client, seq: number): void {
     if (seq >= c.seen.length) {
@@ -217,6 +299,14 @@ class Client {
   lostAtUs = 0;
   reopenedAtUs = 0;
   reconnectedAtUs = 0;
+  /** The way back after the loss (see {@link RecoveryTrack}): first backoff, first redial, the dial that opened, dials. */
+  firstDelayMs = 0;
+  firstDialAtUs = 0;
+  openDialAtUs = 0;
+  dialsAfterLoss = 0;
+  private dialAtUs = 0;
+  /** centrifuge-js's connect timeout of the attempt under way (reconnects only). */
+  private attemptTimer: NodeJS.Timeout | null = null;
   notRecovered = false;
   private attempts = 0;
   private sentRecover = false;
@@ -272,6 +362,12 @@ class Client {
     const url = urls && urls.length > 0 ? urls[this.urlIndex % urls.length]! : this.req.url;
     const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
     this.ws = ws;
+    this.dialAtUs = nowUs();
+    if (this.affected) {
+      this.dialsAfterLoss++;
+      if (this.firstDialAtUs === 0) this.firstDialAtUs = this.dialAtUs;
+    }
+    if (this.redialling()) this.armAttemptTimeout('open');
     ws.on('open', () => this.onOpen());
     ws.on('message', (data: Buffer) => this.onMessage(data.toString()));
     ws.on('error', (e: Error) => {
@@ -289,7 +385,10 @@ class Client {
 
   private onOpen(): void {
     this.progress = 'open, no reply';
-    if (this.affected && this.reopenedAtUs === 0) this.reopenedAtUs = nowUs();
+    if (this.affected && this.reopenedAtUs === 0) {
+      this.reopenedAtUs = nowUs();
+      this.openDialAtUs = this.dialAtUs;
+    }
     switch (this.req.kind) {
       case 'raw':
         if (this.channel === null) this.settle(true);
@@ -303,6 +402,7 @@ class Client {
         frames.push(JSON.stringify({ connect: { token: this.token, name: 'bench' }, id: this.connectId }));
         if (this.channel !== null) frames.push(this.subscribeFrame(this.channel));
         this.ws!.send(frames.join('\n'));
+        if (this.redialling()) this.armAttemptTimeout('connect');
         return;
       }
     }
@@ -425,7 +525,14 @@ class Client {
     if (m.id === this.connectId && m.connect !== undefined) {
       this.progress = 'connected, no subscribe reply';
       if (this.affected && this.reconnectedAtUs === 0) this.reconnectedAtUs = nowUs();
-      if (this.channel === null) this.settle(true);
+      // centrifuge-js resets its backoff at the connect reply (index.js:6511).
+      this.attempts = 0;
+      // The subscribe went out with the connect (as centrifuge-js batches both at open, index.js:5474-5475),
+      // so the same timer, started at open, now waits for its reply.
+      if (this.channel === null) {
+        this.clearAttemptTimeout();
+        this.settle(true);
+      }
       return;
     }
     if (m.id === this.subscribeId && m.subscribe !== undefined) {
@@ -445,7 +552,7 @@ class Client {
         this.offset = r.offset;
       }
       if (r.epoch !== undefined) this.epoch = r.epoch;
-      this.attempts = 0;
+      this.clearAttemptTimeout();
       this.settle(true);
     }
   }
@@ -457,6 +564,7 @@ class Client {
 
   private onClose(ws: WebSocket): void {
     if (ws !== this.ws) return;
+    this.clearAttemptTimeout();
     const wasReady = this.ready;
     this.ready = false;
     this.ws = null;
@@ -475,13 +583,44 @@ class Client {
     this.attempts++;
     this.urlIndex++;
     failover.reconnectAttempts++;
+    if (this.affected && this.firstDelayMs === 0) this.firstDelayMs = delay;
     setTimeout(() => {
       if (!this.closedByUs) this.open();
     }, delay);
   }
 
+  /** A reconnect attempt of the failover client (not the first connect, which `connect` bounds and retries). */
+  private redialling(): boolean {
+    return this.req.kind === 'sb' && this.req.reconnect !== undefined && failover !== null && this.readyAtUs !== 0;
+  }
+
+  /** centrifuge-js's connect timeout ({@link CONNECT_TIMEOUT_MS}): what has not arrived in time closes the attempt, which redials after the backoff. */
+  private armAttemptTimeout(what: keyof ConnectTimeouts): void {
+    this.clearAttemptTimeout();
+    const ws = this.ws;
+    const due = Date.now() + CONNECT_TIMEOUT_MS;
+    this.attemptTimer = setTimeout(() => {
+      const late = Date.now() - due >= LATE_TIMER_MS;
+      this.attemptTimer = setTimeout(() => {
+        this.attemptTimer = null;
+        if (ws === null || ws !== this.ws) return;
+        const missing = what === 'connect' && this.progress.startsWith('connected') ? 'subscribe' : what;
+        if (failover) failover.timeouts[missing]++;
+        this.failure = `connect timeout (${missing})`;
+        ws.terminate();
+        this.onClose(ws); // at once: a socket still connecting may not say 'close' soon
+      }, late ? LATE_GRACE_MS : 0);
+    }, CONNECT_TIMEOUT_MS);
+  }
+
+  private clearAttemptTimeout(): void {
+    if (this.attemptTimer !== null) clearTimeout(this.attemptTimer);
+    this.attemptTimer = null;
+  }
+
   close(): void {
     this.closedByUs = true;
+    this.clearAttemptTimeout();
     this.ws?.terminate();
   }
 }
@@ -583,6 +722,7 @@ function endStep(drainMs: number): Promise<StepResult> {
         disconnects: s.disconnects,
         serverUnsubscribes: s.serverUnsubscribes,
         subscribers: s.subscribers,
+        lag: stepLag.read(),
       });
     };
     check();
@@ -628,6 +768,7 @@ function failoverStatus(): FailoverStatus {
 /** Waits (bounded) until every client has every seq of its channel, then counts what is missing. */
 function failoverCheck(published: number[], drainMs: number): Promise<FailoverResult> {
   const f = failover!;
+  const lag = failoverLag.read();
   const expectedOf = (c: Client): number => published[c.index % published.length] ?? 0;
   const deadline = performance.now() + drainMs;
   return new Promise((resolve) => {
@@ -647,10 +788,14 @@ function failoverCheck(published: number[], drainMs: number): Promise<FailoverRe
       const recoveryMs = affected.filter((c) => c.recoveredAtUs > 0).map((c) => since(c.recoveredAtUs));
       const phase = (f2: (c: Client) => number): number[] => affected.map(f2).filter((t) => t > 0).map(since);
       const phasesMs = { lost: phase((c) => c.lostAtUs), reopened: phase((c) => c.reopenedAtUs), reconnected: phase((c) => c.reconnectedAtUs) };
+      const tracks = affected.filter((c) => c.recoveredAtUs > 0).map((c) => recoveryTrack(c, since));
       resolve({
         ...failoverStatus(),
         recoveryMs,
         phasesMs,
+        tracks,
+        timeouts: { ...f.timeouts },
+        lag,
         lost,
         duplicates: f.duplicates,
         outOfOrder: f.outOfOrder,
@@ -662,6 +807,15 @@ function failoverCheck(published: number[], drainMs: number): Promise<FailoverRe
     };
     check();
   });
+}
+
+/** A recovered client's way back, ms from the kill (NaN for a phase it has no time for). */
+function recoveryTrack(c: Client, since: (atUs: number) => number): RecoveryTrack {
+  const t = (at: number): number => (at > 0 ? since(at) : Number.NaN);
+  return {
+    lost: t(c.lostAtUs), backoff: c.firstDelayMs, firstDial: t(c.firstDialAtUs), openDial: t(c.openDialAtUs), opened: t(c.reopenedAtUs),
+    connected: t(c.reconnectedAtUs), recovered: t(c.recoveredAtUs), dials: c.dialsAfterLoss,
+  };
 }
 
 async function handle(cmd: GeneratorCommand): Promise<unknown> {
@@ -678,6 +832,7 @@ async function handle(cmd: GeneratorCommand): Promise<unknown> {
         c.slot = c.ready ? slots++ : -1;
       }
       step = new Step(cmd.first, cmd.count, slots, cmd.startUs, cmd.inTimeUs);
+      stepLag.start();
       return {};
     }
     case 'step.end':
@@ -686,6 +841,7 @@ async function handle(cmd: GeneratorCommand): Promise<unknown> {
       return quiet(cmd.quietMs, cmd.maxMs);
     case 'failover.arm':
       failover ??= new Failover();
+      if (!failover.armed) failoverLag.start();
       failover.killedAtUs = cmd.killedAtUs;
       failover.armed = true;
       return {};

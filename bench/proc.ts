@@ -1,9 +1,12 @@
 /**
- * What the bench reads from /proc: CPU time (user+sys) and RSS of given pids, total machine CPU
- * from /proc/stat (to see background load), and a description of the machine. Linux only.
+ * What the bench reads from /proc: CPU time (user+sys) and RSS of given pids, the CPU of every
+ * process outside the bench's own process trees (foreign load, bench/proc-scan.ts), and a
+ * description of the machine. Linux only.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { foreignBetween, scanProcs, treeOf, usedBetween } from './proc-scan.js';
+import type { ProcScan } from './proc-scan.js';
 
 /** Clock ticks per second of /proc/PID/stat times (USER_HZ: 100 on every Linux this runs on). */
 export const CLK_TCK = 100;
@@ -58,25 +61,48 @@ export function machineCpu(): MachineCpu {
   return { busyUs: (busy * 1_000_000) / CLK_TCK, totalUs: (total * 1_000_000) / CLK_TCK };
 }
 
+/** What a {@link CpuWindow} measured. */
+export interface CpuWindowResult {
+  /** CPU µs of the server processes (sampled as they come and go). */
+  serverUs: number;
+  /** CPU µs of the bench-side processes given as `ownPids` (generator, bench). */
+  ownUs: number;
+  /** Foreign load: cores (average) used by processes outside the bench's own process trees. */
+  foreignCores: number;
+  /** Up to 3 largest foreign processes, "comm (pid) ms". */
+  foreignTop: string[];
+  /** Per foreign process, CPU µs (for tests and diagnosis; not for JSON). */
+  foreignByPid: Map<number, number>;
+  /** The kernel's ksoftirqd threads, cores: deferred softirq work, mostly the bench's own loopback TCP; not counted as foreign. */
+  softirqCores: number;
+  /** /proc/stat busy (user+nice+system+steal) of the whole machine, cores: for reference only. */
+  machineBusyCores: number;
+  /** Mean wall time of the window's two /proc scans, ms (their own cost). */
+  scanMs: number;
+  wallMs: number;
+  /** CPU µs one process used over the window, from the two scans (null: not there at both edges). */
+  usOf(pid: number): number | null;
+}
+
 /**
- * A window of measurement: CPU of the server pids, of the bench's own processes, and of the whole
- * machine, so that "foreign" load (other work on the machine) can be told apart.
+ * A window of measurement: CPU of the server pids, of the bench's own processes, and foreign load —
+ * the CPU of every process on the machine outside the bench's own process trees (the bench process,
+ * the generator, every server process, redis-server and their descendants), from one scan of /proc
+ * at the window's start and one at its end.
  */
 export class CpuWindow {
   private readonly machine0: MachineCpu;
   private readonly t0 = performance.now();
-  private readonly ownPids: () => readonly number[];
+  private readonly scan0: ProcScan;
   /** Per process: CPU µs when first seen in the window (0 for one that started inside it), and last seen. */
   private readonly server = new Map<number, { first: number; last: number }>();
   private readonly own = new Map<number, { first: number; last: number }>();
 
-  constructor(private readonly serverPids: () => readonly number[], ownPids: () => readonly number[]) {
-    // The kernel's softirq threads do the loopback TCP work the bench causes when interrupts are
-    // deferred to them: their time is the bench's own, not foreign load.
-    this.ownPids = () => [...ownPids(), ...softirqThreads()];
+  constructor(private readonly serverPids: () => readonly number[], private readonly ownPids: () => readonly number[]) {
     this.track(this.server, this.serverPids(), true);
     this.track(this.own, this.ownPids(), true);
     this.machine0 = machineCpu();
+    this.scan0 = scanProcs();
   }
 
   private track(map: Map<number, { first: number; last: number }>, pids: readonly number[], atStart: boolean): void {
@@ -99,45 +125,42 @@ export class CpuWindow {
     this.track(this.own, this.ownPids(), false);
   }
 
-  /** CPU used since the start: server µs, bench-side µs, foreign cores (average), wall ms. */
-  end(): { serverUs: number; ownUs: number; foreignCores: number; wallMs: number; machineBusyCores: number } {
+  /** CPU used since the start. */
+  end(): CpuWindowResult {
     this.sample();
+    const scan1 = scanProcs();
     const wallMs = performance.now() - this.t0;
     const sum = (map: Map<number, { first: number; last: number }>): number => {
       let us = 0;
       for (const v of map.values()) us += v.last - v.first;
       return us;
     };
-    const serverUs = sum(this.server);
-    const ownUs = sum(this.own);
+    // The bench's trees at either edge: a node killed inside the window is in the first, its
+    // replacement in the second; every pid the window tracked counts as the bench's too.
+    const roots = [process.pid, ...this.ownPids(), ...this.serverPids(), ...this.server.keys(), ...this.own.keys()];
+    const own = treeOf(this.scan0, roots);
+    for (const pid of treeOf(scan1, roots)) own.add(pid);
+    const foreign = foreignBetween(this.scan0, scan1, own);
     const m = machineCpu();
-    const busyUs = m.busyUs - this.machine0.busyUs;
-    const foreignUs = Math.max(0, busyUs - serverUs - ownUs);
     const wallUs = Math.max(1, wallMs * 1000);
-    return { serverUs, ownUs, foreignCores: foreignUs / wallUs, wallMs, machineBusyCores: busyUs / wallUs };
+    const scan0 = this.scan0;
+    return {
+      serverUs: sum(this.server), ownUs: sum(this.own), foreignCores: foreign.us / wallUs, foreignTop: foreign.top, foreignByPid: foreign.byPid,
+      softirqCores: foreign.softirqUs / wallUs, machineBusyCores: (m.busyUs - this.machine0.busyUs) / wallUs,
+      scanMs: (scan0.ms + scan1.ms) / 2, wallMs, usOf: (pid) => usedBetween(scan0, scan1, pid),
+    };
   }
-}
-
-let softirqPids: number[] | null = null;
-
-/** Pids of the ksoftirqd/N kernel threads (found once). */
-export function softirqThreads(): number[] {
-  if (softirqPids !== null) return softirqPids;
-  const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/comm`, 'latin1').startsWith('ksoftirqd/')) found.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  softirqPids = found;
-  return found;
 }
 
 /** A window counts as disturbed when other work took more than this share of a core on average. */
 export const DISTURBED_CORES = 0.15;
+
+/**
+ * A measurement where the generator used at least this share of a core is generator-limited: its
+ * one JavaScript thread (pinned to its own core in capacity and fan-out) was nearly saturated, so
+ * a ceiling seen there may be the generator's, not the server's.
+ */
+export const GENERATOR_LIMITED_CORES = 0.9;
 
 export interface MachineInfo {
   cpuModel: string;

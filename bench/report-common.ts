@@ -4,6 +4,7 @@
  */
 import type { FanoutRun, StepRecord } from './fanout.js';
 import type { PeerId } from './peers.js';
+import { PEERS } from './peers.js';
 import type { BenchResults } from './report.js';
 import type { Spread } from './stats.js';
 import { fmtRate } from './stats.js';
@@ -89,4 +90,29 @@ export function pct(values: readonly number[], p: number): number {
 export function verdict(ok: boolean | null, missBy: string): string {
   if (ok === null) return 'not measured';
   return ok ? 'met' : `**missed** — ${missBy}`;
+}
+
+/** The step that ended a series: the first that did not keep up (undefined when every step kept up). */
+export function decidingStep(steps: StepRecord[] | null): StepRecord | undefined {
+  return steps?.find((s) => !s.keepsUp);
+}
+
+/** " †" when, in some repetition, the step that decided "highest keeps up" was generator-limited. */
+export function keepsUpMark(res: BenchResults, peer: PeerId, subscribers: number): string {
+  const runs = res.fanout.filter((r) => r.peer === peer);
+  return runs.some((r) => decidingStep(stepsOf(r, subscribers))?.generatorLimited === true) ? ' †' : '';
+}
+
+/** Per peer, how many steps were generator-limited, and what † means (empty when the results predate the field). */
+export function generatorLimitLines(res: BenchResults, peers: readonly PeerId[], subscribers: number): string[] {
+  const counts = peers.map((p) => {
+    const steps = res.fanout.filter((r) => r.peer === p).flatMap((r) => stepsOf(r, subscribers) ?? []);
+    return { p, limited: steps.filter((s) => s.generatorLimited).length, known: steps.filter((s) => s.generatorCores !== undefined).length, n: steps.length };
+  });
+  if (counts.every((c) => c.known === 0)) return [];
+  return [
+    `Generator-limited steps (the generator used ≥ 0.9 of its core: the limit may have been the generator, not the server): `
+      + `${counts.map((c) => `${PEERS[c.p].label} ${c.limited} of ${c.n}`).join(', ')}. `
+      + '† on "highest keeps up": in at least one repetition the step that ended the series was generator-limited, so that ceiling may be the generator\'s.',
+  ];
 }

@@ -13,7 +13,9 @@ import type { BenchOptions } from './options.js';
 import type { PeerId } from './peers.js';
 import { PEERS } from './peers.js';
 import type { MachineInfo } from './proc.js';
-import { DISTURBED_CORES } from './proc.js';
+import { DISTURBED_CORES, GENERATOR_LIMITED_CORES } from './proc.js';
+import { breakdownTable } from './failover-breakdown.js';
+import { generatorLimitLines, keepsUpMark } from './report-common.js';
 import { fmtNum, fmtRate, fmtSpread, pairedRatio, spread } from './stats.js';
 
 export interface BenchResults {
@@ -135,7 +137,7 @@ function fanoutSection(res: BenchResults): string {
       fmtSpread(spread(m[p].p50), 1),
       fmtSpread(spread(m[p].p99), 1),
       fmtRateSpread(spread(m[p].lowLatency)),
-      fmtRateSpread(spread(m[p].keepsUp)),
+      `${fmtRateSpread(spread(m[p].keepsUp))}${keepsUpMark(res, p, subscribers)}`,
       fmtRateSpread(spread(m[p].peak)),
       fmtSpread(spread(m[p].idle.map((x) => x * 100)), 1),
     ]);
@@ -161,6 +163,8 @@ function fanoutSection(res: BenchResults): string {
       '',
       `Idle server CPU: % of one core used by all server processes with the subscribers connected and nothing published (${o.idleMs / 1000} s; 10 ms resolution) — `
         + 'the fixed cost (timers, pings, stats) that the CPU per delivery at low rates includes.',
+      '',
+      ...generatorLimitLines(res, peers, subscribers),
       '',
       ...(rawRefs.length > 0 ? [
         'Ratios against raw ws — the baseline (one frame per publication) and, where measured, the coalesced ceiling (one frame per socket per turn) — '
@@ -200,10 +204,12 @@ function stepsTable(res: BenchResults, peers: PeerId[], subscribers: number): st
         PEERS[p].label, fmtRate(rate), `${steps.length}`, s((x) => x.deliveredPerSec, 0), s((x) => x.p50Ms), s((x) => x.p99Ms), s((x) => x.maxMs, 0),
         s((x) => x.lost, 0), s((x) => x.duplicates, 0), s((x) => x.serverUnsubscribes ?? 0, 0), s((x) => x.cpuUsPerDelivery, 2), s((x) => x.serverCores, 2),
         `${steps.filter((x) => x.keepsUp).length}/${steps.length}`, `${steps.filter((x) => x.disturbed).length}`,
+        s((x) => x.generatorCores ?? Number.NaN, 2), `${steps.filter((x) => x.generatorLimited).length}`, s((x) => x.generatorLag?.p99Ms ?? Number.NaN, 0),
       ]);
     }
   }
-  return table(['peer', 'offered/s', 'runs', 'delivered/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'unsubscribed by server', 'CPU µs/del', 'server cores', 'kept up', 'disturbed'], rows);
+  return table(['peer', 'offered/s', 'runs', 'delivered/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'unsubscribed by server', 'CPU µs/del', 'server cores', 'kept up', 'disturbed',
+    'generator cores', 'generator-limited', 'generator lag p99 ms'], rows);
 }
 
 // ─── console ────────────────────────────────────────────────────────────────────────────────
@@ -303,16 +309,30 @@ export function failoverTable(runs: readonly FailoverRun[]): string {
     fmtNum(pct(r.recoveryMs, 50), 0), fmtNum(pct(r.recoveryMs, 99), 0), fmtNum(pct(r.recoveryMs, 100), 0),
     `${r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered)}`, `${r.lost}`, `${r.duplicates}`, `${r.outOfOrder}`,
     `${fmtNum(r.phases.lost, 0)} / ${fmtNum(r.phases.reopened, 0)} / ${fmtNum(r.phases.reconnected, 0)}`,
-    `${r.serverUnsubscribes ?? 0}`, `${r.published}`, `${r.publishErrors}`, r.disturbed ? `yes (${r.foreignCores.toFixed(2)})` : 'no', r.error ?? '',
+    `${r.serverUnsubscribes ?? 0}`, `${r.published}`, `${r.publishErrors}`, r.disturbed ? `yes (${r.foreignCores.toFixed(2)})` : 'no',
+    ...failoverGeneratorCells(r), r.error ?? '',
   ]);
   const s = (f: (r: FailoverRun) => number, d = 0): string => fmtSpread(spread(runs.map(f)), d);
   rows.push([
     '**median (min–max)**', '', s((r) => r.affected), s((r) => pct(r.recoveryMs, 50)), s((r) => pct(r.recoveryMs, 99)), s((r) => pct(r.recoveryMs, 100)),
     s((r) => r.notRecovered + Math.max(0, r.affected - r.recovered - r.notRecovered)), s((r) => r.lost), s((r) => r.duplicates), s((r) => r.outOfOrder),
-    `${s((r) => r.phases.lost)} / ${s((r) => r.phases.reopened)} / ${s((r) => r.phases.reconnected)}`, s((r) => r.serverUnsubscribes ?? 0), '', '', '', '',
+    `${s((r) => r.phases.lost)} / ${s((r) => r.phases.reopened)} / ${s((r) => r.phases.reconnected)}`, s((r) => r.serverUnsubscribes ?? 0), '', '', '',
+    s((r) => r.generatorCores ?? Number.NaN, 2), `${s((r) => r.generatorLag?.p99Ms ?? Number.NaN)} / ${s((r) => r.generatorLag?.maxMs ?? Number.NaN)}`,
+    s((r) => (r.timeouts ? r.timeouts.open + r.timeouts.connect + r.timeouts.subscribe : Number.NaN)), '',
   ]);
   return table(['rep', 'clients', 'affected', 'recovered p50 ms', 'p99 ms', 'max ms', 'not recovered', 'lost', 'duplicates', 'out of order',
-    'median ms to: loss seen / socket open / connected', 'unsubscribed by server', 'published', 'publish errors', 'disturbed', 'error'], rows);
+    'median ms to: loss seen / socket open / connected', 'unsubscribed by server', 'published', 'publish errors', 'disturbed',
+    'generator cores', 'generator lag p99 / max ms', 'connect timeouts (open/connect/subscribe)', 'error'], rows);
+}
+
+/** The generator's side of a failover run: its CPU (limited?), its event-loop lag, the connect timeouts. */
+function failoverGeneratorCells(r: FailoverRun): string[] {
+  const t = r.timeouts;
+  return [
+    r.generatorCores === undefined ? '—' : `${r.generatorCores.toFixed(2)}${r.generatorLimited ? ' (limited)' : ''}`,
+    r.generatorLag ? `${fmtNum(r.generatorLag.p99Ms, 0)} / ${fmtNum(r.generatorLag.maxMs, 0)}` : '—',
+    t ? `${t.open + t.connect + t.subscribe} (${t.open}/${t.connect}/${t.subscribe})` : '—',
+  ];
 }
 
 function failoverSection(res: BenchResults): string {
@@ -331,7 +351,13 @@ function failoverSection(res: BenchResults): string {
     '',
     'The phases are medians over the affected clients, from the kill: the client saw its connection close; its new WebSocket was open '
       + '(the gateway had handed the socket to a node and the node answered 101); the connect reply arrived. Recovered (the subscribe '
-      + 'reply with `recovered: true`) follows.',
+      + 'reply with `recovered: true`) follows. Generator: its CPU over the window (cores; "limited" at ≥ '
+      + `${GENERATOR_LIMITED_CORES}) and its event-loop lag (how late a 10 ms timer ran), reported apart from the recovery figures it may inflate. `
+      + 'Connect timeouts: reconnect attempts closed by centrifuge-js 5.8\'s 5 s `timeout` (socket not open, connect or subscribe reply not in) and redialled after the backoff.',
+    '',
+    '### What the recovery time is made of',
+    '',
+    breakdownTable(res.failover.map((r) => r.breakdown)),
   ].join('\n');
 }
 
@@ -484,6 +510,18 @@ function failoverTargetRows(all: readonly FailoverRun[], label: string, p99Targe
 
 // ─── whole document ─────────────────────────────────────────────────────────────────────────
 
+/** The largest foreign processes of the window with the most foreign load (fan-out and failover windows). */
+function topForeign(res: BenchResults): string {
+  const windows = [...res.fanout.flatMap((r) => r.series.flatMap((s) => s.steps)), ...res.failover, ...res.redisFailover];
+  const worst = windows.reduce<(typeof windows)[number] | null>((w, x) => (w === null || x.foreignCores > w.foreignCores ? x : w), null);
+  return worst?.foreignTop && worst.foreignTop.length > 0 ? ` (there: ${worst.foreignTop.join(', ')})` : '';
+}
+
+function scanCost(steps: readonly StepRecord[]): string {
+  const ms = steps.map((s) => s.procScanMs).filter((x): x is number => x !== undefined);
+  return ms.length === 0 ? '' : `One /proc scan (two per window) cost the bench process ${fmtNum(pct(ms, 50), 1)} ms (median; max ${fmtNum(Math.max(...ms), 1)} ms).`;
+}
+
 export function renderReport(res: BenchResults): string {
   const m = res.machine;
   const o = res.options;
@@ -507,8 +545,9 @@ export function renderReport(res: BenchResults): string {
     '',
     flagsLine(res),
     '',
-    `**Background load:** ${disturbedSteps} of ${steps.length} fan-out steps were disturbed (other work used > ${DISTURBED_CORES} of a core on average, from /proc/stat minus the bench's own processes); `
-      + `the most foreign load seen in any window: ${maxForeign.toFixed(2)} cores.`,
+    `**Background load:** ${disturbedSteps} of ${steps.length} fan-out steps were disturbed (other work used > ${DISTURBED_CORES} of a core on average: `
+      + 'the CPU of every process outside the bench\'s own process trees, from a /proc scan at each window\'s start and end); '
+      + `the most foreign load seen in any window: ${maxForeign.toFixed(2)} cores${topForeign(res)}. ${scanCost(steps)}`,
   ];
   if (res.notes.length > 0) header.push('', '**Notes:**', '', ...res.notes.map((n) => `- ${n}`));
   const sections = [targetsSection(res), capacitySection(res), fanoutSection(res), failoverSection(res), consoleSection(res), redisSection(res)].filter((s) => s !== '');
