@@ -85,6 +85,7 @@ export async function runIdleMemory(peer: Peer, rep: number, o: IdleMemoryOption
   const fleets: StormFleet[] = [];
   try {
     await server.refresh();
+    await sleep(o.settleMs); // a fresh server's RSS still moves for a moment after ready
     await beforeMemoryReading();
     run.baselineRss = await steadyRss(server.pids);
     const rootBaseline = rssBytes(server.pid) ?? 0;
