@@ -22,6 +22,11 @@ import { forceGc, runtimeFlags } from './gc.js';
 import { machineInfo, running } from './proc.js';
 import type { ProcessRef } from './proc.js';
 import { renderReport } from './report.js';
+import { planCores } from './children.js';
+import type { IdleMemoryRun } from './idle-memory.js';
+import { runIdleMemory } from './idle-memory.js';
+import type { StormRun } from './storm.js';
+import { ordersFor, runStorm } from './storm.js';
 
 const SUBSCRIBERS = 50;
 const RATE = 1000; // deliveries/s: 20 publications a second to 50 subscribers
@@ -182,5 +187,75 @@ describe('bench Redis rows, reduced: one fan-out step with 50 subscribers on 2 s
     assert.match(md, /Redis CPU µs\/publication \(series\)/);
     assert.match(md, /### Failover: a supervisor SIGKILLed/);
     assert.match(md, /Redis engine: peak delivered\/s ≥ 0\.8× the memory engine's \(50 subs\) \| 1(\.00)?× \| met/);
+  });
+});
+
+describe('bench storm and idle-memory, reduced: 60 clients at once, and 2 levels of idle clients from 2 source addresses', () => {
+  const o: BenchOptions = {
+    ...smokeOptions(), fanout: null,
+    storm: { peers: ['ws', 'sb1'], clients: 60, processes: 2, concurrency: 0, giveUpMs: 30_000 },
+    idleMemory: { peers: ['ws', 'sb1'], levels: [40, 100], perProcess: 30, concurrency: 10, giveUpMs: 30_000, settleMs: 200 },
+  };
+  const storms: StormRun[] = [];
+  const idle: IdleMemoryRun[] = [];
+
+  before(async () => {
+    for (const id of ['ws', 'sb1'] as const) {
+      storms.push(await runStorm(PEERS[id], 0, o.storm!, { server: null, generator: null }));
+      idle.push(await runIdleMemory(PEERS[id], 0, o.idleMemory!, { server: null, generator: null }));
+    }
+  });
+
+  for (const id of ['ws', 'sb1'] as const) {
+    it(`${PEERS[id].label}: every storm client connected, with one open and one ready latency each`, () => {
+      const r = storms.find((x) => x.peer === id)!;
+      assert.equal(r.error, undefined);
+      assert.equal(r.admitted, 60, JSON.stringify(r.refusals));
+      assert.equal(r.failed, 0);
+      assert.ok(r.attempts >= 60);
+      assert.ok(r.ready.p99 >= r.open.p50, `ready p99 ${r.ready.p99} < open p50 ${r.open.p50}`);
+      assert.ok(r.serverCpuUs > 0);
+    });
+
+    it(`${PEERS[id].label}: idle-memory held both levels with 2 subscriptions each, reading every server process`, () => {
+      const r = idle.find((x) => x.peer === id)!;
+      assert.equal(r.error, undefined);
+      assert.equal(r.stoppedAt, undefined, r.stoppedAt?.reason);
+      assert.deepEqual(r.levels.map((l) => [l.level, l.connected, l.failed]), [[40, 40, 0], [100, 100, 0]]);
+      assert.ok(r.baselineRss > 0);
+      assert.equal(r.levels[1]!.openFiles.length, id === 'ws' ? 1 : 2);
+      // Each held socket is an open file of the server (the node's, for Switchboard).
+      assert.ok(r.levels[1]!.openFiles.reduce((s, f) => s + f.open, 0) >= 100);
+    });
+  }
+
+  it('ordersFor gives each client process its own loopback source address, after the ones used before', () => {
+    const orders = ordersFor(100, 4, { url: 'ws://127.0.0.1:1/' }, 40, 3);
+    assert.deepEqual(orders.map((x) => [x.first, x.count, x.localAddress]),
+      [[40, 25, '127.0.0.5'], [65, 25, '127.0.0.6'], [90, 25, '127.0.0.7'], [115, 25, '127.0.0.8']]);
+  });
+
+  it('renders sections 6 and 7 with both peers', () => {
+    const md = renderReport({
+      options: o, machine: machineInfo(), loadAfter: [0, 0, 0], versions: { ws: 'x' }, startedAt: new Date().toISOString(), wallMs: 1,
+      capacity: [], fanout: [], failover: [], redisFailover: [], notes: [], pinned: false, storm: storms, idleMemory: idle,
+    });
+    assert.match(md, /## 6\. Connect storm \(60 clients at once\)/);
+    assert.match(md, /\| Switchboard \(1 node\) \| 60 \|/);
+    assert.match(md, /## 7\. Idle memory at 40 and 100 connections/);
+    assert.match(md, /\| raw ws \(1 process\) \| -?[0-9.]+ \| -?[0-9.]+ \| 100 \|/);
+  });
+});
+
+describe('bench --cores N', () => {
+  it('changes nothing on a 2-core machine, and says why', () => {
+    const l = planCores(8, 2);
+    assert.deepEqual([l.server, l.generator, l.nodes], ['0', '1', []]);
+    assert.match(l.note, /no change/);
+  });
+
+  it('puts the root on core 0, a core per node, and the generator on the last third on a larger machine', () => {
+    const l = planCores(12, 16);
+    assert.deepEqual([l.server, l.generator, l.nodes], ['0', '8-11', ['1', '2', '3', '4', '5', '6', '7']]);
   });
 });

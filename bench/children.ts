@@ -3,7 +3,7 @@
  * generator. Each is started with `node --import tsx`, optionally pinned to a core with `taskset`,
  * talks over IPC, and is ended by pid: SIGTERM, then SIGKILL for any pid still alive after a bound.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +36,120 @@ function spawnNode(script: string, args: string[], cpus: Cpus, extraExecArgv: st
   const stdio: ('ignore' | 'inherit' | 'ipc')[] = ['ignore', 'inherit', 'inherit', 'ipc'];
   // Every server process (and its nodes or workers, which inherit the environment) can be asked for a GC: bench/gc.ts.
   const env = server ? gcEnv(profilingEnv(server)) : process.env;
-  if (cpus !== null && HAS_TASKSET) return spawn('taskset', ['-c', cpus, process.execPath, ...nodeArgs], { stdio, env });
-  return spawn(process.execPath, nodeArgs, { stdio, env });
+  const cmd = [...noFilePrefix(), ...(cpus !== null && HAS_TASKSET ? ['taskset', '-c', cpus] : []), process.execPath, ...nodeArgs];
+  return spawn(cmd[0]!, cmd.slice(1), { stdio, env });
+}
+
+// ─── open files (idle-memory: 50k–100k sockets) ─────────────────────────────────────────────
+
+/** What the bench asked of RLIMIT_NOFILE for its children, and what it got. */
+export interface OpenFileLimit {
+  wanted: number;
+  /** The hard limit every child runs with (Node raises its soft limit to the hard one at start). */
+  limit: number;
+  /** Why it is not `wanted`, when it is not. */
+  note: string;
+}
+
+/** Set while children must be started through `prlimit` (a raise was asked for, and is allowed). */
+let noFile: OpenFileLimit | null = null;
+
+function currentHardNoFile(): number {
+  try {
+    const out = execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+    return out === 'unlimited' ? Number.POSITIVE_INFINITY : Number(out);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Asks that every child from now on start with RLIMIT_NOFILE `wanted` (soft and hard), through
+ * `prlimit`. Tried once here: raising a hard limit needs CAP_SYS_RESOURCE, which a container may not
+ * grant even to root — then the children keep the current limit and the answer says so.
+ */
+export function raiseOpenFiles(wanted: number): OpenFileLimit {
+  const hard = currentHardNoFile();
+  noFile = null;
+  if (hard >= wanted) return { wanted, limit: hard, note: '' };
+  try {
+    execFileSync('prlimit', [`--nofile=${wanted}:${wanted}`, '--', 'true'], { stdio: 'pipe' });
+    return (noFile = { wanted, limit: wanted, note: '' });
+  } catch (e) {
+    const why = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim().split('\n')[0];
+    return { wanted, limit: hard, note: `prlimit --nofile=${wanted} refused (${why}): every process keeps the hard limit ${hard}` };
+  }
+}
+
+/** `prlimit …` before a child's command when a raise was asked for and possible. */
+function noFilePrefix(): string[] {
+  return noFile !== null ? ['prlimit', `--nofile=${noFile.limit}:${noFile.limit}`, '--'] : [];
+}
+
+// ─── cores (--cores N) ──────────────────────────────────────────────────────────────────────
+
+/** Where the bench puts its processes: the server's root, its nodes or workers, the generator(s). */
+export interface CoreLayout {
+  server: Cpus;
+  generator: Cpus;
+  /** Cores the server's child processes (nodes, workers) are moved to, one each in turn; empty: they stay with the root. */
+  nodes: string[];
+  /** What was done and why, for the report. */
+  note: string;
+}
+
+let nodeCores: string[] = [];
+
+/**
+ * `--cores N` on a machine with `available` cores: the server's root process (Switchboard's
+ * supervisor) on core 0, each of its nodes or workers on a core of its own (1 … N−G−1, in turn), the
+ * generator on the last G = max(1, ⌊N/3⌋) cores. With fewer than 4 usable cores there is no core
+ * to give a node: the layout is the 2-core one (server on 0, generator on 1).
+ */
+export function planCores(requested: number, available: number): CoreLayout {
+  const n = Math.min(requested, available);
+  const base = { server: '0', generator: available >= 2 ? '1' : null, nodes: [] as string[] };
+  if (n < 4) {
+    return {
+      ...base,
+      note: `--cores ${requested} on a machine with ${available} cores: no change — with ${n} usable core${n === 1 ? '' : 's'} the server processes share core 0 and the generator has core 1; `
+        + 'a node needs a core of its own besides the root\'s and the generator\'s, so at least 4 cores are needed.',
+    };
+  }
+  const g = Math.max(1, Math.floor(n / 3));
+  const nodes = Array.from({ length: n - g - 1 }, (_, i) => String(i + 1));
+  const generator = g === 1 ? String(n - 1) : `${n - g}-${n - 1}`;
+  return {
+    server: '0', generator, nodes,
+    note: `--cores ${requested} (${available} available, ${n} used): server root on core 0, its nodes or workers on cores ${nodes.join(', ')} (one each, in turn), generator on ${generator}.`,
+  };
+}
+
+/** From now on, the child processes of every server started are moved to these cores (see {@link planCores}). */
+export function useNodeCores(cores: readonly string[]): void {
+  nodeCores = [...cores];
+}
+
+function pinChildren(pids: readonly number[]): void {
+  if (nodeCores.length === 0 || !HAS_TASKSET) return;
+  pids.forEach((pid, i) => {
+    try {
+      // -a: every thread of the process (libuv's pool and V8's helpers too).
+      execFileSync('taskset', ['-a', '-p', '-c', nodeCores[i % nodeCores.length]!, String(pid)], { stdio: 'ignore' });
+    } catch {
+      // the process ended meanwhile
+    }
+  });
+}
+
+/**
+ * A helper process of the bench (the connect-storm clients, bench/storm.ts): started like the
+ * generator (tsx, pinned to `cpus`, the raised open-file limit) and ended by pid.
+ */
+export function spawnHelper(script: string, cpus: Cpus, execArgv: string[] = []): { child: ChildProcess; ref: ProcessRef | null; stop: (graceMs?: number) => Promise<void> } {
+  const child = spawnNode(script, [], cpus, execArgv);
+  const ref = refOf(child.pid ?? 0);
+  return { child, ref, stop: (graceMs = 3000) => endByPid(ref, [], graceMs) };
 }
 
 export function pinningAvailable(): boolean {
@@ -145,6 +257,7 @@ export class ServerProcess implements BenchServer {
         if (m.t !== 'ready') return;
         clearTimeout(timer);
         child.removeAllListeners('exit');
+        pinChildren(m.pids.slice(1));
         resolve(new ServerProcess(child, rootRef, m.info, m.pids));
       });
     });
@@ -176,6 +289,7 @@ export class ServerProcess implements BenchServer {
         reject(err);
       });
     });
+    if (reply.pids.some((p) => !this.refs.has(p))) pinChildren(reply.pids.slice(1));
     this.lastPids = reply.pids;
     this.remember(reply.pids);
     return { pids: reply.pids, nodes: reply.nodes };

@@ -61,6 +61,31 @@ export interface FailoverOptions {
   concurrency: number;
 }
 
+/** Workload `storm` (bench/storm.ts): every client at once, against each peer. */
+export interface StormOptions {
+  peers: PeerId[];
+  clients: number;
+  /** Client processes the clients are split over. */
+  processes: number;
+  /** Handshakes in flight at most, per client process; 0 = all at once (the storm). */
+  concurrency: number;
+  /** A client not connected by then stops trying (counted as failed). */
+  giveUpMs: number;
+}
+
+/** Workload `idle-memory` (bench/idle-memory.ts): RSS per idle connection with 2 subscriptions each, at high levels. */
+export interface IdleMemoryOptions {
+  peers: PeerId[];
+  /** Idle connections held at each level (cumulative, one server per repetition). */
+  levels: number[];
+  /** Sockets per client process at most (each process has its own source address and open-file limit). */
+  perProcess: number;
+  /** Handshakes in flight per client process. */
+  concurrency: number;
+  giveUpMs: number;
+  settleMs: number;
+}
+
 export interface BenchOptions {
   quick: boolean;
   reps: number;
@@ -77,6 +102,10 @@ export interface BenchOptions {
   redisFailover: FailoverOptions | null;
   /** Wall-clock budget; repetitions that would not fit are skipped and said so. */
   budgetMs: number;
+  storm: StormOptions | null;
+  idleMemory: IdleMemoryOptions | null;
+  /** `--cores N`: spread the server's processes over N cores where the machine has them (bench/children.ts `planCores`). */
+  cores: number | null;
 }
 
 /** Development only: `--peers=ws,sb1` narrows the peers (the report still pairs against raw ws and SIO cluster when present). */
@@ -117,6 +146,9 @@ export function fullOptions(): BenchOptions {
       reconnect: { minDelayMs: 500, maxDelayMs: 20_000 }, recoverTimeoutMs: 90_000, concurrency: 100,
     },
     budgetMs: 19.5 * 60_000,
+    storm: { peers: ALL, clients: 10_000, processes: 2, concurrency: 0, giveUpMs: 120_000 },
+    idleMemory: { peers: ALL, levels: [50_000, 100_000], perProcess: 15_000, concurrency: 200, giveUpMs: 15_000, settleMs: 2000 },
+    cores: null,
   };
 }
 
@@ -151,11 +183,14 @@ export function quickOptions(): BenchOptions {
       reconnect: { minDelayMs: 500, maxDelayMs: 20_000 }, recoverTimeoutMs: 15_000, concurrency: 100,
     },
     budgetMs: 115_000,
+    storm: { peers: ALL, clients: 10_000, processes: 2, concurrency: 0, giveUpMs: 60_000 },
+    idleMemory: { peers: ALL, levels: [5000, 10_000], perProcess: 15_000, concurrency: 200, giveUpMs: 15_000, settleMs: 1000 },
+    cores: null,
   };
 }
 
 /** What `--only=` accepts. */
-const ONLY = ['capacity', 'fanout', 'failover', 'redis-failover', 'redis'];
+const ONLY = ['capacity', 'fanout', 'failover', 'redis-failover', 'redis', 'storm', 'idle-memory'];
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const quick = argv.includes('--quick');
@@ -174,6 +209,15 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     else if (!keep.has('fanout')) o.fanout = null;
     if (!keep.has('failover')) o.failover = null;
     if (!keep.has('redis') && !keep.has('redis-failover')) o.redisFailover = null;
+    if (!keep.has('storm')) o.storm = null;
+    if (!keep.has('idle-memory')) o.idleMemory = null;
+  }
+  const cores = argv.indexOf('--cores');
+  const coresEq = argv.find((a) => a.startsWith('--cores='));
+  if (cores >= 0 || coresEq) {
+    const n = Number(coresEq ? coresEq.slice('--cores='.length) : argv[cores + 1]);
+    if (!Number.isInteger(n) || n < 1) throw new Error('--cores: give a whole number of cores (--cores 8 or --cores=8)');
+    o.cores = n;
   }
   const flags = argv.find((a) => a.startsWith('--v8-flags='))?.slice('--v8-flags='.length);
   if (flags !== undefined) {
@@ -186,6 +230,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     const keep = new Set(peers.slice('--peers='.length).split(','));
     if (o.capacity) o.capacity.peers = o.capacity.peers.filter((p) => keep.has(p));
     if (o.fanout) o.fanout.peers = o.fanout.peers.filter((p) => keep.has(p));
+    if (o.storm) o.storm.peers = o.storm.peers.filter((p) => keep.has(p));
+    if (o.idleMemory) o.idleMemory.peers = o.idleMemory.peers.filter((p) => keep.has(p));
   }
   return o;
 }

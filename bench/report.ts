@@ -9,6 +9,10 @@ import type { FanoutRun, StepRecord } from './fanout.js';
 import type { FanoutMetrics } from './report-common.js';
 import { byRep, fanoutMetrics, fmtRateSpread, pct, stepsOf, table, verdict } from './report-common.js';
 import { redisFanoutPart, redisTargetRows } from './report-redis.js';
+import { connectionSections } from './report-storm.js';
+import type { OpenFileLimit } from './children.js';
+import type { IdleMemoryRun } from './idle-memory.js';
+import type { StormRun } from './storm.js';
 import type { BenchOptions } from './options.js';
 import type { PeerId } from './peers.js';
 import { PEERS } from './peers.js';
@@ -33,6 +37,12 @@ export interface BenchResults {
   /** Things said plainly: skipped repetitions, errors. */
   notes: string[];
   pinned: boolean;
+  /** Workload `storm`: a connect storm per peer (bench/storm.ts). Absent in results from before it. */
+  storm?: StormRun[];
+  /** Workload `idle-memory`: RSS per idle connection at 50k/100k (bench/idle-memory.ts). */
+  idleMemory?: IdleMemoryRun[];
+  /** The open-file limit the idle-memory run asked for and got. */
+  openFiles?: OpenFileLimit;
 }
 
 const REF_CLUSTER: PeerId = 'sio-cluster';
@@ -550,6 +560,6 @@ export function renderReport(res: BenchResults): string {
       + `the most foreign load seen in any window: ${maxForeign.toFixed(2)} cores${topForeign(res)}. ${scanCost(steps)}`,
   ];
   if (res.notes.length > 0) header.push('', '**Notes:**', '', ...res.notes.map((n) => `- ${n}`));
-  const sections = [targetsSection(res), capacitySection(res), fanoutSection(res), failoverSection(res), consoleSection(res), redisSection(res)].filter((s) => s !== '');
+  const sections = [targetsSection(res), capacitySection(res), fanoutSection(res), failoverSection(res), consoleSection(res), redisSection(res), connectionSections(res)].filter((s) => s !== '');
   return `${[header.join('\n'), ...sections].join('\n\n')}\n`;
 }

@@ -13,12 +13,14 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runCapacity } from './capacity.js';
 import type { CapacityRun } from './capacity.js';
-import { pinningAvailable } from './children.js';
+import { pinningAvailable, planCores, raiseOpenFiles, useNodeCores } from './children.js';
 import type { Cpus } from './children.js';
 import { runFailover } from './failover.js';
 import type { FailoverRun } from './failover.js';
 import { runFanout } from './fanout.js';
 import type { FanoutRun } from './fanout.js';
+import { runIdleMemory } from './idle-memory.js';
+import { runStorm } from './storm.js';
 import type { BenchOptions } from './options.js';
 import { parseArgs } from './options.js';
 import type { PeerId } from './peers.js';
@@ -78,7 +80,7 @@ function rotate<T>(items: readonly T[], by: number): T[] {
  * only if it and every later workload's repetitions still fit in the budget (at least one
  * repetition of each workload always runs).
  */
-const EXPECTED_REP_MS = { capacity: 75_000, failover: 25_000, 'redis-failover': 110_000, fanout: 45_000 } as const;
+const EXPECTED_REP_MS = { capacity: 75_000, failover: 25_000, 'redis-failover': 110_000, fanout: 45_000, storm: 60_000, 'idle-memory': 240_000 } as const;
 type Workload = keyof typeof EXPECTED_REP_MS;
 
 /** Fan-out's expected time is per peer (45 s each: the Redis rows alone run 2 peers, the full set 7). */
@@ -93,12 +95,20 @@ export async function runBench(o: BenchOptions, log: (s: string) => void = (s) =
   const cpus: { server: Cpus; generator: Cpus } = pinned ? { server: '0', generator: '1' } : { server: null, generator: null };
   const res: BenchResults = {
     options: o, machine, loadAfter: [0, 0, 0], versions: versions(), startedAt: new Date(started).toISOString(), wallMs: 0,
-    capacity: [], fanout: [], failover: [], redisFailover: [], notes: [], pinned,
+    capacity: [], fanout: [], failover: [], redisFailover: [], notes: [], pinned, storm: [], idleMemory: [],
   };
   if (o.pin && !pinned) res.notes.push('Pinning asked for but not possible here (no taskset or fewer than 2 cores): nothing was pinned.');
+  applyCores(o, machine.cores, pinned, cpus, res);
+  if (o.idleMemory) {
+    const want = Math.max(...o.idleMemory.levels) + 10_000;
+    const nf = raiseOpenFiles(want);
+    res.openFiles = nf;
+    if (nf.note) res.notes.push(`idle-memory: ${nf.note}.`);
+  }
 
-  const order: Workload[] = ['capacity', 'failover', 'redis-failover', 'fanout'];
-  const enabled = order.filter((w) => (w === 'redis-failover' ? o.redisFailover : o[w]) !== null);
+  const order: Workload[] = ['capacity', 'failover', 'redis-failover', 'fanout', 'storm', 'idle-memory'];
+  const optionOf = { capacity: o.capacity, failover: o.failover, 'redis-failover': o.redisFailover, fanout: o.fanout, storm: o.storm, 'idle-memory': o.idleMemory };
+  const enabled = order.filter((w) => optionOf[w] !== null);
   const scale = o.quick ? 0 : 1; // the quick run has one repetition anyway
   for (let wi = 0; wi < enabled.length; wi++) {
     const w = enabled[wi]!;
@@ -124,7 +134,22 @@ export async function runBench(o: BenchOptions, log: (s: string) => void = (s) =
   return res;
 }
 
+/** `--cores N`: the layout of bench/children.ts `planCores`, said in the notes (on 2 cores: no change, and why). */
+function applyCores(o: BenchOptions, cores: number, pinned: boolean, cpus: { server: Cpus; generator: Cpus }, res: BenchResults): void {
+  if (o.cores === null) return;
+  if (!pinned) {
+    res.notes.push(`--cores ${o.cores}: nothing pinned (pinning is off or not possible here), so no layout applied.`);
+    return;
+  }
+  const layout = planCores(o.cores, cores);
+  cpus.server = layout.server;
+  cpus.generator = layout.generator;
+  useNodeCores(layout.nodes);
+  res.notes.push(layout.note);
+}
+
 async function runRep(w: Workload, rep: number, o: BenchOptions, cpus: { server: Cpus; generator: Cpus }, res: BenchResults, log: (s: string) => void): Promise<void> {
+  if (w === 'storm' || w === 'idle-memory') return runConnectionRep(w, rep, o, cpus, res, log);
   if (w === 'capacity') {
     for (const p of rotate(o.capacity!.peers, rep)) {
       log(`  capacity rep ${rep + 1}: ${PEERS[p].label}`);
@@ -144,6 +169,22 @@ async function runRep(w: Workload, rep: number, o: BenchOptions, cpus: { server:
     log(`  fan-out rep ${rep + 1}: ${PEERS[p].label}`);
     const r: FanoutRun = await runFanout(PEERS[p], rep, o.fanout!, cpus, log);
     res.fanout.push(r);
+  }
+}
+
+async function runConnectionRep(w: 'storm' | 'idle-memory', rep: number, o: BenchOptions, cpus: { server: Cpus; generator: Cpus }, res: BenchResults, log: (s: string) => void): Promise<void> {
+  const peers = w === 'storm' ? o.storm!.peers : o.idleMemory!.peers;
+  for (const p of rotate(peers, rep)) {
+    log(`  ${w} rep ${rep + 1}: ${PEERS[p].label}`);
+    if (w === 'storm') {
+      const r = await runStorm(PEERS[p], rep, o.storm!, cpus);
+      (res.storm ??= []).push(r);
+      log(`    ${r.error ? `error: ${r.error}` : `${r.admitted} of ${r.clients} in ${Math.round(r.allConnectedMs)} ms, ready p50/p99 ${r.ready.p50.toFixed(0)}/${r.ready.p99.toFixed(0)} ms, ${r.attempts - r.clients} retries, ${r.failed} failed, server ${r.serverCores.toFixed(2)} cores, clients ${r.clientCores.toFixed(2)} cores`}`);
+    } else {
+      const r = await runIdleMemory(PEERS[p], rep, o.idleMemory!, cpus);
+      (res.idleMemory ??= []).push(r);
+      log(`    ${r.error ? `error: ${r.error}; ` : ''}${r.levels.map((l) => `${l.level}: ${l.connected} held, ${(l.bytesPerConn / 1024).toFixed(1)} KB/conn${l.failed ? `, ${l.failed} failed (${l.refusals.join('; ')})` : ''}`).join('; ')}`);
+    }
   }
 }
 
@@ -174,7 +215,7 @@ async function main(): Promise<void> {
     writeFileSync(`${ROOT}test-results/bench-quick.md`, md);
     console.log('quick run: written to test-results/bench-quick.md (BENCHMARKS.md is left alone)');
   } else {
-    const partial = o.capacity === null || o.fanout === null || o.failover === null || o.redisFailover === null;
+    const partial = o.capacity === null || o.fanout === null || o.failover === null || o.redisFailover === null || o.storm === null || o.idleMemory === null;
     const path = partial ? `${ROOT}test-results/bench-partial.md` : `${ROOT}BENCHMARKS.md`;
     if (partial) mkdirSync(`${ROOT}test-results`, { recursive: true });
     writeFileSync(path, md);
