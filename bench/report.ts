@@ -9,6 +9,10 @@ import type { FanoutRun, StepRecord } from './fanout.js';
 import type { FanoutMetrics } from './report-common.js';
 import { byRep, fanoutMetrics, fmtRateSpread, pct, stepsOf, table, verdict } from './report-common.js';
 import { redisFanoutPart, redisTargetRows } from './report-redis.js';
+import { shapesSection } from './report-shapes.js';
+import type { ChatRun } from './chat.js';
+import type { SizesRun } from './sizes.js';
+import type { SoakRun } from './soak.js';
 import type { BenchOptions } from './options.js';
 import type { PeerId } from './peers.js';
 import { PEERS } from './peers.js';
@@ -31,6 +35,10 @@ export interface BenchResults {
   /** Things said plainly: skipped repetitions, errors. */
   notes: string[];
   pinned: boolean;
+  /** The shapes (issue 12, item 5 a, b, e); absent when not run. */
+  chat?: ChatRun[];
+  sizes?: SizesRun[];
+  soak?: SoakRun[];
 }
 
 const REF_WS: PeerId = 'ws';
@@ -468,6 +476,6 @@ export function renderReport(res: BenchResults): string {
       + `the most foreign load seen in any window: ${maxForeign.toFixed(2)} cores.`,
   ];
   if (res.notes.length > 0) header.push('', '**Notes:**', '', ...res.notes.map((n) => `- ${n}`));
-  const sections = [targetsSection(res), capacitySection(res), fanoutSection(res), failoverSection(res), consoleSection(res), redisSection(res)].filter((s) => s !== '');
+  const sections = [targetsSection(res), capacitySection(res), fanoutSection(res), failoverSection(res), consoleSection(res), redisSection(res), shapesSection(res)].filter((s) => s !== '');
   return `${[header.join('\n'), ...sections].join('\n\n')}\n`;
 }
