@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchToServer, ServerInfo, ServerToBench } from './servers/common.js';
-import type { ConnectRequest, ConnectResult, FailoverResult, FailoverStatus, GeneratorCommand, StepResult } from './generator.js';
+import type { ConnectRequest, ConnectResult, FailoverResult, FailoverStatus, GeneratorCommand, ShapeCommand, StepResult } from './generator.js';
 import { gcEnv } from './gc.js';
 import { descendants, refOf, running, signal } from './proc.js';
 import type { ProcessRef } from './proc.js';
@@ -397,6 +397,11 @@ export class GeneratorProcess {
 
   failoverCheck(published: number[], drainMs: number): Promise<FailoverResult> {
     return this.call({ t: 'failover.check', published, drainMs }, drainMs + 60_000);
+  }
+
+  /** The chat and soak workloads' commands (bench/chat.ts, bench/soak.ts). */
+  shape<T>(cmd: ShapeCommand, timeoutMs = 120_000): Promise<T> {
+    return this.call(cmd, timeoutMs);
   }
 
   async stop(): Promise<void> {

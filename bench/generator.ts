@@ -34,6 +34,13 @@ export interface ConnectRequest {
   tokenSecret?: string;
   /** Reconnect like centrifuge-js after a lost connection (Switchboard only): backoff bounds in ms. */
   reconnect?: { minDelayMs: number; maxDelayMs: number };
+  /**
+   * Several channels per client (the chat shape): client i subscribes to every channel of
+   * `channelSets[i % length]` (indices into `channelNames`), and is ready once all are acknowledged.
+   * Set: `channels` is ignored.
+   */
+  channelSets?: number[][];
+  channelNames?: string[];
 }
 
 export type GeneratorCommand =
@@ -45,7 +52,8 @@ export type GeneratorCommand =
   | { t: 'failover.arm'; killedAtUs: number }
   | { t: 'failover.status' }
   | { t: 'failover.check'; published: number[]; drainMs: number }
-  | { t: 'exit' };
+  | { t: 'exit' }
+  | ShapeCommand;
 
 export interface ConnectResult {
   connected: number;
@@ -200,6 +208,8 @@ const nowUs = (): number => {
 interface Pub {
   seq: number;
   t: number;
+  /** Chat shape: the channel's index (its seq is per channel). */
+  c?: number;
 }
 
 /** Fan-out accounting of one rate step. */
@@ -316,6 +326,13 @@ class Client {
   failure = '';
   private progress = 'opening';
   readyAtUs = 0;
+  // Several channels (chat shape): the channel indices, the names after the first, and how many
+  // subscribe acknowledgements the client still waits for before it is ready.
+  chatIds: number[] = [];
+  more: string[] = [];
+  /** Chat accounting: index of this client's first subscription in the step's arrays; -1: not counted. */
+  chatSlot = -1;
+  private subsLeft = 0;
 
   constructor(
     readonly index: number,
@@ -389,10 +406,11 @@ class Client {
       this.reopenedAtUs = nowUs();
       this.openDialAtUs = this.dialAtUs;
     }
+    this.subsLeft = this.channel === null ? 0 : 1 + this.more.length;
     switch (this.req.kind) {
       case 'raw':
         if (this.channel === null) this.settle(true);
-        else this.ws!.send(JSON.stringify({ subscribe: this.channel }));
+        else for (const ch of [this.channel, ...this.more]) this.ws!.send(JSON.stringify({ subscribe: ch }));
         return;
       case 'sio':
         return; // waits for the engine.io open packet
@@ -401,6 +419,7 @@ class Client {
         this.connectId = ++this.cmdId;
         frames.push(JSON.stringify({ connect: { token: this.token, name: 'bench' }, id: this.connectId }));
         if (this.channel !== null) frames.push(this.subscribeFrame(this.channel));
+        for (const ch of this.more) frames.push(JSON.stringify({ subscribe: { channel: ch }, id: ++this.cmdId }));
         this.ws!.send(frames.join('\n'));
         if (this.redialling()) this.armAttemptTimeout('connect');
         return;
@@ -459,7 +478,7 @@ class Client {
   private onRawLine(text: string): void {
     const m = JSON.parse(text) as { data?: Pub; subscribed?: string };
     if (m.data !== undefined) this.onPub(m.data, nowUs());
-    else if (m.subscribed !== undefined) this.settle(true);
+    else if (m.subscribed !== undefined) this.subscribedOne();
   }
 
   private onSio(text: string): void {
@@ -472,12 +491,12 @@ class Client {
         return;
       }
       if (sub === 51 /* 3 ack */) {
-        this.settle(true);
+        this.subscribedOne();
         return;
       }
       if (sub === 48 /* 0 connect */) {
         if (this.channel === null) this.settle(true);
-        else this.ws!.send(`421${JSON.stringify(['subscribe', this.channel])}`);
+        else [this.channel, ...this.more].forEach((ch, k) => this.ws!.send(`42${k + 1}${JSON.stringify(['subscribe', ch])}`));
         return;
       }
       return;
@@ -535,6 +554,10 @@ class Client {
       }
       return;
     }
+    if (m.subscribe !== undefined && m.id > this.connectId && m.id !== this.subscribeId) {
+      this.subscribedOne(); // one of the chat shape's further channels
+      return;
+    }
     if (m.id === this.subscribeId && m.subscribe !== undefined) {
       const r = m.subscribe;
       if (this.sentRecover) {
@@ -553,12 +576,18 @@ class Client {
       }
       if (r.epoch !== undefined) this.epoch = r.epoch;
       this.clearAttemptTimeout();
-      this.settle(true);
+      this.subscribedOne();
     }
   }
 
+  /** One subscribe acknowledged; the client is ready once every channel of it is. */
+  private subscribedOne(): void {
+    if (--this.subsLeft <= 0) this.settle(true);
+  }
+
   private onPub(data: Pub, at: number): void {
-    if (step !== null) step.record(this, data.seq, at - data.t, at);
+    if (chat !== null && data.c !== undefined) chat.record(this, data.c, data.seq, at - data.t, at);
+    else if (step !== null) step.record(this, data.seq, at - data.t, at);
     else if (failover !== null) failover.record(this, data.seq);
   }
 
@@ -570,6 +599,7 @@ class Client {
     this.ws = null;
     if (!wasReady) this.settle(false);
     if (step !== null && wasReady) step.disconnects++;
+    if (chat !== null && wasReady) chat.disconnects++;
     // Reconnects only once it was up: a failed first handshake is retried by `connect`.
     if (this.closedByUs || !this.req.reconnect || failover === null || this.readyAtUs === 0) return;
     if (failover.armed && wasReady && !this.affected) {
@@ -651,7 +681,12 @@ async function connect(req: ConnectRequest): Promise<ConnectResult> {
   for (let i = 0; i < req.count; i++) {
     const index = first + i;
     const channel = req.channels && req.channels.length > 0 ? req.channels[index % req.channels.length]! : null;
-    const c = new Client(index, req, channel, tokens[i] ?? '');
+    const set = req.channelSets && req.channelSets.length > 0 ? req.channelSets[index % req.channelSets.length]! : null;
+    const c = new Client(index, req, set ? req.channelNames![set[0]!]! : channel, tokens[i] ?? '');
+    if (set) {
+      c.chatIds = set;
+      c.more = set.slice(1).map((k) => req.channelNames![k]!);
+    }
     clients.push(c);
     batch.push(c);
   }
@@ -818,6 +853,158 @@ function recoveryTrack(c: Client, since: (atUs: number) => number): RecoveryTrac
   };
 }
 
+
+// ─── shapes (chat, soak): per-channel seqs over several channels per client; latency per window ───
+
+/** The chat and soak workloads' commands (bench/chat.ts, bench/soak.ts). */
+export type ShapeCommand =
+  | { t: 'chat.begin'; firsts: number[]; counts: number[]; startUs: number; inTimeUs: number }
+  | { t: 'chat.end'; drainMs: number }
+  | { t: 'soak.begin'; first: number; count: number; startUs: number; inTimeUs: number; windowUs: number }
+  | { t: 'soak.windows' };
+
+/** Latency of the publications published in one window of a soak step. */
+export interface WindowStats {
+  delivered: number;
+  p50Us: number;
+  p99Us: number;
+}
+
+/**
+ * Chat accounting of one rate step: every channel has its own seqs (`firsts[c]` … + `counts[c]`);
+ * each subscription (client × channel) checks its channel's seqs: lost, duplicated, out of order.
+ */
+class ChatStep {
+  readonly hist = new Histogram();
+  readonly seen: Uint8Array;
+  /** Per subscription: where its seqs start in `seen`, and the last seq it got. */
+  private readonly base: Int32Array;
+  private readonly last: Int32Array;
+  readonly expected: number;
+  readonly subscribers: number;
+  delivered = 0;
+  inTime = 0;
+  duplicates = 0;
+  outOfOrder = 0;
+  stray = 0;
+  lastUs = 0;
+  disconnects = 0;
+
+  constructor(private readonly firsts: number[], private readonly counts: number[], readonly startUs: number, private readonly inTimeUs: number) {
+    let subs = 0;
+    let clientsCounted = 0;
+    for (const c of clients) {
+      c.chatSlot = c.ready ? subs : -1;
+      if (c.ready) {
+        subs += c.chatIds.length;
+        clientsCounted++;
+      }
+    }
+    this.subscribers = clientsCounted;
+    this.base = new Int32Array(subs);
+    this.last = new Int32Array(subs);
+    let offset = 0;
+    for (const c of clients) {
+      if (c.chatSlot < 0) continue;
+      c.chatIds.forEach((ch, j) => {
+        this.base[c.chatSlot + j] = offset;
+        offset += counts[ch] ?? 0;
+      });
+    }
+    this.expected = offset;
+    this.seen = new Uint8Array(offset);
+  }
+
+  record(c: Client, ch: number, seq: number, latUs: number, at: number): void {
+    const j = c.chatSlot < 0 ? -1 : c.chatIds.indexOf(ch);
+    const k = seq - (this.firsts[ch] ?? 0);
+    if (j < 0 || k < 0 || k >= (this.counts[ch] ?? 0)) {
+      this.stray++;
+      return;
+    }
+    const sub = c.chatSlot + j;
+    if (seq < this.last[sub]!) this.outOfOrder++;
+    else this.last[sub] = seq;
+    const i = this.base[sub]! + k;
+    if (this.seen[i] !== 0) {
+      this.duplicates++;
+      return;
+    }
+    this.seen[i] = 1;
+    this.delivered++;
+    if (at <= this.inTimeUs) this.inTime++;
+    this.hist.add(latUs);
+    this.lastUs = at;
+  }
+}
+
+/** A fan-out step that also keeps a latency histogram per window of publication time (the soak). */
+class WindowedStep extends Step {
+  readonly windows: Histogram[] = [];
+
+  constructor(first: number, count: number, subscribers: number, startUs: number, inTimeUs: number, private readonly windowUs: number) {
+    super(first, count, subscribers, startUs, inTimeUs);
+  }
+
+  override record(c: Client, seq: number, latUs: number, at: number): void {
+    const before = this.delivered;
+    super.record(c, seq, latUs, at);
+    if (this.delivered === before) return;
+    const w = Math.max(0, Math.floor((at - latUs - this.startUs) / this.windowUs));
+    (this.windows[w] ??= new Histogram()).add(latUs);
+  }
+}
+
+let chat: ChatStep | null = null;
+let lastSoak: WindowedStep | null = null;
+
+function endChat(drainMs: number): Promise<StepResult> {
+  const s = chat!;
+  const deadline = performance.now() + drainMs;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (s.delivered < s.expected && performance.now() < deadline) {
+        setTimeout(check, 10);
+        return;
+      }
+      chat = null;
+      resolve({
+        expected: s.expected, delivered: s.delivered, inTime: s.inTime, duplicates: s.duplicates, outOfOrder: s.outOfOrder,
+        stray: s.stray, p50Us: s.hist.percentile(50), p99Us: s.hist.percentile(99), maxUs: s.hist.max,
+        spanUs: s.lastUs > 0 ? s.lastUs - s.startUs : 0, disconnects: s.disconnects, serverUnsubscribes: 0, subscribers: s.subscribers,
+          lag: stepLag.read(),
+      });
+    };
+    check();
+  });
+}
+
+function handleShape(cmd: ShapeCommand): Promise<unknown> | unknown {
+  switch (cmd.t) {
+    case 'chat.begin':
+      chat = new ChatStep(cmd.firsts, cmd.counts, cmd.startUs, cmd.inTimeUs);
+      stepLag.start();
+      return { expected: chat.expected, subscribers: chat.subscribers };
+    case 'chat.end':
+      return endChat(cmd.drainMs);
+    case 'soak.begin': {
+      let slots = 0;
+      for (const c of clients) {
+        c.lastSeq = 0;
+        c.slot = c.ready ? slots++ : -1;
+      }
+      step = lastSoak = new WindowedStep(cmd.first, cmd.count, slots, cmd.startUs, cmd.inTimeUs, cmd.windowUs);
+      stepLag.start();
+      return {};
+    }
+    case 'soak.windows':
+      return Array.from(lastSoak?.windows ?? [], (h): WindowStats => (
+        h ? { delivered: h.count, p50Us: h.percentile(50), p99Us: h.percentile(99) } : { delivered: 0, p50Us: Number.NaN, p99Us: Number.NaN }));
+  }
+}
+
+// ─── end of shapes ───
+
 async function handle(cmd: GeneratorCommand): Promise<unknown> {
   switch (cmd.t) {
     case 'connect':
@@ -849,6 +1036,11 @@ async function handle(cmd: GeneratorCommand): Promise<unknown> {
       return failoverStatus();
     case 'failover.check':
       return failoverCheck(cmd.published, cmd.drainMs);
+    case 'chat.begin':
+    case 'chat.end':
+    case 'soak.begin':
+    case 'soak.windows':
+      return handleShape(cmd);
     case 'exit':
       for (const c of clients) c.close();
       setTimeout(() => process.exit(0), 50);

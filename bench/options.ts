@@ -86,6 +86,78 @@ export interface IdleMemoryOptions {
   settleMs: number;
 }
 
+// ─── shapes (issue 12, item 5 a, b, e): chat, size sweep, soak ───
+
+export interface ChatOptions {
+  peers: PeerId[];
+  channels: number;
+  clients: number;
+  /** Subscribers per channel: uniform in [min, max], seeded. */
+  subscribersPerChannel: { min: number; max: number };
+  seed: number;
+  /** Offered publications per second, rising; a peer's series stops at the first step it cannot keep up with. */
+  rates: number[];
+  /** The rate whose CPU µs/delivery is compared with raw ws (must be among `rates`). */
+  cpuRate: number;
+  stepMs: number;
+  drainMs: number;
+  warmupMs: number;
+  quietMaxMs: number;
+  concurrency: number;
+  /** HTTP publish requests in flight at once (keep-alive connections of the publisher). */
+  publishInFlight: number;
+}
+
+export interface SizesOptions {
+  peers: PeerId[];
+  subscribers: number;
+  /** Payload sizes (bytes of JSON data) and the offered deliveries/s of each. */
+  sizes: { bytes: number; rate: number }[];
+  stepMs: number;
+  drainMs: number;
+  warmupMs: number;
+  quietMaxMs: number;
+  concurrency: number;
+}
+
+export interface SoakOptions {
+  peers: PeerId[];
+  subscribers: number;
+  durationMs: number;
+  windowMs: number;
+  /** Deliveries/s when the run has no fan-out result for the peer; else its highest keeping-up rate at `subscribers` × `fanoutShare`. */
+  defaultRate: number;
+  fanoutShare: number;
+  drainMs: number;
+  concurrency: number;
+  /** Repetitions at most (the drift is within one run; 30 s × every peer per repetition is long). */
+  reps: number;
+}
+
+const CHAT_FULL: Omit<ChatOptions, 'peers'> = {
+  channels: 5000, clients: 5000, subscribersPerChannel: { min: 2, max: 10 }, seed: 12,
+  rates: [1000, 2500, 5000, 10_000], cpuRate: 2500, stepMs: 2500, drainMs: 1500, warmupMs: 500, quietMaxMs: 3000,
+  concurrency: 100, publishInFlight: 16,
+};
+const SIZES = [100, 1024, 8192, 65_536];
+
+export function shapeOptions(quick: boolean): { chat: ChatOptions; sizes: SizesOptions; soak: SoakOptions } {
+  return {
+    chat: quick
+      ? { ...CHAT_FULL, peers: [...ALL], channels: 1000, clients: 1000, rates: [1000, 2500], cpuRate: 1000, stepMs: 1200, drainMs: 800, warmupMs: 300, quietMaxMs: 1500 }
+      : { ...CHAT_FULL, peers: [...ALL] },
+    sizes: {
+      peers: [...ALL], subscribers: 1000,
+      sizes: SIZES.map((bytes) => ({ bytes, rate: bytes > 8192 ? 5000 : 25_000 })),
+      stepMs: quick ? 1200 : 2500, drainMs: quick ? 800 : 1500, warmupMs: 300, quietMaxMs: 1500, concurrency: 100,
+    },
+    soak: {
+      peers: [...ALL], subscribers: 1000, durationMs: quick ? 8000 : 30_000, windowMs: quick ? 2000 : 5000,
+      defaultRate: 25_000, fanoutShare: 0.8, drainMs: 1500, concurrency: 100, reps: 1,
+    },
+  };
+}
+
 export interface BenchOptions {
   quick: boolean;
   reps: number;
@@ -106,6 +178,10 @@ export interface BenchOptions {
   idleMemory: IdleMemoryOptions | null;
   /** `--cores N`: spread the server's processes over N cores where the machine has them (bench/children.ts `planCores`). */
   cores: number | null;
+  /** The shapes (item 5 a, b, e); absent in results written before they existed. */
+  chat: ChatOptions | null;
+  sizes: SizesOptions | null;
+  soak: SoakOptions | null;
 }
 
 /** Development only: `--peers=ws,sb1` narrows the peers (the report still pairs against raw ws and SIO cluster when present). */
@@ -149,6 +225,7 @@ export function fullOptions(): BenchOptions {
     storm: { peers: ALL, clients: 10_000, processes: 2, concurrency: 0, giveUpMs: 120_000 },
     idleMemory: { peers: ALL, levels: [50_000, 100_000], perProcess: 15_000, concurrency: 200, giveUpMs: 15_000, settleMs: 2000 },
     cores: null,
+    ...shapeOptions(false),
   };
 }
 
@@ -186,11 +263,12 @@ export function quickOptions(): BenchOptions {
     storm: { peers: ALL, clients: 10_000, processes: 2, concurrency: 0, giveUpMs: 60_000 },
     idleMemory: { peers: ALL, levels: [5000, 10_000], perProcess: 15_000, concurrency: 200, giveUpMs: 15_000, settleMs: 1000 },
     cores: null,
+    ...shapeOptions(true),
   };
 }
 
 /** What `--only=` accepts. */
-const ONLY = ['capacity', 'fanout', 'failover', 'redis-failover', 'redis', 'storm', 'idle-memory'];
+const ONLY = ['capacity', 'fanout', 'failover', 'redis-failover', 'redis', 'storm', 'idle-memory', 'chat', 'sizes', 'soak'];
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const quick = argv.includes('--quick');
@@ -211,6 +289,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     if (!keep.has('redis') && !keep.has('redis-failover')) o.redisFailover = null;
     if (!keep.has('storm')) o.storm = null;
     if (!keep.has('idle-memory')) o.idleMemory = null;
+    for (const w of ['chat', 'sizes', 'soak'] as const) if (!keep.has(w)) o[w] = null;
   }
   const cores = argv.indexOf('--cores');
   const coresEq = argv.find((a) => a.startsWith('--cores='));
@@ -232,6 +311,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     if (o.fanout) o.fanout.peers = o.fanout.peers.filter((p) => keep.has(p));
     if (o.storm) o.storm.peers = o.storm.peers.filter((p) => keep.has(p));
     if (o.idleMemory) o.idleMemory.peers = o.idleMemory.peers.filter((p) => keep.has(p));
+    for (const w of [o.chat, o.sizes, o.soak]) if (w) w.peers = w.peers.filter((p) => keep.has(p));
   }
   return o;
 }

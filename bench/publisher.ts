@@ -23,6 +23,16 @@ export function payload(seq: number, t: number): string {
   return JSON.stringify(base);
 }
 
+/**
+ * A payload of about `bytes` bytes of JSON (the shapes: the size sweep, and the chat's channel index
+ * `c` beside its per-channel `seq`); `payload(seq, t)` is `payloadOf({ seq, t }, PAYLOAD_BYTES)`.
+ */
+export function payloadOf(fields: { seq: number; t: number; c?: number }, bytes: number): string {
+  const base = { ...fields, t: Math.round(fields.t), pad: '' };
+  base.pad = 'x'.repeat(Math.max(0, bytes - JSON.stringify(base).length));
+  return JSON.stringify(base);
+}
+
 export interface PacedRun {
   /** Publications in all. */
   count: number;
@@ -36,6 +46,8 @@ export interface PacedRun {
   graceMs: number;
   /** Start at this hrtime (µs) rather than now. */
   startAtUs?: number;
+  /** The data of publication i created at hrtime `t` (µs); default `payload(seq(i), t)`. */
+  data?: (i: number, t: number) => string;
 }
 
 export interface PacedResult {
@@ -123,7 +135,8 @@ export class Publisher {
         const upTo = due();
         while (created < upTo) {
           const i = created++;
-          void this.publish(run.channel(i), payload(run.seq(i), nowUs())).then((ok) => {
+          const data = run.data ? run.data(i, nowUs()) : payload(run.seq(i), nowUs());
+          void this.publish(run.channel(i), data).then((ok) => {
             answered++;
             if (!ok) errors++;
             if (answered === run.count) finish();

@@ -13,6 +13,10 @@ import { connectionSections } from './report-storm.js';
 import type { OpenFileLimit } from './children.js';
 import type { IdleMemoryRun } from './idle-memory.js';
 import type { StormRun } from './storm.js';
+import { shapesSection } from './report-shapes.js';
+import type { ChatRun } from './chat.js';
+import type { SizesRun } from './sizes.js';
+import type { SoakRun } from './soak.js';
 import type { BenchOptions } from './options.js';
 import type { PeerId } from './peers.js';
 import { PEERS } from './peers.js';
@@ -43,6 +47,10 @@ export interface BenchResults {
   idleMemory?: IdleMemoryRun[];
   /** The open-file limit the idle-memory run asked for and got. */
   openFiles?: OpenFileLimit;
+  /** The shapes (issue 12, item 5 a, b, e); absent when not run. */
+  chat?: ChatRun[];
+  sizes?: SizesRun[];
+  soak?: SoakRun[];
 }
 
 const REF_CLUSTER: PeerId = 'sio-cluster';
@@ -560,6 +568,6 @@ export function renderReport(res: BenchResults): string {
       + `the most foreign load seen in any window: ${maxForeign.toFixed(2)} cores${topForeign(res)}. ${scanCost(steps)}`,
   ];
   if (res.notes.length > 0) header.push('', '**Notes:**', '', ...res.notes.map((n) => `- ${n}`));
-  const sections = [targetsSection(res), capacitySection(res), fanoutSection(res), failoverSection(res), consoleSection(res), redisSection(res), connectionSections(res)].filter((s) => s !== '');
+  const sections = [targetsSection(res), capacitySection(res), fanoutSection(res), failoverSection(res), consoleSection(res), redisSection(res), connectionSections(res), shapesSection(res)].filter((s) => s !== '');
   return `${[header.join('\n'), ...sections].join('\n\n')}\n`;
 }

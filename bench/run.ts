@@ -30,6 +30,7 @@ import type { BenchResults } from './report.js';
 import { renderReport } from './report.js';
 import { serverRuntime } from '../bin/server-build.js';
 import { buildMain } from '../main/launcher/build-desktop.js';
+import { runShapeRep, SHAPES_REP_MS, shapeReps } from './shapes.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -80,7 +81,7 @@ function rotate<T>(items: readonly T[], by: number): T[] {
  * only if it and every later workload's repetitions still fit in the budget (at least one
  * repetition of each workload always runs).
  */
-const EXPECTED_REP_MS = { capacity: 75_000, failover: 25_000, 'redis-failover': 110_000, fanout: 45_000, storm: 60_000, 'idle-memory': 240_000 } as const;
+const EXPECTED_REP_MS = { capacity: 75_000, failover: 25_000, 'redis-failover': 110_000, fanout: 45_000, storm: 60_000, 'idle-memory': 240_000, ...SHAPES_REP_MS } as const;
 type Workload = keyof typeof EXPECTED_REP_MS;
 
 /** Fan-out's expected time is per peer (45 s each: the Redis rows alone run 2 peers, the full set 7). */
@@ -106,16 +107,16 @@ export async function runBench(o: BenchOptions, log: (s: string) => void = (s) =
     if (nf.note) res.notes.push(`idle-memory: ${nf.note}.`);
   }
 
-  const order: Workload[] = ['capacity', 'failover', 'redis-failover', 'fanout', 'storm', 'idle-memory'];
-  const optionOf = { capacity: o.capacity, failover: o.failover, 'redis-failover': o.redisFailover, fanout: o.fanout, storm: o.storm, 'idle-memory': o.idleMemory };
+  const order: Workload[] = ['capacity', 'failover', 'redis-failover', 'fanout', 'storm', 'idle-memory', 'chat', 'sizes', 'soak'];
+  const optionOf = { capacity: o.capacity, failover: o.failover, 'redis-failover': o.redisFailover, fanout: o.fanout, storm: o.storm, 'idle-memory': o.idleMemory, chat: o.chat, sizes: o.sizes, soak: o.soak };
   const enabled = order.filter((w) => optionOf[w] !== null);
   const scale = o.quick ? 0 : 1; // the quick run has one repetition anyway
   for (let wi = 0; wi < enabled.length; wi++) {
     const w = enabled[wi]!;
-    const later = enabled.slice(wi + 1).reduce((sum, x) => sum + expectedRepMs(x, o) * o.reps * scale, 0);
+    const later = enabled.slice(wi + 1).reduce((sum, x) => sum + expectedRepMs(x, o) * shapeReps(x, o) * scale, 0);
     let repMs = 0;
-    log(`${w}: up to ${o.reps} repetition(s)`);
-    for (let rep = 0; rep < o.reps; rep++) {
+    log(`${w}: up to ${shapeReps(w, o)} repetition(s)`);
+    for (let rep = 0; rep < shapeReps(w, o); rep++) {
       const elapsed = Date.now() - started;
       if (rep > 0 && elapsed + repMs + later > o.budgetMs) {
         res.notes.push(`${w}: ${rep} of ${o.reps} repetitions run — the next would not have fit in the ${(o.budgetMs / 60_000).toFixed(1)}-minute budget.`);
@@ -150,6 +151,7 @@ function applyCores(o: BenchOptions, cores: number, pinned: boolean, cpus: { ser
 
 async function runRep(w: Workload, rep: number, o: BenchOptions, cpus: { server: Cpus; generator: Cpus }, res: BenchResults, log: (s: string) => void): Promise<void> {
   if (w === 'storm' || w === 'idle-memory') return runConnectionRep(w, rep, o, cpus, res, log);
+  if (w === 'chat' || w === 'sizes' || w === 'soak') return runShapeRep(w, rep, o, cpus, res, log);
   if (w === 'capacity') {
     for (const p of rotate(o.capacity!.peers, rep)) {
       log(`  capacity rep ${rep + 1}: ${PEERS[p].label}`);
@@ -215,7 +217,8 @@ async function main(): Promise<void> {
     writeFileSync(`${ROOT}test-results/bench-quick.md`, md);
     console.log('quick run: written to test-results/bench-quick.md (BENCHMARKS.md is left alone)');
   } else {
-    const partial = o.capacity === null || o.fanout === null || o.failover === null || o.redisFailover === null || o.storm === null || o.idleMemory === null;
+    const partial = o.capacity === null || o.fanout === null || o.failover === null || o.redisFailover === null || o.storm === null || o.idleMemory === null
+      || o.chat === null || o.sizes === null || o.soak === null;
     const path = partial ? `${ROOT}test-results/bench-partial.md` : `${ROOT}BENCHMARKS.md`;
     if (partial) mkdirSync(`${ROOT}test-results`, { recursive: true });
     writeFileSync(path, md);
