@@ -53,7 +53,8 @@ announce({
   adminToken: handle.adminToken,
 }, () => {
   const nodes = handle.nodes();
-  return { pids: [process.pid, ...nodes.map((n) => n.pid).filter((p) => p > 0)], nodes };
+  // The warm standby node (cluster.standby_nodes) is part of the server: its memory and CPU count too.
+  return { pids: [process.pid, ...nodes.map((n) => n.pid).filter((p) => p > 0), ...handle.standbyPids()], nodes };
 });
 
 onStop(() => handle.stop());
