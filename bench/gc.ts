@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signal } from './proc.js';
+import { running, signal } from './proc.js';
 import type { ProcessRef } from './proc.js';
 
 const GC_DIR = mkdtempSync(join(tmpdir(), 'switchboard-bench-gc-'));
@@ -44,6 +44,10 @@ export interface GcResult {
 /** Asks every process for a full GC and waits (at most `timeoutMs`) until each has answered. */
 export async function forceGc(refs: readonly ProcessRef[], timeoutMs = 10_000): Promise<GcResult> {
   const t0 = performance.now();
+  const deadline = t0 + timeoutMs;
+  // A process forked a moment ago (a standby node, a restarted worker) may still be loading: give its
+  // handler until the deadline to appear, as long as the process runs.
+  while (performance.now() < deadline && refs.some((r) => answered(r.pid) === null && running(r))) await new Promise((r) => setTimeout(r, 20));
   const waiting = new Map<number, number>();
   const notAsked: number[] = [];
   for (const ref of refs) {
@@ -52,7 +56,6 @@ export async function forceGc(refs: readonly ProcessRef[], timeoutMs = 10_000): 
     else notAsked.push(ref.pid);
   }
   const asked = waiting.size;
-  const deadline = t0 + timeoutMs;
   while (waiting.size > 0 && performance.now() < deadline) {
     for (const [pid, count] of waiting) if ((answered(pid) ?? 0) > count) waiting.delete(pid);
     if (waiting.size > 0) await new Promise((r) => setTimeout(r, 20));

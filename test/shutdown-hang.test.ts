@@ -30,7 +30,7 @@ async function exitWithinBound(serve: ServeProcess): Promise<Exit> {
   return exit;
 }
 
-/** The pids of serve's nodes: every member of its process group but the supervisor. */
+/** The pids of serve's nodes and its warm standby node: every member of its process group but the supervisor. */
 function nodePids(serve: ServeProcess): number[] {
   return liveGroupMembers(serve.pid).filter((pid) => pid !== serve.pid);
 }
@@ -47,7 +47,7 @@ describe('serve stopped by SIGTERM while part of the stop hangs', () => {
     const serve = await startServe(['--nodes', '2', '--port', '0', '--admin-port', '0', '--engine', 'redis', '--redis-url', redis.url], { env: ENV });
     started.push(serve);
     const nodes = nodePids(serve);
-    assert.equal(nodes.length, 2, 'two node processes in serve\'s group');
+    assert.equal(nodes.length, 3, 'two node processes and the standby node in serve\'s group');
     process.kill(redis.serverPid, 'SIGSTOP');
     frozen.push(redis.serverPid);
     return { serve, nodes, redis };
@@ -61,13 +61,16 @@ describe('serve stopped by SIGTERM while part of the stop hangs', () => {
     await Promise.all(redises.map((r) => r.stop()));
   });
 
-  it('resumes and stops a node frozen by SIGSTOP when the signal lands, and exits 0 within the bound', async (t) => {
+  it('resumes and stops its nodes and standby node frozen by SIGSTOP when the signal lands, and exits 0 within the bound', async (t) => {
     const serve = await startServe(['--nodes', '2', '--port', '0', '--admin-port', '0'], { env: ENV });
     started.push(serve);
     const nodes = nodePids(serve);
-    assert.equal(nodes.length, 2, 'two node processes in serve\'s group');
-    process.kill(nodes[0]!, 'SIGSTOP');
-    frozen.push(nodes[0]!);
+    assert.equal(nodes.length, 3, 'two node processes and the standby node in serve\'s group');
+    // Every one of them frozen: whichever is a node, and the standby too.
+    for (const pid of nodes) {
+      process.kill(pid, 'SIGSTOP');
+      frozen.push(pid);
+    }
     const signalledAt = Date.now();
     process.kill(serve.pid, 'SIGTERM');
     const exit = await exitWithinBound(serve);
