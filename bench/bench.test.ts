@@ -16,7 +16,13 @@ import { runFailover } from './failover.js';
 import type { FanoutRun } from './fanout.js';
 import { runFanout } from './fanout.js';
 import { quickOptions } from './options.js';
-import type { BenchOptions, FailoverOptions } from './options.js';
+import type { BenchOptions, ChatOptions, FailoverOptions, SizesOptions, SoakOptions } from './options.js';
+import type { ChatRun } from './chat.js';
+import { runChat } from './chat.js';
+import type { SizesRun } from './sizes.js';
+import { runSizes } from './sizes.js';
+import type { SoakRun } from './soak.js';
+import { runSoak } from './soak.js';
 import { PEERS, startPeer, v8FlagsOf } from './peers.js';
 import { forceGc, runtimeFlags } from './gc.js';
 import { machineInfo, running } from './proc.js';
@@ -259,5 +265,70 @@ describe('bench --cores N', () => {
   it('puts the root on core 0, a core per node, and the generator on the last third on a larger machine', () => {
     const l = planCores(12, 16);
     assert.deepEqual([l.server, l.generator, l.nodes], ['0', '8-11', ['1', '2', '3', '4', '5', '6', '7']]);
+  });
+});
+
+describe('bench shapes, reduced: a 40-channel chat, two message sizes and a 3 s soak, each counted exactly', () => {
+  const quick = quickOptions();
+  const chatO: ChatOptions = {
+    ...quick.chat!, peers: ['ws-co', 'sb1'], channels: 40, clients: 30, rates: [200], cpuRate: 200, stepMs: 1000, drainMs: 5000,
+    warmupMs: 200, quietMaxMs: 1000, concurrency: 15,
+  };
+  const sizesO: SizesOptions = {
+    ...quick.sizes!, peers: ['ws-co', 'sb1'], subscribers: 20, sizes: [{ bytes: 100, rate: 1000 }, { bytes: 65_536, rate: 200 }],
+    stepMs: 1000, drainMs: 5000, warmupMs: 200, quietMaxMs: 1000, concurrency: 10,
+  };
+  const soakO: SoakOptions = { ...quick.soak!, peers: ['ws-co', 'sb1'], subscribers: 20, durationMs: 3000, windowMs: 1000, defaultRate: 1000, drainMs: 5000, concurrency: 10 };
+  const chats: ChatRun[] = [];
+  const sizes: SizesRun[] = [];
+  const soaks: SoakRun[] = [];
+  const none = { server: null, generator: null };
+
+  before(async () => {
+    for (const id of ['ws-co', 'sb1'] as const) {
+      chats.push(await runChat(PEERS[id], 0, chatO, none, () => undefined));
+      sizes.push(await runSizes(PEERS[id], 0, sizesO, none, () => undefined));
+      soaks.push(await runSoak(PEERS[id], 0, soakO, null, none, () => undefined));
+    }
+  });
+
+  for (const id of ['ws-co', 'sb1'] as const) {
+    it(`${PEERS[id].label}: the chat step delivered every publication to every subscriber of its channel, none lost or duplicated`, () => {
+      const r = chats.find((x) => x.peer === id)!;
+      assert.equal(r.error, undefined);
+      assert.equal(r.steps.length, 1);
+      const s = r.steps[0]!;
+      assert.ok(s.publications > 0 && s.expected >= s.publications * 2, JSON.stringify(s));
+      assert.deepEqual([s.delivered, s.lost, s.duplicates, s.publishErrors], [s.expected, 0, 0, 0]);
+    });
+
+    it(`${PEERS[id].label}: both message sizes, 100 B and 64 KB, reached every subscriber`, () => {
+      const r = sizes.find((x) => x.peer === id)!;
+      assert.equal(r.error, undefined);
+      assert.deepEqual(r.steps.map((s) => [s.bytes, s.delivered === s.expected && s.expected > 0, s.lost, s.duplicates]), [[100, true, 0, 0], [65_536, true, 0, 0]]);
+    });
+
+    it(`${PEERS[id].label}: the soak counted every delivery, with a latency for each of its windows`, () => {
+      const r = soaks.find((x) => x.peer === id)!;
+      assert.equal(r.error, undefined);
+      assert.equal(r.rateSource, 'default');
+      assert.ok(r.expected > 0);
+      assert.deepEqual([r.delivered, r.lost, r.duplicates], [r.expected, 0, 0]);
+      assert.ok(r.windows.length >= 3 && r.windows.every((w) => w.delivered > 0), JSON.stringify(r.windows));
+      assert.ok(Number.isFinite(r.drift));
+    });
+  }
+
+  it('renders sections 8 to 10 with both peers', () => {
+    const md = renderReport({
+      options: { ...smokeOptions(), chat: chatO, sizes: sizesO, soak: soakO }, machine: machineInfo(), loadAfter: [0, 0, 0], versions: { ws: 'x' },
+      startedAt: new Date().toISOString(), wallMs: 1, capacity: [], fanout: [], failover: [], redisFailover: [], notes: [], pinned: false,
+      chat: chats, sizes, soak: soaks,
+    });
+    assert.match(md, /## 8\. Chat shape/);
+    assert.match(md, /## 9\. Message size sweep/);
+    assert.match(md, /## 10\. Soak/);
+    assert.match(md, /\| Switchboard \(1 node\) \|/);
+    assert.match(md, /\| raw ws, coalesced \(1 process\) \|/);
   });
 });
