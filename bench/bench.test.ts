@@ -108,15 +108,15 @@ describe('bench fairness: equal runtime flags and a forced GC in every server pr
   const flagsOf = (refs: readonly ProcessRef[]): string[][] => refs.map((r) => runtimeFlags(r.pid) ?? ['gone']);
 
   for (const mode of ['shipped', 'default'] as const) {
-    it(`runs raw ws, coalesced raw ws, Socket.IO cluster (primary and workers) and Switchboard (supervisor, node and standby node) all with the ${mode} flags, and each answers a GC request`, async () => {
+    it(`runs raw ws, coalesced raw ws, Socket.IO cluster (primary and workers) and Switchboard (supervisor and node) all with the ${mode} flags, and each answers a GC request`, async () => {
       const want = [...v8FlagsOf(mode).root, '--expose-gc'];
       for (const id of ['ws-co', 'sio-cluster', 'sb1'] as const) {
         const server = await startPeer(PEERS[id], null, mode);
         try {
           const { pids } = await server.refresh();
           const refs = pids.map((p) => server.ref(p)).filter((r) => r !== null);
-          // Switchboard with 1 node: the supervisor, the node and its warm standby node (cluster.standby_nodes: 1).
-          assert.equal(refs.length, { 'ws-co': 1, 'sio-cluster': 3, sb1: 3 }[id], `${id}: ${pids.join(', ')}`);
+          // Switchboard with 1 node: the supervisor and the node (no warm standby by default: cluster.standby_nodes 0).
+          assert.equal(refs.length, { 'ws-co': 1, 'sio-cluster': 3, sb1: 2 }[id], `${id}: ${pids.join(', ')}`);
           for (const f of flagsOf(refs)) assert.deepEqual(f, want, `${id}: ${JSON.stringify(flagsOf(refs))}`);
           const gc = await forceGc(refs);
           assert.deepEqual({ asked: gc.asked, answered: gc.answered, notAsked: gc.notAsked }, { asked: refs.length, answered: refs.length, notAsked: [] }, id);
@@ -230,8 +230,8 @@ describe('bench storm and idle-memory, reduced: 60 clients at once, and 2 levels
       assert.equal(r.stoppedAt, undefined, r.stoppedAt?.reason);
       assert.deepEqual(r.levels.map((l) => [l.level, l.connected, l.failed]), [[40, 40, 0], [100, 100, 0]]);
       assert.ok(r.baselineRss > 0);
-      // Switchboard: the supervisor, the node and the warm standby node.
-      assert.equal(r.levels[1]!.openFiles.length, id === 'ws' ? 1 : 3);
+      // Switchboard: the supervisor and the node.
+      assert.equal(r.levels[1]!.openFiles.length, id === 'ws' ? 1 : 2);
       // Each held socket is an open file of the server (the node's, for Switchboard).
       assert.ok(r.levels[1]!.openFiles.reduce((s, f) => s + f.open, 0) >= 100);
     });

@@ -111,8 +111,7 @@ describe('the switchboard launcher', { skip: !linux && 'reads /proc' }, () => {
 
   it('takes SWITCHBOARD_TOKEN_SECRET and SWITCHBOARD_API_KEY from the environment, off every command line', async () => {
     assert.ok(supervisor > 0, 'the supervisor runs as the launcher\'s child');
-    // 2 nodes and the warm standby node (cluster.standby_nodes, default 1).
-    assert.equal(nodes.length, 3, `three node processes under the supervisor\n${output}`);
+    assert.equal(nodes.length, 2, `two node processes under the supervisor\n${output}`);
     for (const pid of [launcher.pid!, supervisor, ...below]) {
       const line = cmdline(pid);
       assert.ok(!line.includes(TOKEN_SECRET) && !line.includes(API_KEY), `pid ${pid}: ${line}`);

@@ -23,7 +23,7 @@ describe('resolveConfig', () => {
     assert.equal(config.statsIntervalMs, 1000);
     assert.equal(config.autoRestart, true);
     assert.deepEqual([config.restartBackoffMinMs, config.restartBackoffMaxMs], [250, 10_000]);
-    assert.equal(config.standbyNodes, 1);
+    assert.equal(config.standbyNodes, 0);
     assert.deepEqual([config.client.pingIntervalMs, config.client.pongTimeoutMs], [25_000, 8_000]);
     assert.equal(config.client.channelLimit, 128);
     assert.equal(config.client.maxMessageSize, 65_536);

@@ -65,7 +65,7 @@ export const CONFIG_DEFAULTS = {
   autoRestart: true,
   restartBackoffMinMs: 250,
   restartBackoffMaxMs: 10 * SECOND,
-  standbyNodes: 1,
+  standbyNodes: 0,
   nodeUnresponsiveTimeoutMs: 10 * SECOND,
   nodeQueueMaxSize: 32 * 1024 * 1024,
   pingIntervalMs: 25 * SECOND,

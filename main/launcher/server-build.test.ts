@@ -176,11 +176,10 @@ describe('switchboard serve from the compiled build', { skip: !linux && 'reads /
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('runs the supervisor, both nodes and the warm standby node from dist-electron/ under plain Node, with no tsx loader', () => {
+  it('runs the supervisor and both nodes from dist-electron/ under plain Node, with no tsx loader', () => {
     assert.doesNotMatch(output, /TypeScript sources/, 'no fallback notice');
     assert.deepEqual(cmdline(supervisor).slice(1, 3), ['--max-semi-space-size=4', join(ROOT, 'dist-electron', 'embedded-server', 'cli.js')]);
-    // 2 nodes and 1 warm standby node (cluster.standby_nodes, default 1): the same node-main.js.
-    assert.equal(nodes.length, 3, `three node processes under the supervisor\n${output}`);
+    assert.equal(nodes.length, 2, `two node processes under the supervisor\n${output}`);
     for (const pid of [supervisor, ...nodes]) assert.ok(!cmdline(pid).some((a) => a.includes('tsx')), `pid ${pid}: ${cmdline(pid).join(' ')}`);
     for (const pid of nodes) assert.equal(cmdline(pid).at(-1), join(ROOT, 'dist-electron', 'embedded-server', 'node', 'node-main.js'));
   });
