@@ -60,6 +60,9 @@ export interface PacedResult {
   ms: number;
 }
 
+/** Requests a publisher keeps in flight unless told otherwise (fan-out, soak). */
+export const PUBLISHER_IN_FLIGHT = 4;
+
 export class Publisher {
   private readonly agent: http.Agent;
   private readonly url: URL;
@@ -67,7 +70,7 @@ export class Publisher {
   private readonly queue: { body: string; done: (ok: boolean) => void }[] = [];
   private stopped = false;
 
-  constructor(info: ServerInfo, private readonly maxInFlight = 4) {
+  constructor(info: ServerInfo, private readonly maxInFlight = PUBLISHER_IN_FLIGHT) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight });
     this.url = new URL(info.publishUrl);
     this.headers = { ...info.publishHeaders, 'content-type': 'application/json' };

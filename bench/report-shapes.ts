@@ -6,12 +6,13 @@
 import type { ChatRun, ChatStepRecord } from './chat.js';
 import type { PeerId } from './peers.js';
 import { PEERS } from './peers.js';
-import { table } from './report-common.js';
+import { table, verdict } from './report-common.js';
 import type { BenchResults } from './report.js';
 import type { SizesRun } from './sizes.js';
 import { DRIFT_LIMIT } from './soak.js';
 import type { SoakRun } from './soak.js';
 import { fmtNum, fmtSpread, pairedRatio, spread } from './stats.js';
+import { PUBLISHER_IN_FLIGHT } from './publisher.js';
 
 /** The raw-ws peers Switchboard is compared with, when present: the plain one and the coalesced ceiling. */
 const REFS = ['ws', 'ws-co'];
@@ -25,6 +26,27 @@ function perRep<R extends { peer: PeerId; rep: number }>(runs: readonly R[], pee
   for (const r of runs) if (r.peer === peer && r.rep < reps) out[r.rep] = v(r);
   return out;
 }
+
+/** The chat-shape CPU per delivery at the ratio rate, per repetition (NaN where not measured). */
+function chatCpu(res: BenchResults, peer: PeerId): number[] {
+  const o = res.options.chat!;
+  return perRep(res.chat ?? [], peer, res.options.reps, (r) => r.steps.find((s) => s.rate === o.cpuRate)?.cpuUsPerDelivery ?? Number.NaN);
+}
+
+/** Issue 12's chat-shape target for the report's target table: CPU per delivery ≤ 1.3× the coalesced raw-ws peer. */
+export function chatTargetRows(res: BenchResults): string[][] {
+  const o = res.options.chat;
+  const runs = res.chat ?? [];
+  if (!o || !runs.some((r) => r.peer === 'ws-co')) return [];
+  return SB.filter((p) => runs.some((r) => r.peer === p)).map((p) => {
+    const ratio = pairedRatio(chatCpu(res, p), chatCpu(res, 'ws-co'));
+    return [`chat shape: server CPU/delivery at ${fmtNum(o.cpuRate, 0)} pub/s ≤ 1.3× raw ws coalesced — ${label(p)}`,
+      `${f(chatCpu(res, p), 2)} µs vs ${f(chatCpu(res, 'ws-co'), 2)} µs; ratio ${fmtSpread(ratio, 2, '×')}`,
+      verdict(ratio.n ? ratio.median <= 1.3 : null, `${fmtSpread(ratio, 2, '×')}`)];
+  });
+}
+
+const OUT_OF_ORDER = (inFlight: number): string => `**Out of order** counts a publication that reached a subscriber after a later one of the same channel. The publisher keeps ${inFlight} requests in flight on separate keep-alive connections, and no peer orders requests that arrive on different connections: two publications sent a moment apart may be taken in either order, and each such inversion counts once per subscriber of the channel. It measures the publisher's concurrency meeting the server's scheduling, not a delivery fault (lost and duplicates are checked apart).`;
 
 function chatSection(res: BenchResults): string {
   const o = res.options.chat;
@@ -76,6 +98,8 @@ function chatSection(res: BenchResults): string {
     `**Publisher limit:** the bench process spent ${fmtNum(spread(pubUs).median, 0)} µs of CPU per publication (median over all steps; HTTP client, scheduling, /proc sampling), so it cannot offer more than ~${fmtNum(pubLimit, 0)} publications/s on one core — compare the "answered pub/s" column with the offered rate: where it falls short the publisher, not the server, was the limit.`,
     '',
     table(['peer', 'offered pub/s', 'answered pub/s', 'delivered/s', 'CPU µs/delivery', 'CPU µs/publication', 'p50 ms', 'p99 ms', 'lost / dup / out of order', 'generator cores', 'keeps up'], rows),
+    '',
+    OUT_OF_ORDER(o.publishInFlight),
     '',
     `Highest publications/s that keeps up, and CPU µs/delivery at ${fmtNum(o.cpuRate, 0)} pub/s:`,
     '',
@@ -131,6 +155,8 @@ function soakSection(res: BenchResults): string {
       + `p50 / p99 in ms per ${(o.windowMs / 1000).toFixed(0)} s window of publication time; drift = last window's p99 ÷ the first's (stable: ≤ ${DRIFT_LIMIT}× and nothing lost); RSS of every server process, summed, at the start and end (MB). At most ${o.reps} repetition(s).`,
     '',
     table(['peer', 'rep', 'deliveries/s', 'p50 / p99 ms per window', 'drift', 'RSS MB', 'lost / dup / out of order', 'verdict'], rows),
+    '',
+    OUT_OF_ORDER(PUBLISHER_IN_FLIGHT),
   ].join('\n');
 }
 

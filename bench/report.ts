@@ -13,7 +13,7 @@ import { connectionSections } from './report-storm.js';
 import type { OpenFileLimit } from './children.js';
 import type { IdleMemoryRun } from './idle-memory.js';
 import type { StormRun } from './storm.js';
-import { shapesSection } from './report-shapes.js';
+import { chatTargetRows, shapesSection } from './report-shapes.js';
 import type { ChatRun } from './chat.js';
 import type { SizesRun } from './sizes.js';
 import type { SoakRun } from './soak.js';
@@ -382,7 +382,7 @@ function failoverSection(res: BenchResults): string {
 // ─── targets ────────────────────────────────────────────────────────────────────────────────
 
 function targetsSection(res: BenchResults): string {
-  const lines: string[] = ['## Targets of issues 6 and 10', '', table(['target', 'measured (median, min–max)', 'verdict'], targetRows(res), ['l', 'l', 'l'])];
+  const lines: string[] = ['## Targets (issues 6, 10 and 12)', '', table(['target', 'measured (median, min–max)', 'verdict'], targetRows(res), ['l', 'l', 'l'])];
   return lines.join('\n');
 }
 
@@ -424,6 +424,7 @@ function targetRows(res: BenchResults): string[][] {
   if (res.options.failover && res.failover.length > 0) rows.push(...failoverTargetRows(res.failover, 'failover', true));
   rows.push(...redisTargetRows(res));
   if (res.options.redisFailover && res.redisFailover.length > 0) rows.push(...failoverTargetRows(res.redisFailover, 'Redis engine, supervisor killed', false));
+  rows.push(...chatTargetRows(res));
   return rows;
 }
 

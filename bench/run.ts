@@ -193,6 +193,12 @@ async function runConnectionRep(w: 'storm' | 'idle-memory', rep: number, o: Benc
 }
 
 /** Pins this process (publisher, admin client, sampling) nowhere in particular: it stays unpinned. */
+/** A run with some workload left out (`--only=`): its report goes to test-results/, never BENCHMARKS.md. */
+function isPartial(o: BenchOptions): boolean {
+  return o.capacity === null || o.fanout === null || o.failover === null || o.redisFailover === null || o.storm === null || o.idleMemory === null
+    || o.chat === null || o.sizes === null || o.soak === null;
+}
+
 function describeSelf(): string {
   try {
     return execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' }).trim();
@@ -209,9 +215,10 @@ async function main(): Promise<void> {
   }
   console.log(`switchboard bench — ${o.quick ? 'quick' : 'full'} run, ${o.reps} repetition(s)${describeSelf() ? `; ${describeSelf()}` : ''}`);
   const res = await runBench(o);
-  // The raw results too, so the tables can be rendered again without a run.
+  // The raw results too, so the tables can be rendered again without a run (a partial run never
+  // overwrites the full run's).
   mkdirSync(`${ROOT}test-results`, { recursive: true });
-  writeFileSync(`${ROOT}test-results/bench-${o.quick ? 'quick' : 'full'}.json`, JSON.stringify(res, null, 1));
+  writeFileSync(`${ROOT}test-results/bench-${o.quick ? 'quick' : isPartial(o) ? 'partial' : 'full'}.json`, JSON.stringify(res, null, 1));
   const md = renderReport(res);
   console.log(`\n${md}`);
   if (o.quick) {
@@ -219,10 +226,8 @@ async function main(): Promise<void> {
     writeFileSync(`${ROOT}test-results/bench-quick.md`, md);
     console.log('quick run: written to test-results/bench-quick.md (BENCHMARKS.md is left alone)');
   } else {
-    const partial = o.capacity === null || o.fanout === null || o.failover === null || o.redisFailover === null || o.storm === null || o.idleMemory === null
-      || o.chat === null || o.sizes === null || o.soak === null;
-    const path = partial ? `${ROOT}test-results/bench-partial.md` : `${ROOT}BENCHMARKS.md`;
-    if (partial) mkdirSync(`${ROOT}test-results`, { recursive: true });
+    const path = isPartial(o) ? `${ROOT}test-results/bench-partial.md` : `${ROOT}BENCHMARKS.md`;
+    if (isPartial(o)) mkdirSync(`${ROOT}test-results`, { recursive: true });
     writeFileSync(path, md);
     console.log(`written to ${path.slice(ROOT.length)}`);
   }
