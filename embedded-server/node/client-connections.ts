@@ -34,7 +34,7 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
     // Centrifugo waits 1 s for the peer's answer to a close frame; a peer that does not read (a slow
     // consumer) would otherwise keep its socket and buffers for ws's default 30 s.
     closeTimeout: CLOSE_ANSWER_MS,
-    handleProtocols: (offered) => (offered.has('centrifuge-json') ? 'centrifuge-json' : false),
+    handleProtocols: (offered) => (offered.has(JSON_SUBPROTOCOL) ? JSON_SUBPROTOCOL : false),
   };
   const wss = new WebSocketServer(options);
   // Handed-over sockets neither open as a session nor closed yet; settling one counts it once, in
@@ -60,9 +60,15 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
     if (answered.has(socket)) return void socket.end();
     const refusal = refuse(rt, req);
     if (refusal) {
-      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const body = `${refusal.why}\n`;
+      socket.end(`HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return;
     }
+    // What ws reads: 'centrifuge-json' when offered (it is answered), else no header at all — an
+    // empty or unknown list is JSON without a subprotocol, as Centrifugo answers it; ws itself
+    // would refuse an empty header as malformed.
+    if (offeredSubprotocols(req.headers['sec-websocket-protocol']).includes(JSON_SUBPROTOCOL)) req.headers['sec-websocket-protocol'] = JSON_SUBPROTOCOL;
+    else delete req.headers['sec-websocket-protocol'];
     wss.handleUpgrade(req, socket, head, (ws) => {
       onOpen(rt, ws, req, listeners);
       settle(socket);
@@ -85,14 +91,29 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
   };
 }
 
-/** A status line when the upgrade is refused, else null. */
-function refuse(rt: NodeRuntime, req: IncomingMessage): string | null {
+const JSON_SUBPROTOCOL = 'centrifuge-json';
+const PROTOBUF_SUBPROTOCOL = 'centrifuge-protobuf';
+const NO_PROTOBUF = 'the Protobuf variant of the protocol is not served: connect without ?format=protobuf and without the centrifuge-protobuf subprotocol to speak JSON';
+
+/**
+ * The subprotocols a client offers, read as Centrifugo reads them: a comma-separated list (several
+ * headers join into one), blanks and empty entries ignored — so an empty header offers none.
+ */
+export function offeredSubprotocols(header: string | string[] | undefined): string[] {
+  const raw = Array.isArray(header) ? header.join(',') : header ?? '';
+  return raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+}
+
+/** Why the upgrade is refused (status line and a one-line body), else null. */
+function refuse(rt: NodeRuntime, req: IncomingMessage): { status: string; why: string } | null {
   const url = new URL(req.url ?? '/', 'http://x');
   const format = url.searchParams.get('cf_protocol') ?? url.searchParams.get('format');
-  if (format === 'protobuf') return '400 Bad Request';
-  const offered = req.headers['sec-websocket-protocol'];
-  if (offered && !offered.split(',').some((p) => p.trim() === 'centrifuge-json')) return '400 Bad Request';
-  if (!originAllowed(req.headers.origin, rt.client.allowedOrigins)) return '403 Forbidden';
+  if (format === 'protobuf') return { status: '400 Bad Request', why: NO_PROTOBUF };
+  const offered = offeredSubprotocols(req.headers['sec-websocket-protocol']);
+  // Centrifugo switches to Protobuf when the client offers centrifuge-protobuf; one that offers JSON
+  // too gets JSON here.
+  if (offered.includes(PROTOBUF_SUBPROTOCOL) && !offered.includes(JSON_SUBPROTOCOL)) return { status: '400 Bad Request', why: NO_PROTOBUF };
+  if (!originAllowed(req.headers.origin, rt.client.allowedOrigins)) return { status: '403 Forbidden', why: 'this Origin is not allowed (client.allowed_origins)' };
   return null;
 }
 
