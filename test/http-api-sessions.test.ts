@@ -121,4 +121,26 @@ describe('server API methods on live connections', () => {
     assert.notEqual(newId, first.id);
     assert.equal(first.client.state, 'connected');
   });
+
+  it('with a session, addresses only that session: a WebSocket connection has none (as in Centrifugo), so it is left alone and the call answers {}', async () => {
+    const { client, id } = await connectClient(cluster, 'sid');
+    const { got } = await subscribeTo(client, 'chat:session');
+    const events: string[] = [];
+    client.on('disconnected', () => events.push('disconnected'));
+    client.on('connecting', () => events.push('connecting'));
+    client.on('subscribed', (ctx) => events.push(`subscribed ${ctx.channel}`));
+    const session = 'a-session-no-websocket-has';
+    assert.deepEqual(await apiResult(cluster, 'subscribe', { user: 'sid', channel: 'chat:session-other', session }), {});
+    assert.deepEqual(await apiResult(cluster, 'unsubscribe', { user: 'sid', channel: 'chat:session', session }), {});
+    assert.deepEqual(await apiResult(cluster, 'refresh', { user: 'sid', expired: true, session }), {});
+    assert.deepEqual(await apiResult(cluster, 'disconnect', { user: 'sid', session }), {});
+    // Still connected and subscribed: a publication sent after the four calls arrives.
+    await apiResult(cluster, 'publish', { channel: 'chat:session', data: { after: 'session calls' } });
+    await waitFor(() => got.length === 1, { what: 'the publication after the session-addressed calls' });
+    assert.deepEqual(events, []);
+    // The same disconnect without a session reaches it: the session narrowed the call.
+    const disconnected = nextDisconnect(client);
+    await apiResult(cluster, 'disconnect', { user: 'sid', client: id });
+    assert.deepEqual(await disconnected, { code: 3503, reason: 'force disconnect' });
+  });
 });

@@ -18,15 +18,16 @@ const MAX_CLOSE_CODE = 4999;
 const MAX_REASON_BYTES = 123;
 
 /**
- * `user` (required; "" = anonymous connections) and `client` (optional; "" = all of the user's).
- * Sessions of unidirectional transports do not exist here, so `session` is refused, not ignored:
- * ignoring it would widen the command to every connection of the user.
+ * `user` (required; "" = anonymous connections), `client` and `session` (optional; "" = all of the
+ * user's). As in Centrifugo, `session` narrows to the one connection with that session id — only
+ * connections over emulation or unidirectional transports have one, so with a `session` a WebSocket
+ * connection is never addressed, and the call answers {} having done nothing to it.
  */
 function readTarget(f: FieldReader): SessionTarget & { user: string } {
   const user = f.requiredString('user');
   const client = f.string('client') ?? '';
-  f.unsupported('session', 'address a connection by client');
-  return client === '' ? { user } : { user, client };
+  const session = f.string('session') ?? '';
+  return { user, ...(client === '' ? {} : { client }), ...(session === '' ? {} : { session }) };
 }
 
 export const subscribe: MethodHandler<'subscribe'> = async ({ backend }, params) => {

@@ -383,8 +383,18 @@ describe('server API methods', () => {
   it('refuses a subscribe to an unknown namespace with 102, and one without user with 107', async () => {
     assert.equal((await apiError('subscribe', { user: '42', channel: 'nope:1' })).code, 102);
     assert.match((await apiError('subscribe', { channel: 'chat:1' })).message, /user must be a string/);
-    assert.match((await apiError('subscribe', { user: '42', channel: 'chat:1', session: 's' })).message, /session is not supported/);
+    assert.match((await apiError('subscribe', { user: '42', channel: 'chat:1', session: 5 })).message, /session must be a string/);
     assert.deepEqual(calls, []);
+  });
+
+  it('passes session to the nodes in subscribe, unsubscribe, disconnect and refresh, as Centrifugo addresses one connection by it', async () => {
+    assert.deepEqual(await result('subscribe', { user: '42', channel: 'chat:1', session: 's1' }), {});
+    assert.deepEqual(await result('unsubscribe', { user: '42', channel: 'chat:1', session: 's1' }), {});
+    assert.deepEqual(await result('disconnect', { user: '42', session: 's1' }), {});
+    assert.deepEqual(await result('refresh', { user: '42', session: 's1', expired: true }), {});
+    assert.deepEqual(calls.map((c) => [c.op, (c.args[0] as { session?: string }).session]), [
+      ['sessions.subscribe', 's1'], ['sessions.unsubscribe', 's1'], ['sessions.disconnect', 's1'], ['sessions.refresh', 's1'],
+    ]);
   });
 
   it('unsubscribes with push code 2000 and refuses an empty channel with 107', async () => {

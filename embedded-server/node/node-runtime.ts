@@ -132,6 +132,8 @@ export class NodeRuntime {
     }
     const spared = new Set(t.whitelist ?? []);
     const channel = t.subscribedTo;
-    return [...found].filter((s) => s.state === 'connected' && !spared.has(s.id) && (channel === undefined || s.subs.has(channel)));
+    const session = t.session;
+    return [...found].filter((s) => s.state === 'connected' && !spared.has(s.id) && (channel === undefined || s.subs.has(channel))
+      && (session === undefined || (s.session !== '' && s.session === session)));
   }
 }

@@ -28,6 +28,12 @@ export class Session {
   state: SessionState = 'connecting';
   /** Connection id, assigned by a successful connect. */
   id = '';
+  /**
+   * Session id, as Centrifugo gives one to connections over an emulation or unidirectional
+   * transport (the server API's `session` addresses it); '' for a WebSocket connection, which
+   * Centrifugo gives none — so a `session` in a server API call never matches it.
+   */
+  session = '';
   user = '';
   connInfo: Json | undefined = undefined;
   name = '';

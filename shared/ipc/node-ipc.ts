@@ -106,6 +106,8 @@ export interface NodeRequests {
 export interface SessionTarget {
   user?: string;
   client?: string;
+  /** Only the connection with this session id (Session.session); a connection without one never matches. */
+  session?: string;
   /** Only sessions subscribed to this channel. */
   subscribedTo?: string;
   /** Clients spared. */
