@@ -9,7 +9,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { offeredSubprotocols } from '../embedded-server/node/client-connections.js';
 import { RawPeer } from './support/raw-peer.js';
 import { startTestCluster } from './support/test-cluster.js';
 import type { TestCluster } from './support/test-cluster.js';
@@ -137,16 +136,5 @@ describe('WebSocket subprotocols, as Centrifugo answers them', () => {
     const o = await open(cluster, { 'Sec-WebSocket-Protocol': '' });
     opened.push(o.peer);
     await connects(cluster, o, 'after');
-  });
-});
-
-describe('offeredSubprotocols', () => {
-  it('reads a comma-separated list, trimming blanks and dropping empty entries', () => {
-    assert.deepEqual(offeredSubprotocols(undefined), []);
-    assert.deepEqual(offeredSubprotocols(''), []);
-    assert.deepEqual(offeredSubprotocols(' , '), []);
-    assert.deepEqual(offeredSubprotocols('centrifuge-json'), ['centrifuge-json']);
-    assert.deepEqual(offeredSubprotocols(' a ,b,, c '), ['a', 'b', 'c']);
-    assert.deepEqual(offeredSubprotocols(['a', 'b, c']), ['a', 'b', 'c']);
   });
 });
