@@ -3,7 +3,7 @@
  * on another site could make a browser send. docs/http-api.md, "Cross-site requests", has the why.
  */
 import type { IncomingMessage } from 'node:http';
-import { originAllowed } from '../node/origin.js';
+import { originAllowed } from '../../shared/protocol/origin.js';
 
 /**
  * Without a key, what a browser could send from another site: a foreign Origin, or a body type a

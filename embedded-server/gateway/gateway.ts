@@ -9,7 +9,9 @@ import type { Server, Socket } from 'node:net';
 import type { Admission } from './admission.js';
 import { hostAllowed, misdirected } from './allowed-hosts.js';
 
-export const WEBSOCKET_PATH = '/connection/websocket';
+import { STREAM_PATHS, WEBSOCKET_PATH } from '../../shared/protocol/endpoints.js';
+
+export { WEBSOCKET_PATH };
 
 export interface RequestHead {
   method: string;
@@ -152,7 +154,8 @@ function route(socket: Socket, head: Buffer, routes: GatewayRoutes, options: Gat
   if (request && !hostAllowed(request.host, options.allowedHosts)) {
     return reply(socket, '421 Misdirected Request', `${misdirected(request.host ?? '')}\n`);
   }
-  if (request && request.path === WEBSOCKET_PATH && request.upgrade && request.method === 'GET') {
+  // A client connection: a WebSocket upgrade, or an emulation stream (http_stream, SSE), both served by a node.
+  if (request && ((request.path === WEBSOCKET_PATH && request.upgrade && request.method === 'GET') || STREAM_PATHS.includes(request.path))) {
     const limited = options.admission.admit(socket.remoteAddress ?? '', Date.now());
     if (limited) return reply(socket, '503 Service Unavailable', `${limited.reason}\n`, limited.retryAfterS);
     const readAgain = holdForHandoff(socket);

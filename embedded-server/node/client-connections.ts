@@ -2,8 +2,9 @@
  * Accepts handed-off sockets: the gateway's already-read request head is put back, the HTTP parser
  * emits 'upgrade', and `ws` (noServer) completes the handshake. Then frames become commands.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { RawData, ServerOptions, WebSocket } from 'ws';
@@ -13,11 +14,15 @@ import { chargeCommands } from './command-budget.js';
 import { enqueueCommands } from './handlers/dispatch.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { Session } from './session.js';
-import { originAllowed } from './origin.js';
+import { originAllowed } from '../../shared/protocol/origin.js';
+import { StreamSocket, corsHeaders, openStream, streamHeaders, streamKind } from './http-streams.js';
+import type { StreamKind } from './http-streams.js';
 
 export interface ClientConnections {
   /** Takes a socket handed over by the gateway, with the head bytes it read. */
   accept(socket: Socket, head: Buffer): void;
+  /** A command frame of an emulated session (`POST /emulation`, forwarded by the supervisor); dropped when the session is gone. */
+  emulate(session: string, data: string): void;
   close(): void;
 }
 
@@ -54,8 +59,33 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
   const answered = new WeakSet<Socket>();
   const http = createServer((req, res) => {
     answered.add(req.socket);
+    const kind = streamKind(new URL(req.url ?? '/', 'http://x').pathname);
+    if (kind) return void serveStream(req, res, kind);
     res.writeHead(426, { 'content-type': 'text/plain', connection: 'close' }).end('expected a WebSocket upgrade\n');
   });
+  /** An emulation stream (http-streams.ts): a session like a WebSocket's, with a session id. */
+  async function serveStream(req: IncomingMessage, res: ServerResponse, kind: StreamKind): Promise<void> {
+    const opening = await openStream(req, kind, rt.client.allowedOrigins);
+    if (!opening.ok) {
+      res.writeHead(opening.status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...corsHeaders(req), ...opening.headers });
+      res.end(opening.why === '' ? '' : `${opening.why}\n`);
+      return;
+    }
+    res.writeHead(200, streamHeaders(kind, req));
+    // The headers leave now (the client's transport opens on them); SSE starts with an empty line, as Centrifugo's.
+    if (kind === 'sse') res.write('\r\n');
+    else res.flushHeaders();
+    const s = new Session(new StreamSocket(res, kind), req.socket.remoteAddress ?? '', Date.now());
+    s.session = randomUUID();
+    rt.sessions.add(s);
+    rt.bySession.set(s.session, s);
+    settle(req.socket);
+    res.on('close', () => {
+      const chosen = s.closedWith;
+      rt.forget(s, chosen?.code ?? STREAM_GONE.code, chosen?.reason ?? STREAM_GONE.reason);
+    });
+    receiveFrame(rt, s, Buffer.from(opening.connect));
+  }
   http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     if (answered.has(socket)) return void socket.end();
     const refusal = refuse(rt, req);
@@ -83,6 +113,10 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
       socket.unshift(head);
       http.emit('connection', socket);
       socket.resume();
+    },
+    emulate(session, data) {
+      const s = rt.bySession.get(session);
+      if (s) receiveFrame(rt, s, Buffer.from(data));
     },
     close() {
       wss.close();
@@ -152,12 +186,23 @@ function onOpen(rt: NodeRuntime, ws: WebSocket, req: IncomingMessage, listeners:
 
 function ignoreError(): void {}
 
+/** What a stream's session closes with when the client went away (a WebSocket's would be 1006). */
+const STREAM_GONE = { code: 1006, reason: 'stream closed by the client' };
+
 function onMessage(rt: NodeRuntime, s: Session, data: RawData, isBinary: boolean): void {
   if (s.isClosing()) return;
-  const buf = data as Buffer;
+  if (isBinary) {
+    rt.counters.bytesIn += (data as Buffer).length;
+    return s.close(Disconnects.inappropriateProtocol);
+  }
+  receiveFrame(rt, s, data as Buffer);
+}
+
+/** A frame of commands, from a WebSocket or an emulation request: decoded, charged and queued in order. */
+function receiveFrame(rt: NodeRuntime, s: Session, buf: Buffer): void {
+  if (s.isClosing()) return;
   rt.counters.bytesIn += buf.length;
   s.bytesIn += buf.length;
-  if (isBinary) return s.close(Disconnects.inappropriateProtocol);
   const decoded = decodeFrame(buf.toString(), rt.client.frameCommandLimit);
   if (!decoded.ok) return s.close(decoded.error);
   // Messages are protocol messages (commands), as outgoing ones are replies and pushes, not frames.

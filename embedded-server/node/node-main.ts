@@ -114,6 +114,9 @@ function onOne(msg: SupervisorMessage): void {
     case 'res.failed':
       void link.receive(msg);
       return;
+    case 'emulation':
+      connections?.emulate(msg.session, msg.data);
+      return;
     case 'shutdown': return shutdown();
   }
 }

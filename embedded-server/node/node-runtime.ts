@@ -26,6 +26,8 @@ export class NodeRuntime {
   readonly verifier: TokenVerifier;
   /** Every open WebSocket, connected or not. */
   readonly sessions = new Set<Session>();
+  /** Emulated sessions by their session id (`POST /emulation` names it). */
+  readonly bySession = new Map<string, Session>();
   readonly byId = new Map<string, Session>();
   readonly byUser = new UserSessions<Session>();
   /** When the sweep next sends this node's presence refresh (one per `client.presence_update_interval`). */
@@ -112,6 +114,7 @@ export class NodeRuntime {
     const wasConnected = s.state === 'connected';
     s.state = 'closed';
     this.sessions.delete(s);
+    if (s.session !== '') this.bySession.delete(s.session);
     for (const channel of [...s.subs.keys()]) this.dropSubscription(s, channel);
     if (!wasConnected) return;
     this.byId.delete(s.id);

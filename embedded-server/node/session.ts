@@ -3,7 +3,6 @@
  * Kept small on purpose (ARCHITECTURE.md "Hot paths"): no timers, no closures per subscription —
  * the node's sweep drives pings and expiry, and subscriptions are bit flags in one Map.
  */
-import type { WebSocket } from 'ws';
 import type { Command, Json } from '../../shared/protocol/client-protocol.js';
 import type { CloseCode } from '../../shared/protocol/codes.js';
 
@@ -23,6 +22,21 @@ export type SessionState = 'connecting' | 'rejected' | 'connected' | 'closed';
 
 /** Read by every session without subscriptions; a Map each would cost ~270 B per idle connection. */
 const NO_SUBS: ReadonlyMap<string, number> = new Map();
+
+/**
+ * What a session writes to: a WebSocket (`ws`), or an emulation stream (http-streams.ts), which has
+ * no incoming side to pause — its commands arrive through the supervisor.
+ */
+export interface ClientSocket {
+  send(data: string | Buffer, options?: { binary?: boolean }): void;
+  /** Bytes written but not yet handed to the kernel (slow-consumer check). */
+  readonly bufferedAmount: number;
+  close(code: number, reason: string): void;
+  terminate(): void;
+  readonly isPaused: boolean;
+  pause(): void;
+  resume(): void;
+}
 
 export class Session {
   state: SessionState = 'connecting';
@@ -70,7 +84,7 @@ export class Session {
   messagesOut = 0;
 
   constructor(
-    readonly ws: WebSocket,
+    readonly ws: ClientSocket,
     readonly remote: string,
     now: number,
   ) {

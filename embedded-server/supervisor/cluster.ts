@@ -4,6 +4,7 @@
  * Lifecycle per STYLE.md §4: `stop()` may be called any number of times; every caller awaits the
  * same shutdown.
  */
+import { emulationRoute } from './emulation-route.js';
 import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +100,12 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     }),
     metrics: (req, res) => metrics.handle(req, res),
     healthy: () => sv.pool.healthy(Date.now()).length > 0,
+    emulation: emulationRoute({
+      node: (id) => {
+        const p = sv.pool.get(id);
+        return p && !p.exited && p.ready ? p : undefined;
+      },
+    }, { maxBodyBytes: 2 * config.client.maxMessageSize + 1024, allowedOrigins: config.client.allowedOrigins }),
   }, config.http);
   const gateway = createGateway({
     websocket: (socket, head, request) => {

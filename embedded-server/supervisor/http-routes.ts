@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { WEBSOCKET_PATH } from '../gateway/gateway.js';
+import { EMULATION_PATH, STREAM_PATHS, WEBSOCKET_PATH } from '../../shared/protocol/endpoints.js';
 import type { HttpDeadlines } from '../gateway/http-deadlines.js';
 import { enforceHttpDeadlines } from '../gateway/http-deadlines.js';
 
@@ -16,6 +16,8 @@ export interface HttpRoutes {
   metrics(req: IncomingMessage, res: ServerResponse): void;
   /** True while at least one node is healthy. */
   healthy(): boolean;
+  /** `POST /emulation`: an emulated connection's commands, for the node holding its stream (emulation-route.ts). */
+  emulation(req: IncomingMessage, res: ServerResponse): void;
 }
 
 /** The server's request handling; `deadlines` bound each body and each idle wait (http-deadlines.ts). */
@@ -25,6 +27,13 @@ export function createHttpServer(routes: HttpRoutes, deadlines: HttpDeadlines): 
     if (path === '/api' || path.startsWith('/api/')) return routes.api(req, res);
     if (path === '/metrics') return routes.metrics(req, res);
     if (path === '/healthz') return health(req, res, routes.healthy());
+    if (path === EMULATION_PATH) return routes.emulation(req, res);
+    // A stream request reaches this server only on a connection kept alive from an earlier request
+    // (the gateway routes a connection by its first request): refuse it and close, so the client's
+    // retry opens a new connection, which the gateway hands to a node.
+    if (STREAM_PATHS.includes(path)) {
+      return text(res, 503, 'a stream needs a connection of its own: this one was kept alive from an earlier request; retry\n', { connection: 'close', 'retry-after': '0' });
+    }
     if (path === WEBSOCKET_PATH) return text(res, 400, 'this endpoint expects a WebSocket upgrade (GET with Upgrade: websocket)\n');
     return text(res, 404, `not found: ${path}\n`);
   });

@@ -191,6 +191,8 @@ export type SupervisorMessage =
   | { [K in SupervisorRequestName]: { t: 'req'; id: number; op: K; req: SupervisorRequests[K]['req'] } }[SupervisorRequestName]
   | { t: 'res'; id: number; res: unknown }
   | ResFailed
+  /** A command frame for an emulated session (`POST /emulation` on the client port). */
+  | { t: 'emulation'; session: string; data: string }
   | { t: 'shutdown' };
 
 /** The hand-off message; travels alone, with the client socket as its handle. */

@@ -105,6 +105,9 @@ export interface ConnectResult {
   subs?: Record<string, SubscribeResult>;
   ping?: number;
   pong?: boolean;
+  /** Emulation transports only: the session id `POST /emulation` names, and the node holding it. */
+  session?: string;
+  node?: string;
 }
 
 export interface SubscribeResult {
