@@ -216,9 +216,17 @@ describe('redis engine generation: restarts and a failover of a real redis-serve
     for (let i = 1; i <= 3; i++) replicated.push(await engine.broker.publish('chat', i, { stream: HISTORY }));
     assert.equal(Number(await toMaster.call('WAIT', '1', '5000')), 1, 'the replica acknowledged the first writes');
     const epoch = replicated[0]!.epoch!;
+    // WAIT counts a replica that acknowledged the offset, even one that starts a full resync right
+    // after (it empties its dataset to load the new copy); promoted then, it would hold nothing.
+    await until(async () => {
+      const r = infoFields(await toReplica.info('replication'));
+      return r.get('master_link_status') === 'up' && r.get('master_sync_in_progress') === '0' && await toReplica.dbsize() === 3;
+    }, 'the replica to hold the first writes, with no sync in progress');
 
     // The replica is promoted (as Sentinel would) before it got the next writes; the master still acknowledges them.
     await toReplica.call('REPLICAOF', 'NO', 'ONE');
+    // The replicated keys (generation record, meta, stream) are on the promoted replica: the writes it missed are the only loss.
+    assert.equal(await toReplica.dbsize(), 3, 'the promoted replica holds what was replicated');
     const promoted = infoFields(await toReplica.info('replication'));
     const masterReplid = infoFields(await toMaster.info('replication')).get('master_replid');
     assert.equal(promoted.get('master_replid2'), masterReplid, 'a promoted replica keeps its master\'s replication id as master_replid2');
@@ -229,6 +237,7 @@ describe('redis engine generation: restarts and a failover of a real redis-serve
     // The master dies; the promoted replica takes over its address.
     await master.down('crash');
     await toReplica.config('SET', 'port', String(master.port));
+    assert.equal(await toReplica.dbsize(), 3, 'the replica keeps its data across the port change');
     const after = await publishOnceBack(engine, 'after');
     assert.notEqual(after.epoch, epoch, 'a new epoch: offsets 4 and 5 are handed out again');
     assert.equal(after.offset, 4);
