@@ -15,7 +15,7 @@ import { enqueueCommands } from './handlers/dispatch.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { Session } from './session.js';
 import { originAllowed } from '../../shared/protocol/origin.js';
-import { StreamSocket, corsHeaders, openStream, streamHeaders, streamKind } from './http-streams.js';
+import { StreamSocket, openStream, streamCors, streamHeaders, streamKind } from './http-streams.js';
 import type { StreamKind } from './http-streams.js';
 
 export interface ClientConnections {
@@ -67,7 +67,7 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
   async function serveStream(req: IncomingMessage, res: ServerResponse, kind: StreamKind): Promise<void> {
     const opening = await openStream(req, kind, rt.client.allowedOrigins);
     if (!opening.ok) {
-      res.writeHead(opening.status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...corsHeaders(req), ...opening.headers });
+      res.writeHead(opening.status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...streamCors(req), ...opening.headers });
       res.end(opening.why === '' ? '' : `${opening.why}\n`);
       return;
     }

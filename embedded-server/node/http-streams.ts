@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodePush } from '../../shared/protocol/client.codec.js';
 import { HTTP_STREAM_PATH, SSE_PATH } from '../../shared/protocol/endpoints.js';
-import { originAllowed } from '../../shared/protocol/origin.js';
+import { corsHeaders, originAllowed } from '../../shared/protocol/origin.js';
 import type { ClientSocket } from './session.js';
 
 export type StreamKind = 'http_stream' | 'sse';
@@ -58,14 +58,8 @@ export class StreamSocket implements ClientSocket {
 }
 
 /** Cross-origin answers for an allowed Origin (a browser page on another port or host). */
-export function corsHeaders(req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
-  if (!origin) return {};
-  const headers: Record<string, string> = { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
-  const asked = req.headers['access-control-request-headers'];
-  if (asked) headers['access-control-allow-headers'] = asked;
-  if (req.method === 'OPTIONS') headers['access-control-allow-methods'] = 'GET, POST, OPTIONS';
-  return headers;
+export function streamCors(req: IncomingMessage): Record<string, string> {
+  return corsHeaders(req.headers.origin, req.headers['access-control-request-headers'], req.method === 'OPTIONS' ? 'GET, POST, OPTIONS' : undefined);
 }
 
 export type StreamOpening =
@@ -125,6 +119,6 @@ export function streamHeaders(kind: StreamKind, req: IncomingMessage): Record<st
     'x-accel-buffering': 'no',
     // The socket serves this stream only: a request after it would bypass the gateway's checks.
     connection: 'close',
-    ...corsHeaders(req),
+    ...streamCors(req),
   };
 }

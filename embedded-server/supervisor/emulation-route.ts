@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulationRequest } from '../../shared/protocol/endpoints.js';
-import { originAllowed } from '../../shared/protocol/origin.js';
+import { corsHeaders, originAllowed } from '../../shared/protocol/origin.js';
 import type { SupervisorMessage } from '../../shared/ipc/node-ipc.js';
 
 export interface EmulationTarget {
@@ -30,11 +30,8 @@ export function emulationRoute(target: EmulationTarget, options: EmulationRouteO
   return (req, res) => {
     const origin = req.headers.origin;
     if (!originAllowed(origin, options.allowedOrigins)) return answer(res, 403, 'this Origin is not allowed (client.allowed_origins)\n');
-    const cors: Record<string, string> = origin ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' } : {};
-    if (req.method === 'OPTIONS') {
-      const asked = req.headers['access-control-request-headers'];
-      return answer(res, 204, '', { ...cors, 'access-control-allow-methods': 'POST, OPTIONS', ...(asked ? { 'access-control-allow-headers': asked } : {}) });
-    }
+    const cors = corsHeaders(origin, undefined);
+    if (req.method === 'OPTIONS') return answer(res, 204, '', corsHeaders(origin, req.headers['access-control-request-headers'], 'POST, OPTIONS'));
     if (req.method !== 'POST') return answer(res, 405, 'POST the emulation request ({"session","node","data"})\n', { ...cors, allow: 'POST, OPTIONS' });
     if (req.headers['content-type'] === 'application/octet-stream') return answer(res, 400, 'the Protobuf variant of the protocol is not served: send JSON\n', cors);
     const parts: Buffer[] = [];

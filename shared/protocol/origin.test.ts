@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { originAllowed } from './origin.js';
+import { corsHeaders, originAllowed } from './origin.js';
 
 describe('origin check', () => {
   it('accepts a request without Origin whatever the list, as Node clients send none', () => {
@@ -58,5 +58,18 @@ describe('origin check', () => {
     const allowed = ['https://one.dev', 'https://two.dev'];
     assert.equal(originAllowed('https://two.dev', allowed), true);
     assert.equal(originAllowed('https://three.dev', allowed), false);
+  });
+});
+
+describe('corsHeaders', () => {
+  it('answers nothing without an Origin, the origin with credentials otherwise, and methods and asked headers only to a preflight', () => {
+    assert.deepEqual(corsHeaders(undefined, 'content-type', 'POST'), {});
+    assert.deepEqual(corsHeaders('https://app.example', 'content-type'), {
+      'access-control-allow-origin': 'https://app.example', 'access-control-allow-credentials': 'true', vary: 'Origin',
+    });
+    assert.deepEqual(corsHeaders('https://app.example', 'content-type', 'POST, OPTIONS'), {
+      'access-control-allow-origin': 'https://app.example', 'access-control-allow-credentials': 'true', vary: 'Origin',
+      'access-control-allow-methods': 'POST, OPTIONS', 'access-control-allow-headers': 'content-type',
+    });
   });
 });

@@ -10,3 +10,18 @@ function globToRegExp(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }
+
+/**
+ * The CORS answer to a request from an allowed `origin` (none without one): the origin echoed with
+ * credentials, and for a preflight (`preflightMethods` given) the methods and the headers it asked for.
+ */
+export function corsHeaders(origin: string | undefined, askedHeaders: string | undefined, preflightMethods?: string): Record<string, string> {
+  if (!origin) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    vary: 'Origin',
+    ...(preflightMethods ? { 'access-control-allow-methods': preflightMethods } : {}),
+    ...(preflightMethods && askedHeaders ? { 'access-control-allow-headers': askedHeaders } : {}),
+  };
+}
