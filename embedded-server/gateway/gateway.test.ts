@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { createAdmission } from './admission.js';
-import { createGateway, parseHead, WEBSOCKET_PATH } from './gateway.js';
+import { createGateway, parseHead } from './gateway.js';
+import { WEBSOCKET_PATH } from '../../shared/protocol/endpoints.js';
 import type { RequestHead } from './gateway.js';
 
 /** A request head as a client writes it: lines joined by CRLF, ending with an empty line. */

@@ -8,10 +8,7 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { Admission } from './admission.js';
 import { hostAllowed, misdirected } from './allowed-hosts.js';
-
 import { STREAM_PATHS, WEBSOCKET_PATH } from '../../shared/protocol/endpoints.js';
-
-export { WEBSOCKET_PATH };
 
 export interface RequestHead {
   method: string;

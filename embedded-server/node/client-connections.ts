@@ -2,7 +2,6 @@
  * Accepts handed-off sockets: the gateway's already-read request head is put back, the HTTP parser
  * emits 'upgrade', and `ws` (noServer) completes the handshake. Then frames become commands.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -76,7 +75,6 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
     if (kind === 'sse') res.write('\r\n');
     else res.flushHeaders();
     const s = new Session(new StreamSocket(res, kind), req.socket.remoteAddress ?? '', Date.now());
-    s.session = randomUUID();
     rt.sessions.add(s);
     rt.bySession.set(s.session, s);
     settle(req.socket);

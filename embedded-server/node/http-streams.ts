@@ -7,6 +7,7 @@
  * A stream is a session like a WebSocket's, with a session id its connect reply names; a close is
  * a `disconnect` push followed by the end of the response (there is no close frame).
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodePush } from '../../shared/protocol/client.codec.js';
 import { HTTP_STREAM_PATH, SSE_PATH } from '../../shared/protocol/endpoints.js';
@@ -26,6 +27,7 @@ export function streamKind(path: string): StreamKind | null {
 export class StreamSocket implements ClientSocket {
   private ended = false;
   readonly isPaused = false;
+  readonly sessionId = randomUUID();
 
   constructor(private readonly res: ServerResponse, private readonly kind: StreamKind) {}
 

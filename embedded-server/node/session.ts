@@ -36,18 +36,14 @@ export interface ClientSocket {
   readonly isPaused: boolean;
   pause(): void;
   resume(): void;
+  /** An emulation stream's session id; a WebSocket has none. */
+  readonly sessionId?: string;
 }
 
 export class Session {
   state: SessionState = 'connecting';
   /** Connection id, assigned by a successful connect. */
   id = '';
-  /**
-   * Session id, as Centrifugo gives one to connections over an emulation or unidirectional
-   * transport (the server API's `session` addresses it); '' for a WebSocket connection, which
-   * Centrifugo gives none — so a `session` in a server API call never matches it.
-   */
-  session = '';
   user = '';
   connInfo: Json | undefined = undefined;
   name = '';
@@ -89,6 +85,16 @@ export class Session {
     now: number,
   ) {
     this.openedAt = now;
+  }
+
+  /**
+   * Session id, as Centrifugo gives one to connections over an emulation or unidirectional
+   * transport (the server API's `session` addresses it); '' for a WebSocket connection, which
+   * Centrifugo gives none — so a `session` in a server API call never matches it. Read from the
+   * socket: no field per connection.
+   */
+  get session(): string {
+    return this.ws.sessionId ?? '';
   }
 
   /** channel → Sub flags (an empty shared map while the session has no subscription). */
