@@ -117,7 +117,11 @@ describe('drain node: node.remove with a rate', () => {
     const seen = drainSeen(b.admin, victim, from);
     assert.ok(seen.some((d) => d.moved > 0 && d.moved < d.total), `no partial progress in ${JSON.stringify(seen)}`);
     assert.deepEqual(seen.map((d) => d.moved), [...seen.map((d) => d.moved)].sort((x, y) => x - y));
-    // Batches, not all at once: the closes spread over about held/rate seconds.
+    // Batches, not all at once: the closes spread over about held/rate seconds. The last batch closes
+    // just before node.removed: its clients are given their reconnect (backoff included) first.
+    const closedBy3001 = (): StreamRecorder[] => b.recorders.filter((r) => r.reconnects.some((x) => x.at >= from && x.ctx.code === 3001));
+    await waitFor(() => closedBy3001().every((r) => r.subscribedAfter(from).length >= 1), { timeoutMs: 15_000, what: 'every moved client subscribed again' })
+      .catch(() => undefined); // moved() below names whoever was not
     const closes = moved(b, 3001, from).map((r) => r.reconnects.find((x) => x.at >= from)!.at).sort((x, y) => x - y);
     assert.equal(closes.length, held);
     const spreadMs = closes.at(-1)! - closes[0]!;
