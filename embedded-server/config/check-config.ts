@@ -4,6 +4,7 @@ import type { ClusterConfig } from './cluster-config.js';
 import { ENGINE_TYPES, ROUTING_STRATEGIES, redisAddressProblem } from './cluster-config.js';
 import { formatDuration } from '../../shared/duration.js';
 import type { CliOverrides } from './resolve-config.js';
+import { checkProxyReferences } from './proxy-config.js';
 
 const isWhole = (n: number, min: number, max: number): boolean => Number.isInteger(n) && n >= min && n <= max;
 
@@ -60,5 +61,9 @@ export function checkConfig(c: ClusterConfig): string[] {
   }
   problems.push(...checkNamespace('channel.without_namespace', c.channels.withoutNamespace));
   for (const [name, options] of Object.entries(c.channels.namespaces)) problems.push(...checkNamespace(`channel namespace "${name}"`, options));
+  problems.push(...checkProxyReferences(c.proxies, [
+    ['channel.without_namespace', c.channels.withoutNamespace],
+    ...Object.entries(c.channels.namespaces).map(([name, o]): [string, ChannelOptions] => [`channel namespace "${name}"`, o]),
+  ]));
   return problems;
 }

@@ -4,6 +4,7 @@
  */
 import type { ChannelSettings, ClientSettings } from '../../shared/channels/channel-options.js';
 import type { ClientCommandLimits } from '../../shared/protocol/client-limits.js';
+import type { ProxySettings } from '../../shared/proxy/proxy-settings.js';
 
 export const ROUTING_STRATEGIES = ['least-connections', 'round-robin', 'sticky'] as const;
 export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
@@ -134,6 +135,8 @@ export interface ClusterConfig {
   engine: EngineConfig;
   client: ClientSettings & ClientCommandLimits;
   channels: ChannelSettings;
+  /** Backend proxies (connect, refresh, send, RPC endpoints; the channel ones are named by the namespaces). */
+  proxies: ProxySettings;
 }
 
 /** `engine.redis.prefix`: it starts every key, so no Redis Cluster hash-tag braces or spaces. */

@@ -10,6 +10,7 @@ import type { Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import { ENGINE_TYPES, REDIS_PREFIX, REDIS_PREFIX_RULE, ROUTING_STRATEGIES, parseSentinelAddress, redisAddressProblem } from './cluster-config.js';
 import { parseDuration } from '../../shared/duration.js';
+import { channelProxyOptionsShape, channelProxySection, clientProxySection, proxiesSection, rpcSection } from './proxy-config.js';
 import {
   IGNORED_CHANNEL_OPTIONS, IGNORED_CLIENT_OPTIONS, IGNORED_HTTP_API_OPTIONS, IGNORED_SECTIONS, collectWarnings, formatIssues,
 } from './config-issues.js';
@@ -86,8 +87,10 @@ const channelOptionsShape = {
   allow_history_for_anonymous: z.boolean().optional(),
   allow_user_limited_channels: z.boolean().optional(),
   channel_regex: channelRegex.optional(),
+  ...channelProxyOptionsShape,
   publication_data_format: publicationDataFormat.optional(),
   publish_rate_limit: z.number().min(0, 'must be 0 (unlimited) or more').optional(),
+  allow_tags_filter: z.boolean().optional(),
   ...ignored(IGNORED_CHANNEL_OPTIONS),
 };
 
@@ -125,7 +128,7 @@ const channelSection = z.strictObject({
   user_boundary: nonEmpty().optional(),
   user_separator: nonEmpty().optional(),
   max_length: count(1).optional(),
-  proxy: z.unknown().optional(),
+  proxy: channelProxySection.optional(),
 }).superRefine((channel, ctx) => {
   const seen = new Map<string, number>();
   channel.namespaces?.forEach((ns, index) => {
@@ -171,6 +174,7 @@ const clientSection = z.strictObject({
   expired_close_delay: duration().optional(),
   recovery_max_publication_limit: count(1).optional(),
   history_max_publication_limit: count(1).optional(),
+  proxy: clientProxySection.optional(),
   ...ignored(Object.keys(IGNORED_CLIENT_OPTIONS) as (keyof typeof IGNORED_CLIENT_OPTIONS)[]),
 });
 
@@ -290,6 +294,8 @@ export const configFileSchema = z.strictObject({
   http_api: httpApiSection.optional(),
   cluster: clusterSection.optional(),
   engine: engineSection.optional(),
+  rpc: rpcSection.optional(),
+  proxies: proxiesSection.optional(),
   ...ignored(Object.keys(IGNORED_SECTIONS) as (keyof typeof IGNORED_SECTIONS)[]),
 }, { error: (issue) => (issue.code === 'invalid_type' ? 'the config file must hold a JSON object' : undefined) });
 

@@ -13,8 +13,6 @@ export const IGNORED_SECTIONS = {
   log: 'node logs go to the console',
   broker: 'set engine.type (memory or redis) instead',
   presence_manager: 'set engine.type (memory or redis) instead',
-  rpc: 'client RPC is answered as unavailable',
-  proxies: 'proxies are not supported',
   grpc_api: 'only the HTTP API is served',
   consumers: 'use the HTTP API to publish',
   websocket: 'set client.message_size_limit for the incoming message limit',
@@ -42,7 +40,6 @@ export const IGNORED_SECTIONS = {
 
 /** `client` options we accept and ignore, with the reason. */
 export const IGNORED_CLIENT_OPTIONS = {
-  proxy: 'proxies are not supported',
   subscription_token: 'subscription tokens are verified with client.token',
   disallow_anonymous_connection_tokens: 'not supported',
   expired_sub_close_delay: 'not configurable',
@@ -55,11 +52,10 @@ export const IGNORED_CLIENT_OPTIONS = {
   connect_code_to_unidirectional_disconnect: 'unidirectional transports are not served',
 } as const;
 
-/** Namespace options of Centrifugo's advanced features (proxies, delta, tags) we accept and ignore. */
+/** Namespace options of Centrifugo's advanced features (proxies, delta) we accept and ignore. */
 export const IGNORED_CHANNEL_OPTIONS = [
-  'allowed_delta_types', 'delta_publish', 'allow_tags_filter',
-  'subscribe_proxy_enabled', 'subscribe_proxy_name', 'publish_proxy_enabled', 'publish_proxy_name',
-  'sub_refresh_proxy_enabled', 'sub_refresh_proxy_name', 'subscribe_stream_proxy_enabled',
+  'allowed_delta_types', 'delta_publish',
+  'subscribe_stream_proxy_enabled',
   'subscribe_stream_proxy_name', 'subscribe_stream_proxy_bidirectional',
 ] as const;
 
@@ -154,9 +150,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodT
 }
 
 const channelOptionReason = (key: string): string => {
-  if (key.includes('proxy')) return 'proxies are not supported';
-  if (key.includes('delta')) return 'delta compression is not supported';
-  return 'publication filtering is not supported';
+  if (key.includes('proxy')) return 'subscription streams are not supported';
+  return 'delta compression is not supported';
 };
 
 function ignoredKeys(value: object | undefined, path: string, reasons: (key: string) => string | undefined): string[] {
@@ -178,8 +173,27 @@ export function collectWarnings(file: ConfigFile): string[] {
     ...ignoredKeys(file, '', lookup(IGNORED_SECTIONS)),
     ...ignoredKeys(file.client, 'client.', lookup(IGNORED_CLIENT_OPTIONS)),
     ...ignoredKeys(file.http_api, 'http_api.', (k) => (http.includes(k) ? 'the API is served at /api on the client port' : undefined)),
-    ...ignoredKeys(file.channel, 'channel.', (k) => (k === 'proxy' ? 'proxies are not supported' : undefined)),
+    ...ignoredKeys(file.channel?.proxy, 'channel.proxy.', (k) => (k === 'subscribe_stream' ? 'subscription streams are not supported' : undefined)),
+    ...proxyWarnings(file),
     ...ignoredKeys(file.channel?.without_namespace, 'channel.without_namespace.', channelOptionLookup),
     ...(file.channel?.namespaces ?? []).flatMap((ns, i) => ignoredKeys(ns, `channel.namespaces[${i}].`, channelOptionLookup)),
   ];
+}
+
+/** GRPC-only and TLS options of proxy objects: accepted, unused (Switchboard calls backends over HTTP). */
+function proxyWarnings(file: ConfigFile): string[] {
+  const objects: [string, object | undefined][] = [
+    ['client.proxy.connect', file.client?.proxy?.connect],
+    ['client.proxy.refresh', file.client?.proxy?.refresh],
+    ['client.proxy.send', file.client?.proxy?.send],
+    ['channel.proxy.subscribe', file.channel?.proxy?.subscribe],
+    ['channel.proxy.publish', file.channel?.proxy?.publish],
+    ['channel.proxy.sub_refresh', file.channel?.proxy?.sub_refresh],
+    ['rpc.proxy', file.rpc?.proxy],
+    ...(file.proxies ?? []).map((p, i): [string, object] => [`proxies[${i}]`, p]),
+  ];
+  return objects.flatMap(([path, o]) => [
+    ...ignoredKeys(o, `${path}.`, (k) => (k === 'grpc' || k === 'grpc_metadata' ? 'proxies are called over HTTP only' : undefined)),
+    ...ignoredKeys((o as { http?: object } | undefined)?.http, `${path}.http.`, (k) => (k === 'tls' ? 'the default TLS settings of Node are used' : undefined)),
+  ]);
 }

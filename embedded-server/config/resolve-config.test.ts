@@ -92,6 +92,14 @@ describe('resolveConfig', () => {
     assert.deepEqual([config.client.tokenAudience, config.client.tokenIssuer], ['app', 'me']);
   });
 
+  it('reads allow_tags_filter per namespace, off by default, without a warning', () => {
+    const { config, warnings } = resolve({ channel: { namespaces: [{ name: 'market', allow_tags_filter: true }, { name: 'plain' }] } });
+    assert.equal(config.channels.namespaces.market.allowTagsFilter, true);
+    assert.equal(config.channels.namespaces.plain.allowTagsFilter, false);
+    assert.deepEqual(warnings, []);
+    assert.match(problems({ channel: { namespaces: [{ name: 'market', allow_tags_filter: 'yes' }] } })[0] ?? '', /^channel\.namespaces\[0\]\.allow_tags_filter/);
+  });
+
   it('names an unknown option by its full path, with the likely intended name', () => {
     const errors = problems({ channel: { namespaces: [{ name: 'chat', histroy_size: 10 }] } });
     assert.deepEqual(errors, ['channel.namespaces[0].histroy_size: unknown option (did you mean history_size?)']);
@@ -153,11 +161,11 @@ describe('resolveConfig', () => {
     const { warnings } = resolve({
       log: { level: 'debug' }, broker: { enabled: true }, prometheus: { enabled: true },
       client: { expired_sub_close_delay: '27s' },
-      channel: { namespaces: [{ name: 'chat', subscribe_proxy_enabled: true }] },
+      channel: { namespaces: [{ name: 'chat', subscribe_stream_proxy_enabled: true }] },
     });
     assert.equal(warnings.length, 5);
     assert.ok(warnings.every((w) => w.includes('ignored')));
-    assert.ok(warnings.includes('channel.namespaces[0].subscribe_proxy_enabled: ignored (proxies are not supported)'));
+    assert.ok(warnings.includes('channel.namespaces[0].subscribe_stream_proxy_enabled: ignored (subscription streams are not supported)'));
     assert.match(problems({ shiny: true })[0] ?? '', /^shiny: unknown section/);
   });
 

@@ -13,6 +13,7 @@ import type { ClusterConfig, EngineConfig, EngineType, HttpLimits, RoutingStrate
 import type { ConfigFile, FileChannelOptions } from './config-file.js';
 import { parseConfigFile } from './config-file.js';
 import { checkConfig, checkOverrides } from './check-config.js';
+import { buildProxies, channelProxies } from './proxy-config.js';
 import { defaultChannelSettings, namespaceMap } from './default-namespaces.js';
 import { generateSecret, randomSupervisorName } from './secrets.js';
 
@@ -163,6 +164,7 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
     name: cluster.name ?? randomSupervisorName(),
     client: buildClient(file.client ?? {}, fromFlagsOrFile.tokenSecret ?? secrets.tokenSecret, insecure),
     channels: file.channel === undefined ? defaultChannelSettings() : buildChannels(file.channel),
+    proxies: buildProxies(file),
   };
 }
 
@@ -289,8 +291,10 @@ export function toChannelOptions(o: FileChannelOptions, base: ChannelOptions): C
     allowHistoryForAnonymous: o.allow_history_for_anonymous ?? base.allowHistoryForAnonymous,
     allowUserLimitedChannels: o.allow_user_limited_channels ?? base.allowUserLimitedChannels,
     channelRegex: o.channel_regex ?? base.channelRegex,
+    ...channelProxies(o),
     publicationDataFormat: o.publication_data_format ?? base.publicationDataFormat,
     publishRateLimit: o.publish_rate_limit ?? base.publishRateLimit,
+    allowTagsFilter: o.allow_tags_filter ?? base.allowTagsFilter,
   };
 }
 

@@ -93,7 +93,7 @@ describe('gateway: connections waiting for a request, per remote address', () =>
       http: (socket) => { routed.push(socket); },
     }, {
       allowedHosts: [], headTimeoutMs: 60_000, headMaxBytes: 16_384, admission: createAdmission({ connectionRateLimit: 0, connectionRateLimitPerIp: 0 }),
-      maxPendingConnections: 100, maxPendingConnectionsPerIp: PER_IP,
+      maxPendingConnections: 100, maxPendingConnectionsPerIp: PER_IP, allowedOrigins: ['http://app.test'],
     });
     await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
     port = (gateway.address() as AddressInfo).port;
@@ -118,6 +118,23 @@ describe('gateway: connections waiting for a request, per remote address', () =>
     });
     return { socket, answer };
   }
+
+  it('gives a refused emulation stream from an allowed page CORS headers, and answers its preflight itself, so the page can read the 503', async () => {
+    const post = await open('127.0.0.3', 'POST /connection/http_stream HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://app.test\r\nContent-Length: 0\r\n\r\n');
+    const refused = await post.answer;
+    assert.match(refused, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    assert.match(refused, /\r\naccess-control-allow-origin: http:\/\/app\.test\r\n/);
+    assert.match(refused, /\r\nRetry-After: 1\r\n/);
+    const preflight = await open('127.0.0.3', 'OPTIONS /connection/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://app.test\r\nAccess-Control-Request-Headers: content-type\r\n\r\n');
+    const answered = await preflight.answer;
+    assert.match(answered, /^HTTP\/1\.1 204 No Content\r\n/);
+    assert.match(answered, /\r\naccess-control-allow-methods: GET, POST, OPTIONS\r\n/);
+    assert.match(answered, /\r\naccess-control-allow-headers: content-type\r\n/);
+    const foreign = await open('127.0.0.3', 'POST /connection/http_stream HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.test\r\nContent-Length: 0\r\n\r\n');
+    const noCors = await foreign.answer;
+    assert.match(noCors, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    assert.doesNotMatch(noCors, /access-control/i, 'an origin that is not allowed gets no CORS headers');
+  });
 
   it('answers 503 with Retry-After to one more connection from an address at its share, naming the bound, while another address gets in', async () => {
     const idle = await Promise.all(Array.from({ length: PER_IP }, () => open('127.0.0.1')));

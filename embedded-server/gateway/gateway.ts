@@ -9,6 +9,7 @@ import type { Server, Socket } from 'node:net';
 import type { Admission } from './admission.js';
 import { hostAllowed, misdirected } from './allowed-hosts.js';
 import { STREAM_PATHS, WEBSOCKET_PATH } from '../../shared/protocol/endpoints.js';
+import { corsHeaders, originAllowed } from '../../shared/protocol/origin.js';
 
 export interface RequestHead {
   method: string;
@@ -17,6 +18,10 @@ export interface RequestHead {
   upgrade: boolean;
   /** The Host header's value, when the request has one. */
   host?: string;
+  /** The Origin header's value, when the request has one. */
+  origin?: string;
+  /** A preflight's Access-Control-Request-Headers. */
+  requestHeaders?: string;
 }
 
 export interface GatewayOptions {
@@ -38,6 +43,8 @@ export interface GatewayOptions {
    * slowloris) fills its own share, not the whole cap. One more from it is answered 503 and closed.
    */
   maxPendingConnectionsPerIp: number;
+  /** `client.allowed_origins`: a refused emulation stream from one of these carries CORS headers, so the page can read why. */
+  allowedOrigins: string[];
 }
 
 export interface GatewayRoutes {
@@ -153,13 +160,20 @@ function route(socket: Socket, head: Buffer, routes: GatewayRoutes, options: Gat
   }
   // A client connection: a WebSocket upgrade, or an emulation stream (http_stream, SSE), both served by a node.
   if (request && ((request.path === WEBSOCKET_PATH && request.upgrade && request.method === 'GET') || STREAM_PATHS.includes(request.path))) {
+    const refuse = (why: string, retryAfterS: number): void => {
+      // A browser reads a refused stream (or its preflight) only with CORS headers; a preflight is
+      // answered here, so the request itself reaches this refusal and its Retry-After.
+      const stream = !request.upgrade && request.origin !== undefined && originAllowed(request.origin, options.allowedOrigins);
+      if (stream && request.method === 'OPTIONS') return reply(socket, '204 No Content', '', undefined, corsHeaders(request.origin, request.requestHeaders, 'GET, POST, OPTIONS'));
+      reply(socket, '503 Service Unavailable', `${why}\n`, retryAfterS, stream ? corsHeaders(request.origin, undefined) : {});
+    };
     const limited = options.admission.admit(socket.remoteAddress ?? '', Date.now());
-    if (limited) return reply(socket, '503 Service Unavailable', `${limited.reason}\n`, limited.retryAfterS);
+    if (limited) return refuse(limited.reason, limited.retryAfterS);
     const readAgain = holdForHandoff(socket);
     const refusal = routes.websocket(socket, head, request);
     if (refusal !== null) {
       readAgain();
-      reply(socket, '503 Service Unavailable', `${refusal}\n`, RETRY_SOON);
+      refuse(refusal, RETRY_SOON);
     }
     return;
   }
@@ -181,8 +195,16 @@ export function parseHead(head: Buffer): RequestHead | null {
   }
   const headers = text.slice(lineEnd);
   const upgrade = /\r\nupgrade:[ \t]*websocket[ \t]*\r\n/i.test(headers);
-  const host = /\r\nhost:[ \t]*([^\r\n]*?)[ \t]*\r\n/i.exec(headers)?.[1];
-  return { method, path: url.pathname, query: url.searchParams, upgrade, ...(host === undefined ? {} : { host }) };
+  const header = (name: string): string | undefined => new RegExp(`\r\n${name}:[ \t]*([^\r\n]*?)[ \t]*\r\n`, 'i').exec(headers)?.[1];
+  const host = header('host');
+  const origin = header('origin');
+  const requestHeaders = header('access-control-request-headers');
+  return {
+    method, path: url.pathname, query: url.searchParams, upgrade,
+    ...(host === undefined ? {} : { host }),
+    ...(origin === undefined ? {} : { origin }),
+    ...(requestHeaders === undefined ? {} : { requestHeaders }),
+  };
 }
 
 /** How long a refused client has to read its answer and close before its socket is destroyed. */
@@ -191,10 +213,11 @@ const REFUSED_LINGER_MS = 2000;
 /** Retry-After of a 503 whose cause (full nodes, too many waiting connections) passes as clients leave. */
 const RETRY_SOON = 1;
 
-function reply(socket: Socket, status: string, body = '', retryAfterS?: number): void {
+function reply(socket: Socket, status: string, body = '', retryAfterS?: number, headers: Record<string, string> = {}): void {
   socket.on('error', () => undefined);
   const retry = retryAfterS === undefined ? '' : `Retry-After: ${retryAfterS}\r\n`;
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`);
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}${extra}Connection: close\r\n\r\n${body}`);
   // Unread bytes at close would make the kernel send a reset, which can destroy the answer: drain.
   socket.resume();
   setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();

@@ -75,6 +75,7 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
     if (kind === 'sse') res.write('\r\n');
     else res.flushHeaders();
     const s = new Session(new StreamSocket(res, kind), req.socket.remoteAddress ?? '', Date.now());
+    keepHeaders(rt, s, req);
     rt.sessions.add(s);
     rt.bySession.set(s.session, s);
     settle(req.socket);
@@ -175,6 +176,7 @@ function wsListeners(rt: NodeRuntime): WsListeners {
 
 function onOpen(rt: NodeRuntime, ws: WebSocket, req: IncomingMessage, listeners: WsListeners): void {
   const s = new Session(ws, req.socket.remoteAddress ?? '', Date.now());
+  keepHeaders(rt, s, req);
   rt.sessions.add(s);
   (ws as SessionSocket)[SESSION] = s;
   ws.on('message', listeners.message);
@@ -183,6 +185,17 @@ function onOpen(rt: NodeRuntime, ws: WebSocket, req: IncomingMessage, listeners:
 }
 
 function ignoreError(): void {}
+
+/** The request headers some proxy passes on (`http_headers`), kept with the session; nothing when none does. */
+function keepHeaders(rt: NodeRuntime, s: Session, req: IncomingMessage): void {
+  if (rt.keptHeaders.length === 0) return;
+  const headers: Record<string, string> = {};
+  for (const name of rt.keptHeaders) {
+    const v = req.headers[name];
+    if (v !== undefined) headers[name] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  s.proxy = { headers };
+}
 
 /** What a stream's session closes with when the client went away (a WebSocket's would be 1006). */
 const STREAM_GONE = { code: 1006, reason: 'stream closed by the client' };

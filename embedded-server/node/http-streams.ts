@@ -31,6 +31,11 @@ export class StreamSocket implements ClientSocket {
 
   constructor(private readonly res: ServerResponse, private readonly kind: StreamKind) {}
 
+  /** The transport's name as Centrifugo reports it to proxies. */
+  get transport(): StreamKind {
+    return this.kind;
+  }
+
   send(data: string | Buffer): void {
     if (this.ended) return;
     const text = typeof data === 'string' ? data : data.toString();

@@ -7,8 +7,14 @@
  * publication before it reaches the node (with Redis, on another connection), so a subscribe reply
  * or a broker position ahead of the node's view is not yet a loss: the publications between may be
  * on their way.
+ * Subscribers with a tags filter get only the publications it passes; the others cost nothing more,
+ * since a channel without filtered subscribers takes the unfiltered path. A publication filtered out
+ * still counts for the channel's offsets: it is not missed (Centrifugo, too, moves the subscriber's
+ * position without sending it; the client recovers from the last offset it was sent).
  */
 import type { Delivery } from '../../shared/ipc/node-ipc.js';
+import type { TagsFilter } from '../../shared/protocol/tags-filter.js';
+import { matches } from '../../shared/protocol/tags-filter.js';
 import type { Session } from './session.js';
 import { Sub } from './session.js';
 
@@ -16,6 +22,8 @@ interface Buffered {
   frame: string;
   offset?: number;
   join?: boolean;
+  /** A publication this subscriber's tags filter does not pass: it only moves the offsets. */
+  filteredOut?: boolean;
 }
 
 interface LocalChannel {
@@ -31,6 +39,8 @@ interface LocalChannel {
    * offset: the publications up to it, still on their way to this node, are not theirs again.
    */
   ahead?: Map<Session, number>;
+  /** Subscribers (set up or active) with a tags filter; undefined while there is none. */
+  filters?: Map<Session, TagsFilter>;
 }
 
 export interface HubSink {
@@ -46,7 +56,10 @@ export class LocalHub {
 
   constructor(private readonly sink: HubSink) {}
 
-  /** Starts a subscription: live frames are buffered until `activate`. */
+  /**
+   * Starts a subscription: live frames are buffered until `activate`. The tags filter the session
+   * keeps for the channel (Session.subExtras), if any, applies from here on.
+   */
   begin(channel: string, session: Session): void {
     let ch = this.channels.get(channel);
     if (!ch) {
@@ -54,6 +67,8 @@ export class LocalHub {
       this.channels.set(channel, ch);
     }
     ch.pending.set(session, []);
+    const filter = session.subExtras?.get(channel)?.tagsFilter;
+    if (filter !== undefined) (ch.filters ??= new Map()).set(session, filter);
   }
 
   /**
@@ -83,6 +98,7 @@ export class LocalHub {
         }
         last = b.offset;
       }
+      if (b.filteredOut) continue;
       this.sink.write(session, b.frame);
     }
   }
@@ -94,6 +110,7 @@ export class LocalHub {
     ch.pending.delete(session);
     if (ch.active.delete(session)) this.subscriptions--;
     ch.ahead?.delete(session);
+    if (ch.filters?.delete(session) && ch.filters.size === 0) ch.filters = undefined;
     if (ch.active.size === 0 && ch.pending.size === 0) this.channels.delete(channel);
   }
 
@@ -108,6 +125,7 @@ export class LocalHub {
       }
       return;
     }
+    if (ch.filters !== undefined) return this.deliverFiltered(ch, ch.filters, item);
     for (const buf of ch.pending.values()) buf.push({ frame: item.frame, offset: item.offset });
     if (item.offset !== undefined && !this.advance(item.channel, ch, item.offset, item.epoch ?? '')) return;
     const ahead = ch.ahead;
@@ -120,6 +138,25 @@ export class LocalHub {
       if (upTo === undefined || item.offset > upTo) this.sink.write(s, item.frame);
     }
     this.reachedAhead(ch, item.offset);
+  }
+
+  /**
+   * `deliver` of a publication to a channel with filtered subscribers: the same steps, except that
+   * a subscriber whose filter refuses it is sent nothing (the offsets move as for everyone).
+   */
+  private deliverFiltered(ch: LocalChannel, filters: Map<Session, TagsFilter>, item: Delivery & { kind: 'pub' }): void {
+    const { offset, tags } = item;
+    for (const [s, buf] of ch.pending) {
+      buf.push(passes(filters, s, tags) ? { frame: item.frame, offset } : { frame: item.frame, offset, filteredOut: true });
+    }
+    if (offset !== undefined && !this.advance(item.channel, ch, offset, item.epoch ?? '')) return;
+    const ahead = offset === undefined ? undefined : ch.ahead;
+    for (const s of ch.active) {
+      const upTo = ahead?.get(s);
+      if (upTo !== undefined && offset !== undefined && offset <= upTo) continue;
+      if (passes(filters, s, tags)) this.sink.write(s, item.frame);
+    }
+    if (offset !== undefined) this.reachedAhead(ch, offset);
   }
 
   /** Channels with a known position, for the periodic check against the broker. */
@@ -223,6 +260,12 @@ export class LocalHub {
     }
     if (lost.length > 0) this.sink.lost(channel, lost);
   }
+}
+
+/** True when the session has no tags filter for the channel, or its filter passes `tags`. */
+function passes(filters: Map<Session, TagsFilter>, s: Session, tags: Record<string, string> | undefined): boolean {
+  const filter = filters.get(s);
+  return filter === undefined || matches(filter, tags);
 }
 
 /** The node's view of a channel is at or past `position` (same epoch). */

@@ -71,6 +71,7 @@ function shutdown(): void {
   const rt = runtime;
   if (rt) for (const s of rt.sessions) s.close(Disconnects.shutdown);
   connections?.close();
+  rt?.proxy.close();
   rt?.outbox.flush();
   link.flush();
   // Exit once every client answered the close (what was queued for it, then the close frame, left

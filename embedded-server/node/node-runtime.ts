@@ -17,6 +17,8 @@ import type { Session } from './session.js';
 import { Sub } from './session.js';
 import type { SupervisorLink } from './supervisor-link.js';
 import { TokenVerifier } from './token-verifier.js';
+import { ProxyClient } from './proxy-client.js';
+import { passedOnHeaders } from '../../shared/proxy/proxy-settings.js';
 import { UserSessions } from './user-sessions.js';
 
 export class NodeRuntime {
@@ -24,6 +26,9 @@ export class NodeRuntime {
   readonly outbox: Outbox;
   readonly hub: LocalHub;
   readonly verifier: TokenVerifier;
+  readonly proxy: ProxyClient;
+  /** Request headers some proxy passes on (lower case); empty: no connection keeps any. */
+  readonly keptHeaders: string[];
   /** Every open WebSocket, connected or not. */
   readonly sessions = new Set<Session>();
   /** Emulated sessions by their session id (`POST /emulation` names it). */
@@ -40,6 +45,8 @@ export class NodeRuntime {
     this.outbox = new Outbox(this.counters, init.client.queueMaxSize);
     this.nextPresenceRefreshAt = Date.now() + init.client.presenceUpdateIntervalMs;
     this.verifier = new TokenVerifier(init.client);
+    this.proxy = new ProxyClient(init.proxies, (line) => process.stderr.write(`switchboard node ${init.nodeId}: ${line}\n`));
+    this.keptHeaders = passedOnHeaders(init.proxies);
     this.hub = new LocalHub({
       write: (s, frame) => this.outbox.push(s, frame),
       lost: (channel, sessions) => {

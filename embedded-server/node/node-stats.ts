@@ -56,6 +56,8 @@ export class StatsReporter {
       loopDelayP99: delayMs(this.loop.percentile(99)),
       handoffsSettled: c.handoffsSettled,
     };
+    // Only a node with proxies reports them: no copy, no bytes on the IPC channel otherwise.
+    if (this.rt.proxy.counters.size > 0) stats.proxies = this.rt.proxy.snapshot();
     if (endPeriod) this.loop.reset();
     return stats;
   }

@@ -8,6 +8,7 @@ import { Disconnects, Unsubscribes } from '../../shared/protocol/codes.js';
 import type { NodeRuntime } from './node-runtime.js';
 import type { Session } from './session.js';
 import { Sub } from './session.js';
+import { refreshConnection, refreshSubscription, subRefreshProxyOf } from './proxy-refresh.js';
 
 /** Presence pairs per refresh message, so one message stays small however many subscriptions there are. */
 export const PRESENCE_REFRESH_CHUNK = 5_000;
@@ -27,9 +28,14 @@ export function sweepSessions(rt: NodeRuntime, now: number): void {
       s.close(Disconnects.noPong);
       continue;
     }
-    if (s.expiresAt > 0 && now > s.expiresAt + c.expiredCloseDelayMs) {
-      s.close(Disconnects.expired);
-      continue;
+    if (s.expiresAt > 0) {
+      // With a refresh proxy the server refreshes at the expiry; without, the client had until the close delay.
+      if (rt.init.proxies.refresh !== '') {
+        if (now >= s.expiresAt) refreshConnection(rt, s, now);
+      } else if (now > s.expiresAt + c.expiredCloseDelayMs) {
+        s.close(Disconnects.expired);
+        continue;
+      }
     }
     if (s.subExtras) expireSubscriptions(rt, s, now);
     if (refresh) collectPresence(s, refresh);
@@ -63,7 +69,13 @@ export function resumeAfterFreeze(rt: NodeRuntime, now: number): void {
 /** Unrefreshed subscription tokens: client-side → push 2501 (resubscribes), server-side → close 3006. */
 function expireSubscriptions(rt: NodeRuntime, s: Session, now: number): void {
   for (const [channel, extra] of s.subExtras!) {
-    if (extra.expiresAt === 0 || now <= extra.expiresAt + rt.client.expiredCloseDelayMs) continue;
+    if (extra.expiresAt === 0 || now < extra.expiresAt) continue;
+    const proxy = subRefreshProxyOf(rt, channel);
+    if (proxy !== '') {
+      refreshSubscription(rt, s, channel, proxy, now);
+      continue;
+    }
+    if (now <= extra.expiresAt + rt.client.expiredCloseDelayMs) continue;
     if ((s.subs.get(channel) ?? 0) & Sub.serverSide) {
       s.close(Disconnects.subExpired);
       return;

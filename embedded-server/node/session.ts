@@ -5,6 +5,7 @@
  */
 import type { Command, Json } from '../../shared/protocol/client-protocol.js';
 import type { CloseCode } from '../../shared/protocol/codes.js';
+import type { TagsFilter } from '../../shared/protocol/tags-filter.js';
 
 /** Subscription flags, one number per subscription. */
 export const Sub = {
@@ -38,6 +39,18 @@ export interface ClientSocket {
   resume(): void;
   /** An emulation stream's session id; a WebSocket has none. */
   readonly sessionId?: string;
+  /** The transport's name (proxy requests carry it); a WebSocket has none and is `websocket`. */
+  readonly transport?: string;
+}
+
+/** What proxy calls pass on about a connection; kept only when some proxy needs it. */
+export interface ProxyContext {
+  /** The client's HTTP request headers some proxy passes on (`http_headers`), lower-case names. */
+  headers?: Record<string, string>;
+  /** The connect command's `headers` some proxy passes on (`emulated_headers`). */
+  emulated?: Record<string, string>;
+  /** Server-only connection data (connect proxy result or token `meta` claim). */
+  meta?: Json;
 }
 
 export class Session {
@@ -57,10 +70,12 @@ export class Session {
   pongDeadline = 0;
   /** channel → Sub flags; null until the first subscription (most idle connections never have one). */
   private subTable: Map<string, number> | null = null;
-  /** Subscription token data, only for subscriptions that have any (rare). */
-  subExtras: Map<string, { expiresAt: number; chanInfo?: Json }> | undefined = undefined;
+  /** Subscription token data and tags filters, only for subscriptions that have any (rare). */
+  subExtras: Map<string, { expiresAt: number; chanInfo?: Json; tagsFilter?: TagsFilter }> | undefined = undefined;
   /** Client publications per channel in the current second (rate limits), only when limited. */
   publishCounts: Map<string, { second: number; count: number }> | undefined = undefined;
+  /** Headers and meta for proxy calls; undefined unless a proxy needs them. */
+  proxy: ProxyContext | undefined = undefined;
   /** Frames queued this turn; written as one WebSocket message joined by "\n". */
   outbox: string[] | null = null;
   /** Commands waiting for the one in progress (processed strictly in order). */
@@ -95,6 +110,10 @@ export class Session {
    */
   get session(): string {
     return this.ws.sessionId ?? '';
+  }
+
+  get transport(): string {
+    return this.ws.transport ?? 'websocket';
   }
 
   /** channel → Sub flags (an empty shared map while the session has no subscription). */

@@ -7,6 +7,8 @@ import type { ChannelName } from '../../shared/channels/channel-name.js';
 import { hasHistory } from '../../shared/channels/channel-options.js';
 import type { Json, StreamPosition, SubscribeResult } from '../../shared/protocol/client-protocol.js';
 import { Errors } from '../../shared/protocol/codes.js';
+import type { TagsFilter } from '../../shared/protocol/tags-filter.js';
+import { matches } from '../../shared/protocol/tags-filter.js';
 import type { AppError, Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import type { NodeRuntime } from './node-runtime.js';
@@ -20,10 +22,14 @@ export interface SubscriptionPlan {
   recover?: { offset: number; epoch: string };
   /** Reject instead of answering recovered:false (subscribe flag bit 2). */
   rejectUnrecovered?: boolean;
-  /** Subscription expiry, unix ms (from a subscription token); 0 = none. */
+  /** Subscription expiry, unix ms (from a subscription token or the subscribe proxy); 0 = none. */
   expiresAt?: number;
+  /** A sub_refresh proxy refreshes it (node-sweep.ts): the reply does not tell the client it expires. */
+  serverRefresh?: boolean;
   chanInfo?: Json;
   data?: Json;
+  /** The client's tags filter (`tf`): live and recovered publications it refuses are not sent. */
+  tagsFilter?: TagsFilter;
 }
 
 export interface ReadySubscription {
@@ -55,9 +61,9 @@ export function subscriptionFlags(
 export async function setUpSubscription(rt: NodeRuntime, s: Session, plan: SubscriptionPlan): Promise<Result<ReadySubscription, AppError>> {
   const channel = plan.name.channel;
   s.setSub(channel, plan.flags | Sub.pending);
-  if (plan.expiresAt || plan.chanInfo !== undefined) {
+  if (plan.expiresAt || plan.chanInfo !== undefined || plan.tagsFilter !== undefined) {
     s.subExtras ??= new Map();
-    s.subExtras.set(channel, { expiresAt: plan.expiresAt ?? 0, chanInfo: plan.chanInfo });
+    s.subExtras.set(channel, { expiresAt: plan.expiresAt ?? 0, chanInfo: plan.chanInfo, tagsFilter: plan.tagsFilter });
   }
   rt.hub.begin(channel, s);
   const recover = plan.flags & Sub.recoverable ? plan.recover : undefined;
@@ -113,7 +119,7 @@ function buildResult(
 ): SubscribeResult {
   const result: SubscribeResult = {};
   const expiresAt = s.subExtras?.get(channel)?.expiresAt ?? 0;
-  if (expiresAt > 0) {
+  if (expiresAt > 0 && !plan.serverRefresh) {
     result.expires = true;
     result.ttl = Math.max(1, Math.round((expiresAt - Date.now()) / 1000));
   }
@@ -126,9 +132,13 @@ function buildResult(
   if (recover) {
     result.was_recovering = true;
     if (o.recovered) {
+      // Recovered or not is decided on the whole stream; only then does the filter pick what is sent
+      // (Centrifugo's isStreamRecovered). The reply's offset is the client's own, as always.
       result.recovered = true;
       result.offset = recover.offset;
-      if (o.publications && o.publications.length > 0) result.publications = o.publications;
+      const filter = plan.tagsFilter;
+      const publications = filter && o.publications ? o.publications.filter((p) => matches(filter, p.tags)) : o.publications;
+      if (publications && publications.length > 0) result.publications = publications;
     }
   }
   if (plan.data !== undefined) result.data = plan.data;

@@ -63,7 +63,9 @@ export function createBrokerOps(d: BrokerOpsDeps): Handlers {
       return null;
     },
     'broker.publish': async (_node, req) => {
-      const published = await publishToChannel(d.broker, d.channels, { channel: req.channel, data: req.data, info: req.info });
+      const published = await publishToChannel(d.broker, d.channels, {
+        channel: req.channel, data: req.data, info: req.info, tags: req.tags, skipHistory: req.skipHistory,
+      });
       return published.ok ? published : err(clientRefusal(published.error));
     },
     'broker.presence': async (_node, req) => ok(await d.presence.list(req.channel)),

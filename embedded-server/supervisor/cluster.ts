@@ -134,6 +134,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     admission: createAdmission(config.admission),
     maxPendingConnections: config.http.maxPendingConnections,
     maxPendingConnectionsPerIp: config.http.maxPendingConnectionsPerIp,
+    allowedOrigins: config.client.allowedOrigins,
   });
 
   let admin: AdminServer | null = null;

@@ -122,7 +122,7 @@ export class Supervisor {
     });
     this.pool = new NodePool({
       entry: nodeEntry(nodeV8Flags),
-      init: { client: config.client, channels: config.channels, statsIntervalMs: config.statsIntervalMs, serverVersion: SERVER_VERSION },
+      init: { client: config.client, channels: config.channels, proxies: config.proxies, statsIntervalMs: config.statsIntervalMs, serverVersion: SERVER_VERSION },
       autoRestart: config.autoRestart,
       supervisorId: this.id,
       backoffMinMs: config.restartBackoffMinMs,

@@ -90,7 +90,39 @@ export interface ClusterSnapshot {
    * the last 3 s (one that misses 3 beats leaves, with its nodes). Absent from supervisors that predate it.
    */
   supervisors?: SupervisorView[];
+  /**
+   * Every backend proxy endpoint of the config, in config order, as this supervisor's nodes call it;
+   * empty when no proxy is configured.
+   */
+  proxies: ProxyHealth[];
 }
+
+/**
+ * One backend proxy endpoint's health: rates over the nodes' last report period (as their message
+ * rates), summed over the nodes, and totals since the supervisor started (restarted nodes included).
+ */
+export interface ProxyHealth {
+  /** The config path of a default proxy (`client.proxy.connect`, `rpc.proxy`…) or its name in `proxies`. */
+  name: string;
+  /** The URL the nodes POST to. */
+  endpoint: string;
+  callsPerSec: number;
+  /** Calls with no usable answer (unreachable, timed out, non-200 without a transform, malformed, or not made: a limit), per second. */
+  failuresPerSec: number;
+  /** Failed calls over calls in the same period, 0…1; null when there were no calls in it. */
+  failureShare: number | null;
+  /**
+   * The 99th percentile of the period's call durations, known only to its latency bucket: at most
+   * `le` ms, or slower than the last bound (`gt` ms). Null when no call was made in the period.
+   */
+  p99: LatencyBound | null;
+  /** Calls since the supervisor started, on every node process it ran. */
+  calls: number;
+  failures: number;
+}
+
+/** A duration known to a bucket: at most `le` ms, or (the last bucket) more than `gt` ms. */
+export type LatencyBound = { le: number } | { gt: number };
 
 /** One supervisor as the others see it through its heartbeats. */
 export interface SupervisorView {

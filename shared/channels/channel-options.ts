@@ -32,10 +32,18 @@ export interface ChannelOptions {
   allowUserLimitedChannels: boolean;
   /** Regex (source) the part after `ns:` must match for client-side subscribes; "" = any. */
   channelRegex: string;
+  /** Proxy (ProxySettings.endpoints name) asked instead of the permission rules on subscribe; "" = none. */
+  subscribeProxy: string;
+  /** Proxy asked instead of the permission rules on a client publish; "" = none. */
+  publishProxy: string;
+  /** Proxy that refreshes expiring subscriptions server-side; "" = the client refreshes them. */
+  subRefreshProxy: string;
   /** "" rejects empty data (default), "json" any JSON, "json_object" objects only. */
   publicationDataFormat: '' | 'json' | 'json_object';
   /** Switchboard extension: client publications per second per connection and channel; 0 = unlimited. */
   publishRateLimit: number;
+  /** Clients may send a tags filter (`tf`) on subscribe; they get only the publications it passes. */
+  allowTagsFilter: boolean;
 }
 
 export interface ChannelSettings {
@@ -103,8 +111,12 @@ export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = {
   allowHistoryForAnonymous: false,
   allowUserLimitedChannels: false,
   channelRegex: '',
+  subscribeProxy: '',
+  publishProxy: '',
+  subRefreshProxy: '',
   publicationDataFormat: '',
   publishRateLimit: 0,
+  allowTagsFilter: false,
 };
 
 /** True when the namespace keeps history (both size and ttl set). */

@@ -3,6 +3,7 @@
  * Messages travel in batches (one `process.send` of an array per event-loop turn), except the
  * connection hand-off, which carries a socket handle and goes alone.
  */
+import type { ProxySettings } from '../proxy/proxy-settings.js';
 import type { AppError, Result } from '../result.js';
 import type { ChannelSettings, ClientSettings } from '../channels/channel-options.js';
 import type { ClientCommandLimits } from '../protocol/client-limits.js';
@@ -15,6 +16,8 @@ export interface NodeInit {
   nodeId: string;
   client: ClientSettings & ClientCommandLimits;
   channels: ChannelSettings;
+  /** Backend proxies the node calls (connect, refresh, subscribe, publish, sub_refresh, rpc, send). */
+  proxies: ProxySettings;
   /** Stats report period in ms (the supervisor derives health from their age). */
   statsIntervalMs: number;
   serverVersion: string;
@@ -46,6 +49,24 @@ export interface NodeStats {
    * from the hand-offs it made to know how many are still in flight and not in `connections`.
    */
   handoffsSettled?: number;
+  /**
+   * Backend proxy calls per endpoint name (`ProxyEndpoint.name`), totals since the node started;
+   * absent when the node has no proxies.
+   */
+  proxies?: Record<string, ProxyCounts>;
+}
+
+/** One proxy endpoint's calls on one node, totals since the node started. */
+export interface ProxyCounts {
+  /** Calls made, and calls not made because of a limit (those count as failures too). */
+  calls: number;
+  /** Calls with no usable answer: unreachable, timed out, non-200 without a transform, malformed, or not made. */
+  failures: number;
+  /**
+   * Durations of the calls made, one count per bucket of PROXY_LATENCY_BOUNDS_MS
+   * (shared/proxy/proxy-latency.ts) plus a last bucket for everything slower.
+   */
+  latency: number[];
 }
 
 /** A session as the registry knows it. */
@@ -84,7 +105,8 @@ export interface SubscribeOutcome {
 export interface NodeRequests {
   'broker.subscribe': { req: SubscribeOp; res: Result<SubscribeOutcome> };
   'broker.unsubscribe': { req: { channel: string; info: ClientInfo; presence: boolean; emitLeave: boolean }; res: null };
-  'broker.publish': { req: { channel: string; data: Json; info?: ClientInfo }; res: Result<{ offset?: number; epoch?: string }> };
+  /** A client publication; `tags` and `skipHistory` come from the publish proxy's result. */
+  'broker.publish': { req: { channel: string; data: Json; info?: ClientInfo; tags?: Record<string, string>; skipHistory?: boolean }; res: Result<{ offset?: number; epoch?: string }> };
   'broker.presence': { req: { channel: string }; res: Result<Record<string, ClientInfo>> };
   'broker.presence_stats': { req: { channel: string }; res: Result<PresenceStatsResult> };
   'broker.history': {
@@ -148,9 +170,13 @@ export type SupervisorRequestName = keyof SupervisorRequests;
 
 // ---------------------------------------------------------------- deliveries
 
-/** A publication or join/leave for a channel, pre-encoded once for every subscriber. */
+/**
+ * A publication or join/leave for a channel, pre-encoded once for every subscriber. A publication
+ * with tags carries them beside the frame too, for subscribers with a tags filter (the node never
+ * parses frames).
+ */
 export type Delivery =
-  | { kind: 'pub'; channel: string; frame: string; offset?: number; epoch?: string }
+  | { kind: 'pub'; channel: string; frame: string; offset?: number; epoch?: string; tags?: Record<string, string> }
   | { kind: 'join' | 'leave'; channel: string; frame: string };
 
 // ---------------------------------------------------------------- the unions

@@ -40,6 +40,8 @@ export interface ConnectRequest {
   name?: string;
   /** The client's own version; longer than CLIENT_VERSION_MAX_LENGTH is truncated. */
   version?: string;
+  /** Emulated HTTP headers (centrifuge-js `headers`): proxies pass on the ones their `emulated_headers` name. */
+  headers?: Record<string, string>;
 }
 
 /** Longest connect `name` kept (UTF-16 units); SDK names are a few characters ("js", "go"). */
@@ -61,7 +63,10 @@ export interface SubscribeRequest {
   delta?: string;
   /** Map / shared-poll subscription type; anything but 0 is refused with 108. */
   type?: number;
-  /** Tags filter; refused with 107 (no namespace allows tags filters here). */
+  /**
+   * Tags filter (a FilterNode tree, tags-filter.ts), checked by the subscribe handler: allowed only
+   * where the namespace sets `allow_tags_filter`, else 107.
+   */
   tf?: unknown;
 }
 

@@ -21,7 +21,8 @@ const optInt = (v: unknown): boolean => v === undefined || (typeof v === 'number
 
 /** Field checks per method: a wrongly typed field is a protocol violation (close 3501). */
 const validParams: { [M in (typeof COMMAND_METHODS)[number]]: (p: Obj) => boolean } = {
-  connect: (p) => optString(p.token) && optString(p.name) && optString(p.version) && (p.subs === undefined || isObj(p.subs)),
+  connect: (p) => optString(p.token) && optString(p.name) && optString(p.version) && (p.subs === undefined || isObj(p.subs)) &&
+    (p.headers === undefined || (isObj(p.headers) && Object.values(p.headers).every((v) => typeof v === 'string'))),
   subscribe: (p) =>
     typeof p.channel === 'string' && optString(p.token) && optBool(p.positioned) && optBool(p.recoverable) &&
     optBool(p.join_leave) && optBool(p.recover) && optUint(p.offset) && optString(p.epoch) && optInt(p.flag) &&

@@ -5,7 +5,9 @@ import { hasHistory, publicationDataProblem } from '../../../shared/channels/cha
 import type { HistoryRequest, Json } from '../../../shared/protocol/client-protocol.js';
 import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
 import type { AppError, Result } from '../../../shared/result.js';
-import { err } from '../../../shared/result.js';
+import { assertNever, err } from '../../../shared/result.js';
+import type { NodeRequests } from '../../../shared/ipc/node-ipc.js';
+import { requestBase } from '../proxy-client.js';
 import type { NodeRuntime } from '../node-runtime.js';
 import type { Session } from '../session.js';
 import { mayUse } from './permissions.js';
@@ -49,13 +51,48 @@ export async function handlePublish(rt: NodeRuntime, s: Session, id: number, p: 
   if (!name) return;
   const o = name.options;
   if (publicationDataProblem(o.publicationDataFormat, p.data) !== null) return rt.replyError(s, id, Errors.badRequest);
-  if (!mayUse(rt, s, p.channel, o.allowPublishForClient, o.allowPublishForSubscriber, o.allowPublishForAnonymous)) {
+  if (o.publishProxy === '' && !mayUse(rt, s, p.channel, o.allowPublishForClient, o.allowPublishForSubscriber, o.allowPublishForAnonymous)) {
     return rt.replyError(s, id, Errors.permissionDenied);
   }
   if (!withinRate(s, p.channel, o.publishRateLimit)) return rt.replyError(s, id, Errors.tooManyRequests);
-  const res = await ask(rt.link.request('broker.publish', { channel: p.channel, data: p.data ?? null, info: rt.clientInfo(s, p.channel) }));
+  const publication: NodeRequests['broker.publish']['req'] = { channel: p.channel, data: p.data ?? null, info: rt.clientInfo(s, p.channel) };
+  if (o.publishProxy !== '' && !(await publishProxy(rt, s, id, o.publishProxy, publication))) return;
+  const res = await ask(rt.link.request('broker.publish', publication));
+  if (s.isClosing()) return;
   if (res.ok) rt.reply(s, id, 'publish', {});
   else rt.replyError(s, id, res.error);
+}
+
+/**
+ * The publish proxy, asked instead of the permission options: the backend allows (and may replace
+ * the data, skip history, add tags), answers an error, or disconnects. False when the answer is out.
+ */
+async function publishProxy(rt: NodeRuntime, s: Session, id: number, proxy: string, publication: NodeRequests['broker.publish']['req']): Promise<boolean> {
+  const body = requestBase(s, true);
+  body.channel = publication.channel;
+  body.data = publication.data;
+  const answer = await rt.proxy.call(proxy, 'publish', body, s.proxy);
+  if (s.isClosing()) return false;
+  switch (answer.kind) {
+    case 'failed':
+      rt.replyError(s, id, Errors.internal);
+      return false;
+    case 'error':
+      rt.replyError(s, id, answer.error);
+      return false;
+    case 'disconnect':
+      s.close({ code: answer.code, reason: answer.reason });
+      return false;
+    case 'result': {
+      const r = answer.result;
+      if (r.data !== undefined) publication.data = r.data;
+      if (r.skip_history === true) publication.skipHistory = true;
+      if (r.tags !== undefined) publication.tags = r.tags;
+      return true;
+    }
+    default:
+      return assertNever(answer);
+  }
 }
 
 export async function handlePresence(rt: NodeRuntime, s: Session, id: number, channel: string, stats: boolean): Promise<void> {

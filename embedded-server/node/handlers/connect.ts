@@ -6,25 +6,47 @@ import { publicationInfoProblem } from '../../../shared/channels/channel-options
 import type { ConnectRequest, ConnectResult, Json, StreamPosition } from '../../../shared/protocol/client-protocol.js';
 import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
 import type { AppError } from '../../../shared/result.js';
+import { assertNever } from '../../../shared/result.js';
+import type { SubscriptionOverride } from '../../../shared/channels/subscription-override.js';
+import { parseOverride, withOverride } from '../../../shared/channels/subscription-override.js';
 import type { NodeRuntime } from '../node-runtime.js';
 import type { Session } from '../session.js';
 import { Sub } from '../session.js';
 import { activateSubscription, setUpSubscription, subscriptionFlags } from '../subscription-setup.js';
 
-type Identity = { user: string; claims: JWTPayload | null };
+/** Who connects, and what the token or the connect proxy gave the connection. */
+interface Identity {
+  user: string;
+  info?: Json;
+  /** Unix seconds of the expiry: `expire_at` when given (0 = never), else the token's `exp`. */
+  expireAt: number;
+  /** Server-side subscriptions (token `subs` / `channels`, or the connect proxy's). */
+  subs: Map<string, ServerSub>;
+  /** Connect proxy result `data`: into the connect reply. */
+  data?: Json;
+  meta?: Json;
+}
+
+interface ServerSub {
+  info?: Json;
+  data?: Json;
+  override?: SubscriptionOverride;
+}
 
 export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req: ConnectRequest): Promise<void> {
   if (s.state !== 'connecting') return s.close(Disconnects.badRequest);
-  const identity = await authenticate(rt, s, id, req);
-  if (!identity || s.isClosing()) return;
-  const expiry = connectionExpiry(identity.claims);
-  if (expiry === 'past') return reject(rt, s, id, Errors.expired);
   const client = randomUUID();
+  keepEmulatedHeaders(rt, s, req);
+  const identity = await authenticate(rt, s, id, req, client);
+  if (!identity || s.isClosing()) return;
+  const expiry = identity.expireAt === 0 ? 0 : identity.expireAt * 1000;
+  if (expiry > 0 && expiry <= Date.now()) return reject(rt, s, id, Errors.expired);
   if (!(await admitUser(rt, s, id, identity.user, client)) || s.isClosing()) return;
 
   s.id = client;
   s.user = identity.user;
-  s.connInfo = identity.claims?.info as Json | undefined;
+  s.connInfo = identity.info;
+  if (identity.meta !== undefined) (s.proxy ??= {}).meta = identity.meta;
   s.name = req.name ?? '';
   s.version = req.version ?? '';
   s.expiresAt = expiry;
@@ -41,11 +63,13 @@ export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req
     result.ping = Math.max(1, Math.round(interval / 1000));
     if (rt.client.pongTimeoutMs > 0) result.pong = true;
   }
-  if (expiry > 0) {
+  // With a refresh proxy the server refreshes the connection itself (node-sweep.ts): the client is not told it expires.
+  if (expiry > 0 && rt.init.proxies.refresh === '') {
     result.expires = true;
     result.ttl = Math.max(1, Math.round((expiry - Date.now()) / 1000));
   }
-  const activations = await serverSideSubscriptions(rt, s, identity.claims, req, result);
+  if (identity.data !== undefined) result.data = identity.data;
+  const activations = await serverSideSubscriptions(rt, s, identity.subs, req, result);
   if (activations === null || s.isClosing()) return;
   rt.reply(s, id, 'connect', result);
   for (const [channel, position] of activations) activateSubscription(rt, s, channel, position);
@@ -77,9 +101,10 @@ function reject(rt: NodeRuntime, s: Session, id: number, error: AppError): void 
   rt.replyError(s, id, error);
 }
 
-async function authenticate(rt: NodeRuntime, s: Session, id: number, req: ConnectRequest): Promise<Identity | null> {
+async function authenticate(rt: NodeRuntime, s: Session, id: number, req: ConnectRequest, client: string): Promise<Identity | null> {
   if (req.token === undefined || req.token === '') {
-    if (rt.client.insecure || rt.client.allowAnonymousConnectWithoutToken) return { user: '', claims: null };
+    if (rt.init.proxies.connect !== '') return connectProxy(rt, s, id, req, client);
+    if (rt.client.insecure || rt.client.allowAnonymousConnectWithoutToken) return { user: '', expireAt: 0, subs: new Map() };
     s.close(Disconnects.badRequest);
     return null;
   }
@@ -90,51 +115,115 @@ async function authenticate(rt: NodeRuntime, s: Session, id: number, req: Connec
     return null;
   }
   const claims = outcome.claims;
+  const subs = tokenSubs(claims);
   // info and subs travel on in presence and publications: the publication limits apply (64 levels, 1 MiB).
-  if (claims.channel !== undefined || (claims.sub !== undefined && typeof claims.sub !== 'string') || publicationInfoProblem('token', claims) !== null) {
+  if (claims.channel !== undefined || (claims.sub !== undefined && typeof claims.sub !== 'string') || publicationInfoProblem('token', claims) !== null || subs === null) {
     s.close(Disconnects.invalidToken);
     return null;
   }
-  return { user: claims.sub ?? '', claims };
+  const identity: Identity = { user: claims.sub ?? '', expireAt: tokenExpireAt(claims), subs };
+  if (claims.info !== undefined) identity.info = claims.info as Json;
+  if (claims.meta !== undefined) identity.meta = claims.meta as Json;
+  return identity;
 }
 
-/** Unix ms of the connection's expiry, 0 for none, 'past' when `expire_at` already passed. */
-function connectionExpiry(claims: JWTPayload | null): number | 'past' {
-  if (!claims) return 0;
-  const expireAt = claims.expire_at;
-  if (typeof expireAt === 'number') {
-    if (expireAt === 0) return 0;
-    return expireAt * 1000 <= Date.now() ? 'past' : expireAt * 1000;
+/**
+ * The connect proxy (a connect without a token): the backend names the user, or answers an error
+ * (the connect's error reply) or a disconnect. A backend that cannot answer is error 100, which is
+ * temporary: the client reconnects with backoff.
+ */
+async function connectProxy(rt: NodeRuntime, s: Session, id: number, req: ConnectRequest, client: string): Promise<Identity | null> {
+  const body: Record<string, unknown> = { client, transport: s.transport, protocol: 'json', encoding: 'json' };
+  if (req.name) body.name = req.name;
+  if (req.version) body.version = req.version;
+  if (req.data !== undefined) body.data = req.data;
+  const answer = await rt.proxy.call(rt.init.proxies.connect, 'connect', body, s.proxy);
+  if (s.isClosing()) return null;
+  switch (answer.kind) {
+    case 'failed':
+      reject(rt, s, id, Errors.internal);
+      return null;
+    case 'error':
+      reject(rt, s, id, answer.error);
+      return null;
+    case 'disconnect':
+      s.close({ code: answer.code, reason: answer.reason });
+      return null;
+    case 'result': {
+      const r = answer.result;
+      const subs = new Map<string, ServerSub>();
+      if (r.subs) for (const [channel, o] of Object.entries(r.subs)) subs.set(channel, o);
+      else for (const channel of r.channels ?? []) subs.set(channel, {});
+      const identity: Identity = { user: r.user, expireAt: r.expire_at ?? 0, subs };
+      if (r.info !== undefined) identity.info = r.info;
+      if (r.data !== undefined) identity.data = r.data;
+      if (r.meta !== undefined) identity.meta = r.meta;
+      return identity;
+    }
+    default:
+      return assertNever(answer);
   }
-  return typeof claims.exp === 'number' ? claims.exp * 1000 : 0;
 }
 
-/** Channels the token subscribes the connection to (`subs` claim, else `channels`). */
-function tokenChannels(claims: JWTPayload | null): Map<string, { info?: Json; data?: Json }> {
-  const out = new Map<string, { info?: Json; data?: Json }>();
-  const subs = claims?.subs;
+/** Keeps the connect command's `headers` that some proxy passes on (`emulated_headers`). */
+function keepEmulatedHeaders(rt: NodeRuntime, s: Session, req: ConnectRequest): void {
+  if (req.headers === undefined) return;
+  const kept: Record<string, string> = {};
+  let any = false;
+  for (const e of Object.values(rt.init.proxies.endpoints)) {
+    for (const name of e.emulatedHeaders) {
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (k.toLowerCase() === name) {
+          kept[name] = v;
+          any = true;
+        }
+      }
+    }
+  }
+  if (any) (s.proxy ??= {}).emulated = kept;
+}
+
+/** `expire_at` when the token has one (0 = never), else `exp`, else 0. */
+function tokenExpireAt(claims: JWTPayload): number {
+  if (typeof claims.expire_at === 'number') return claims.expire_at;
+  return typeof claims.exp === 'number' ? claims.exp : 0;
+}
+
+/** Channels the token subscribes the connection to (`subs` claim, else `channels`); null when an `override` is malformed. */
+function tokenSubs(claims: JWTPayload): Map<string, ServerSub> | null {
+  const out = new Map<string, ServerSub>();
+  const subs = claims.subs;
   if (subs && typeof subs === 'object' && !Array.isArray(subs)) {
-    for (const [ch, v] of Object.entries(subs as Record<string, { info?: Json; data?: Json } | null>)) out.set(ch, v ?? {});
+    for (const [ch, v] of Object.entries(subs as Record<string, { info?: Json; data?: Json; override?: unknown } | null>)) {
+      const override = parseOverride(v?.override);
+      if (!override.ok) return null;
+      const sub: ServerSub = {};
+      if (v?.info !== undefined) sub.info = v.info;
+      if (v?.data !== undefined) sub.data = v.data;
+      if (override.value !== undefined) sub.override = override.value;
+      out.set(ch, sub);
+    }
     return out;
   }
-  if (Array.isArray(claims?.channels)) {
+  if (Array.isArray(claims.channels)) {
     for (const ch of claims.channels) if (typeof ch === 'string') out.set(ch, {});
   }
   return out;
 }
 
-/** Subscribes the token's channels; null when one failed (the connect then fails). */
+/** Subscribes the server-side channels; null when one failed (the connect then fails). */
 async function serverSideSubscriptions(
-  rt: NodeRuntime, s: Session, claims: JWTPayload | null, req: ConnectRequest, result: ConnectResult,
+  rt: NodeRuntime, s: Session, subs: Map<string, ServerSub>, req: ConnectRequest, result: ConnectResult,
 ): Promise<Map<string, StreamPosition | undefined> | null> {
   const activations = new Map<string, StreamPosition | undefined>();
-  for (const [channel, extra] of tokenChannels(claims)) {
+  for (const [channel, extra] of subs) {
     const name = parseChannel(channel, rt.channels);
     if (!name.ok) {
       s.close(Disconnects.badRequest);
       return null;
     }
-    const flags = subscriptionFlags(name.value, {}, { history: false, presence: false }) | Sub.serverSide;
+    const options = withOverride(name.value.options, extra.override);
+    const flags = subscriptionFlags({ ...name.value, options }, {}, { history: false, presence: false }) | Sub.serverSide;
     const pos = req.subs?.[channel];
     const ready = await setUpSubscription(rt, s, {
       name: name.value,

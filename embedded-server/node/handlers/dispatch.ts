@@ -12,6 +12,7 @@ import type { Session } from '../session.js';
 import { handleHistory, handlePresence, handlePublish } from './channel-commands.js';
 import { handleConnect } from './connect.js';
 import { handleRefresh, handleSubRefresh } from './refresh.js';
+import { handleRpc, handleSend } from './rpc.js';
 import { handleSubscribe, handleUnsubscribe } from './subscribe.js';
 
 /**
@@ -51,7 +52,7 @@ function handle(rt: NodeRuntime, s: Session, cmd: Command): Promise<void> | void
     s.pongDeadline = 0;
     return;
   }
-  if (cmd.method === 'send') return; // async messages have no handler here; accepted and dropped
+  if (cmd.method === 'send') return handleSend(rt, s, cmd.params.data);
   if (s.state !== 'connected' && cmd.method !== 'connect') return s.close(Disconnects.badRequest);
   const kind = rateLimitedKind(cmd.method);
   if (kind !== null) {
@@ -67,7 +68,7 @@ function handle(rt: NodeRuntime, s: Session, cmd: Command): Promise<void> | void
     case 'presence': return handlePresence(rt, s, cmd.id, cmd.params.channel, false);
     case 'presence_stats': return handlePresence(rt, s, cmd.id, cmd.params.channel, true);
     case 'history': return handleHistory(rt, s, cmd.id, cmd.params);
-    case 'rpc': return rt.replyError(s, cmd.id, Errors.notAvailable); // no RPC proxy or methods configured
+    case 'rpc': return handleRpc(rt, s, cmd.id, cmd.params);
     case 'ping': return rt.replyError(s, cmd.id, Errors.notAvailable);
     case 'refresh': return handleRefresh(rt, s, cmd.id, cmd.params.token);
     case 'sub_refresh': return handleSubRefresh(rt, s, cmd.id, cmd.params.channel, cmd.params.token);

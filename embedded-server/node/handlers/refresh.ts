@@ -28,6 +28,6 @@ export async function handleSubRefresh(rt: NodeRuntime, s: Session, id: number, 
   if (!verified.ok) return verified.error ? rt.replyError(s, id, verified.error) : undefined;
   s.subExtras ??= new Map();
   const extra = s.subExtras.get(channel);
-  s.subExtras.set(channel, { expiresAt: verified.expiresAt, chanInfo: verified.info ?? extra?.chanInfo });
+  s.subExtras.set(channel, { ...extra, expiresAt: verified.expiresAt, chanInfo: verified.info ?? extra?.chanInfo });
   rt.reply(s, id, 'sub_refresh', ttlOf(verified.expiresAt));
 }

@@ -4,19 +4,26 @@ import { parseChannel } from '../../../shared/channels/channel-name.js';
 import { publicationInfoProblem } from '../../../shared/channels/channel-options.js';
 import type { Json, SubscribeRequest } from '../../../shared/protocol/client-protocol.js';
 import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
+import { parseTagsFilter } from '../../../shared/protocol/tags-filter.js';
 import type { AppError } from '../../../shared/result.js';
 import type { NodeRuntime } from '../node-runtime.js';
 import type { Session } from '../session.js';
 import { activateSubscription, setUpSubscription, subscriptionFlags } from '../subscription-setup.js';
 import { userMay } from './permissions.js';
+import { assertNever } from '../../../shared/result.js';
+import type { SubscriptionOverride } from '../../../shared/channels/subscription-override.js';
+import { parseOverride, withOverride } from '../../../shared/channels/subscription-override.js';
+import { requestBase } from '../proxy-client.js';
 
-type SubToken = { ok: true; expiresAt: number; info?: Json; data?: Json } | { ok: false; error?: AppError };
+type SubToken = ({ ok: true } & Grant) | { ok: false; error?: AppError };
 
 export async function handleSubscribe(rt: NodeRuntime, s: Session, id: number, req: SubscribeRequest): Promise<void> {
   if (req.channel === '') return s.close(Disconnects.badRequest);
   if (req.delta !== undefined && req.delta !== '' && req.delta !== 'fossil') return s.close(Disconnects.badRequest);
   if (req.type !== undefined && req.type !== 0) return rt.replyError(s, id, Errors.notAvailable);
-  if (req.tf !== undefined) return rt.replyError(s, id, Errors.badRequest);
+  // A wrongly typed tf fails Centrifugo's decoding of the command (3501); anything else about it is 107, below.
+  const tf = parseTagsFilter(req.tf);
+  if (!tf.ok && tf.error.malformed) return s.close(Disconnects.badRequest);
   const parsed = parseChannel(req.channel, rt.channels);
   if (!parsed.ok) return rt.replyError(s, id, parsed.error);
   const name = parsed.value;
@@ -26,28 +33,26 @@ export async function handleSubscribe(rt: NodeRuntime, s: Session, id: number, r
   if (s.subs.has(req.channel)) return rt.replyError(s, id, Errors.alreadySubscribed);
   if (s.subs.size >= rt.client.channelLimit) return rt.replyError(s, id, Errors.limitExceeded);
 
-  let token: SubToken | null = null;
-  if (req.token !== undefined && req.token !== '') {
-    token = await verifySubscriptionToken(rt, s, req.channel, req.token);
-    if (!token.ok) return token.error ? rt.replyError(s, id, token.error) : undefined;
-  } else if (!maySubscribe(rt, s, name)) {
-    return rt.replyError(s, id, Errors.permissionDenied);
-  }
+  const grant = await authorize(rt, s, id, name, req);
+  if (grant === null || s.isClosing()) return;
 
-  const o = name.options;
+  const o = withOverride(name.options, grant.override);
+  if (!tf.ok || (tf.value !== null && !o.allowTagsFilter)) return rt.replyError(s, id, Errors.badRequest);
   const perms = {
     history: userMay(rt, s, o.allowHistoryForClient || o.allowHistoryForSubscriber, o.allowHistoryForAnonymous),
     presence: userMay(rt, s, o.allowPresenceForClient || o.allowPresenceForSubscriber, o.allowPresenceForAnonymous),
   };
-  const flags = subscriptionFlags(name, { positioned: req.positioned, recoverable: req.recoverable, joinLeave: req.join_leave }, perms);
+  const flags = subscriptionFlags({ ...name, options: o }, { positioned: req.positioned, recoverable: req.recoverable, joinLeave: req.join_leave }, perms);
   const ready = await setUpSubscription(rt, s, {
     name,
     flags,
     recover: req.recover ? { offset: req.offset ?? 0, epoch: req.epoch ?? '' } : undefined,
     rejectUnrecovered: ((req.flag ?? 0) & 2) !== 0,
-    expiresAt: token?.ok ? token.expiresAt : 0,
-    chanInfo: token?.ok ? token.info : undefined,
-    data: token?.ok ? token.data : undefined,
+    expiresAt: grant.expiresAt,
+    serverRefresh: o.subRefreshProxy !== '',
+    chanInfo: grant.info,
+    data: grant.data,
+    tagsFilter: tf.value ?? undefined,
   });
   if (s.state === 'closed') return;
   if (!ready.ok) return rt.replyError(s, id, ready.error);
@@ -59,6 +64,71 @@ export function handleUnsubscribe(rt: NodeRuntime, s: Session, id: number, chann
   if (channel === '') return s.close(Disconnects.badRequest);
   rt.dropSubscription(s, channel);
   rt.reply(s, id, 'unsubscribe', {});
+}
+
+/** What a subscription was granted with: expiry (unix ms, 0 = none), `chan_info`, reply data, option overrides. */
+interface Grant {
+  expiresAt: number;
+  info?: Json;
+  data?: Json;
+  override?: SubscriptionOverride;
+}
+
+/**
+ * Who may subscribe, in Centrifugo's order: a subscription token decides alone; else the namespace's
+ * subscribe proxy (not for user-limited or private channels, which have their own rules); else the
+ * permission options. Null when the answer is already out (an error reply or a close).
+ */
+async function authorize(rt: NodeRuntime, s: Session, id: number, name: ChannelName, req: SubscribeRequest): Promise<Grant | null> {
+  if (req.token !== undefined && req.token !== '') {
+    const token = await verifySubscriptionToken(rt, s, req.channel, req.token);
+    if (!token.ok) {
+      if (token.error) rt.replyError(s, id, token.error);
+      return null;
+    }
+    return token;
+  }
+  if (name.options.subscribeProxy !== '' && name.allowedUsers === null && !name.isPrivate) return subscribeProxy(rt, s, id, name, req);
+  if (!maySubscribe(rt, s, name)) {
+    rt.replyError(s, id, Errors.permissionDenied);
+    return null;
+  }
+  return { expiresAt: 0 };
+}
+
+/** The subscribe proxy: the backend allows (with info, data, override, expiry), answers an error, or disconnects. */
+async function subscribeProxy(rt: NodeRuntime, s: Session, id: number, name: ChannelName, req: SubscribeRequest): Promise<Grant | null> {
+  const body = requestBase(s, true);
+  body.channel = req.channel;
+  if (req.data !== undefined) body.data = req.data;
+  const answer = await rt.proxy.call(name.options.subscribeProxy, 'subscribe', body, s.proxy);
+  if (s.isClosing()) return null;
+  switch (answer.kind) {
+    case 'failed':
+      rt.replyError(s, id, Errors.internal);
+      return null;
+    case 'error':
+      rt.replyError(s, id, answer.error);
+      return null;
+    case 'disconnect':
+      s.close({ code: answer.code, reason: answer.reason });
+      return null;
+    case 'result': {
+      const r = answer.result;
+      const expiresAt = (r.expire_at ?? 0) * 1000;
+      if (expiresAt > 0 && expiresAt <= Date.now()) {
+        rt.replyError(s, id, Errors.expired);
+        return null;
+      }
+      const grant: Grant = { expiresAt };
+      if (r.info !== undefined) grant.info = r.info;
+      if (r.data !== undefined) grant.data = r.data;
+      if (r.override !== undefined) grant.override = r.override;
+      return grant;
+    }
+    default:
+      return assertNever(answer);
+  }
 }
 
 /** Token-less subscribe rules, in Centrifugo's order (PROTOCOL.md §9.3). */
@@ -81,7 +151,16 @@ export async function verifySubscriptionToken(rt: NodeRuntime, s: Session, chann
     s.close(Disconnects.invalidToken);
     return { ok: false };
   }
+  const override = parseOverride(c.override);
+  if (!override.ok) {
+    s.close(Disconnects.invalidToken);
+    return { ok: false };
+  }
   const expireAt = typeof c.expire_at === 'number' ? c.expire_at : typeof c.exp === 'number' ? c.exp : 0;
   if (expireAt > 0 && expireAt * 1000 <= Date.now()) return { ok: false, error: Errors.expired };
-  return { ok: true, expiresAt: expireAt * 1000, info: c.info as Json | undefined, data: c.data as Json | undefined };
+  const granted: SubToken = { ok: true, expiresAt: expireAt * 1000 };
+  if (c.info !== undefined) granted.info = c.info as Json;
+  if (c.data !== undefined) granted.data = c.data as Json;
+  if (override.value !== undefined) granted.override = override.value;
+  return granted;
 }
