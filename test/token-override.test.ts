@@ -73,6 +73,22 @@ describe('token override claims', { timeout: 60_000 }, () => {
     await waitFor(() => joins.includes('joiner'), { what: 'the join push', timeoutMs: 10_000 });
   });
 
+  it('applies the server API subscribe\'s override, and refuses a malformed one with 107 naming it', async () => {
+    const { c, id } = await connect('apiuser');
+    const { c: peer, id: peerId } = await connect('peer');
+    const peerSub = peer.newSubscription('rooms:d');
+    await new Promise((resolve) => { peerSub.once('subscribed', resolve); peerSub.subscribe(); });
+    const subscribed = new Promise((resolve) => c.once('subscribed', resolve));
+    const r = await cluster.api('subscribe', { user: 'apiuser', client: id, channel: 'rooms:d', override: { presence: { value: false } } });
+    assert.equal(r.status, 200, r.text);
+    await subscribed;
+    const presence = await peer.presence('rooms:d');
+    assert.ok(presence.clients[peerId]);
+    assert.equal(presence.clients[id], undefined, 'the server-side subscription stays out of presence');
+    const bad = await cluster.api('subscribe', { user: 'apiuser', channel: 'rooms:e', override: { history_size: { value: 1 } } });
+    assert.deepEqual(bad.body, { error: { code: 107, message: 'bad request: override.history_size is not an option an override can change (presence, join_leave, force_push_join_leave, force_positioning, force_recovery)' } });
+  });
+
   it('closes with 3500 (invalid token) when a subscription token\'s override is malformed', async () => {
     const { c } = await connect('odd');
     const token = await sign({ sub: 'odd', channel: 'rooms:c', override: { presence: true } });

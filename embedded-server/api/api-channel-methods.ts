@@ -22,14 +22,15 @@ interface PublishFields {
   data: Json | undefined;
   skipHistory: boolean;
   tags: Record<string, string> | undefined;
+  /** Sent as a fossil delta to subscribers that negotiated one (the namespace's `delta_publish` does it for all). */
+  delta: boolean;
 }
 
 function readPublishFields(f: FieldReader): PublishFields {
-  const fields = { data: f.payload('data'), skipHistory: f.bool('skip_history') ?? false, tags: f.stringMap('tags') };
+  const fields = { data: f.payload('data'), skipHistory: f.bool('skip_history') ?? false, tags: f.stringMap('tags'), delta: f.bool('delta') ?? false };
   f.unsupported('b64data', 'this server speaks JSON only; send data');
-  // Accepted for compatibility; this server has no idempotency cache, deltas or versioned publications.
+  // Accepted for compatibility; this server has no idempotency cache or versioned publications.
   f.string('idempotency_key');
-  f.bool('delta');
   f.uint('version');
   f.string('version_epoch');
   return fields;
@@ -40,7 +41,11 @@ async function publishOne(
   backend: ServerApiBackend, channel: string, fields: PublishFields,
 ): Promise<Result<PublishResult, AppError>> {
   if (channel === '') return err(badRequest('channel is required'));
-  const request = { channel, data: fields.data, skipHistory: fields.skipHistory, ...(fields.tags === undefined ? {} : { tags: fields.tags }) };
+  const request = {
+    channel, data: fields.data, skipHistory: fields.skipHistory,
+    ...(fields.tags === undefined ? {} : { tags: fields.tags }),
+    ...(fields.delta ? { delta: true } : {}),
+  };
   const outcome = await publishToChannel(backend, backend.channels, request);
   if (!outcome.ok) return err(apiError(outcome.error.error));
   const published = outcome.value;

@@ -3,6 +3,7 @@
  * disconnect, refresh. Each is sent as a `sessions.*` command to every live node, which applies it
  * to the matching sessions; the reply is `{}` however many sessions matched (as in Centrifugo).
  */
+import { parseOverride } from '../../shared/channels/subscription-override.js';
 import type { AppError, Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import type { CloseCode } from '../../shared/protocol/codes.js';
@@ -40,7 +41,8 @@ export const subscribe: MethodHandler<'subscribe'> = async ({ backend }, params)
   f.unsupported('b64info', 'this server speaks JSON only; send info');
   f.unsupported('b64data', 'this server speaks JSON only; send data');
   f.unsupported('expire_at', 'server-side subscriptions do not expire here');
-  f.unsupported('override', 'namespace options apply');
+  const override = parseOverride(f.json('override'));
+  if (!override.ok) f.fail(badRequest(override.error));
   if (f.error) return err(f.error);
   const name = resolveChannel(channel, backend.channels);
   if (!name.ok) return name;
@@ -50,6 +52,7 @@ export const subscribe: MethodHandler<'subscribe'> = async ({ backend }, params)
     ...(info === undefined ? {} : { info }),
     ...(data === undefined ? {} : { data }),
     ...(recoverSince === undefined ? {} : { recoverSince }),
+    ...(override.ok && override.value !== undefined ? { override: override.value } : {}),
   });
   return sent.ok ? ok({}) : sent;
 };

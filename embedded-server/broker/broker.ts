@@ -31,7 +31,8 @@ export interface HistoryQuery {
 
 /** What the broker hands to its listeners for each publication, join or leave. */
 export type BrokerEvent =
-  | { kind: 'pub'; channel: string; pub: Publication; epoch?: string }
+  /** `delta`: subscribers that negotiated fossil deltas get this one as a delta against the previous. */
+  | { kind: 'pub'; channel: string; pub: Publication; epoch?: string; delta?: boolean }
   | { kind: 'join' | 'leave'; channel: string; info: ClientInfo };
 
 export interface Broker {
@@ -39,7 +40,7 @@ export interface Broker {
   publish(
     channel: string,
     data: Json,
-    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string> },
+    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string>; delta?: boolean },
   ): Promise<{ offset?: number; epoch?: string }>;
   publishJoin(channel: string, info: ClientInfo): Promise<void>;
   publishLeave(channel: string, info: ClientInfo): Promise<void>;

@@ -53,20 +53,21 @@ export class MemoryBroker implements Broker {
   async publish(
     channel: string,
     data: Json,
-    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string> },
+    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string>; delta?: boolean },
   ): Promise<{ offset?: number; epoch?: string }> {
     const pub: Publication = { data };
     if (opts.info) pub.info = opts.info;
     if (opts.tags) pub.tags = opts.tags;
+    const delta = opts.delta ? { delta: true } : {};
     const limits = opts.stream;
     if (!limits || limits.size <= 0 || limits.ttlMs <= 0) {
-      this.emit({ kind: 'pub', channel, pub });
+      this.emit({ kind: 'pub', channel, pub, ...delta });
       return {};
     }
     const stream = this.stream(channel, limits);
     stream.configure(limits);
     const stored = stream.append(pub);
-    this.emit({ kind: 'pub', channel, pub: stored, epoch: stream.epoch });
+    this.emit({ kind: 'pub', channel, pub: stored, epoch: stream.epoch, ...delta });
     return { offset: stored.offset, epoch: stream.epoch };
   }
 

@@ -91,6 +91,8 @@ const channelOptionsShape = {
   publication_data_format: publicationDataFormat.optional(),
   publish_rate_limit: z.number().min(0, 'must be 0 (unlimited) or more').optional(),
   allow_tags_filter: z.boolean().optional(),
+  allowed_delta_types: z.array(z.string().refine((t) => t === 'fossil', 'only "fossil" deltas exist')).optional(),
+  delta_publish: z.boolean().optional(),
   ...ignored(IGNORED_CHANNEL_OPTIONS),
 };
 

@@ -52,9 +52,8 @@ export const IGNORED_CLIENT_OPTIONS = {
   connect_code_to_unidirectional_disconnect: 'unidirectional transports are not served',
 } as const;
 
-/** Namespace options of Centrifugo's advanced features (proxies, delta) we accept and ignore. */
+/** Namespace options of Centrifugo's subscription streams, which we accept and ignore. */
 export const IGNORED_CHANNEL_OPTIONS = [
-  'allowed_delta_types', 'delta_publish',
   'subscribe_stream_proxy_enabled',
   'subscribe_stream_proxy_name', 'subscribe_stream_proxy_bidirectional',
 ] as const;
@@ -149,10 +148,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodT
   return [...new Set(lines)];
 }
 
-const channelOptionReason = (key: string): string => {
-  if (key.includes('proxy')) return 'subscription streams are not supported';
-  return 'delta compression is not supported';
-};
+const channelOptionReason = (): string => 'subscription streams are not supported';
 
 function ignoredKeys(value: object | undefined, path: string, reasons: (key: string) => string | undefined): string[] {
   if (value === undefined) return [];
@@ -164,7 +160,7 @@ function ignoredKeys(value: object | undefined, path: string, reasons: (key: str
 
 const lookup = (table: Record<string, string>) => (key: string): string | undefined => table[key];
 const channelOptionLookup = (key: string): string | undefined =>
-  ((IGNORED_CHANNEL_OPTIONS as readonly string[]).includes(key) ? channelOptionReason(key) : undefined);
+  ((IGNORED_CHANNEL_OPTIONS as readonly string[]).includes(key) ? channelOptionReason() : undefined);
 
 /** Warnings for accepted-but-unused Centrifugo sections and options, in file order. */
 export function collectWarnings(file: ConfigFile): string[] {

@@ -169,6 +169,17 @@ describe('resolveConfig', () => {
     assert.match(problems({ shiny: true })[0] ?? '', /^shiny: unknown section/);
   });
 
+  it('reads allowed_delta_types and delta_publish per namespace, and refuses delta types other than fossil', () => {
+    const { config, warnings } = resolve({ channel: { namespaces: [
+      { name: 'doc', history_size: 10, history_ttl: '60s', force_positioning: true, allowed_delta_types: ['fossil'], delta_publish: true },
+      { name: 'other' },
+    ] } });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual([config.channels.namespaces.doc!.allowDelta, config.channels.namespaces.doc!.deltaPublish], [true, true]);
+    assert.deepEqual([config.channels.namespaces.other!.allowDelta, config.channels.namespaces.other!.deltaPublish], [false, false]);
+    assert.deepEqual(problems({ channel: { without_namespace: { allowed_delta_types: ['xdelta'] } } }), ['channel.without_namespace.allowed_delta_types[0]: only "fossil" deltas exist']);
+  });
+
   it('points Centrifugo v5 flat names to their v6 place', () => {
     assert.deepEqual(problems({ token_hmac_secret_key: 'x', presence: true }), [
       'token_hmac_secret_key: unknown section — this is a Centrifugo v5 name; in the v6 layout it is client.token.hmac_secret_key',

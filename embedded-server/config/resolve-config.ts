@@ -295,6 +295,8 @@ export function toChannelOptions(o: FileChannelOptions, base: ChannelOptions): C
     publicationDataFormat: o.publication_data_format ?? base.publicationDataFormat,
     publishRateLimit: o.publish_rate_limit ?? base.publishRateLimit,
     allowTagsFilter: o.allow_tags_filter ?? base.allowTagsFilter,
+    allowDelta: o.allowed_delta_types === undefined ? base.allowDelta : o.allowed_delta_types.includes('fossil'),
+    deltaPublish: o.delta_publish ?? base.deltaPublish,
   };
 }
 

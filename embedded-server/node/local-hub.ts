@@ -17,6 +17,7 @@ import type { TagsFilter } from '../../shared/protocol/tags-filter.js';
 import { matches } from '../../shared/protocol/tags-filter.js';
 import type { Session } from './session.js';
 import { Sub } from './session.js';
+import { DeltaForms } from './delta-frames.js';
 
 interface Buffered {
   frame: string;
@@ -41,6 +42,18 @@ interface LocalChannel {
   ahead?: Map<Session, number>;
   /** Subscribers (set up or active) with a tags filter; undefined while there is none. */
   filters?: Map<Session, TagsFilter>;
+  /** Subscribers that negotiated fossil deltas, and the last publication they are based on; undefined while there is none. */
+  delta?: DeltaChannel;
+}
+
+/**
+ * A channel's delta subscribers: each with the offset of the last publication it was sent (its
+ * delta base; -1 = none yet, its next one goes in full), and the text of the channel's last
+ * publication. A delta is sent only to a subscriber based on exactly the publication before.
+ */
+interface DeltaChannel {
+  subs: Map<Session, number>;
+  last?: { offset: number; epoch: string; text: string };
 }
 
 export interface HubSink {
@@ -69,6 +82,13 @@ export class LocalHub {
     ch.pending.set(session, []);
     const filter = session.subExtras?.get(channel)?.tagsFilter;
     if (filter !== undefined) (ch.filters ??= new Map()).set(session, filter);
+    if ((session.subs.get(channel) ?? 0) & Sub.delta) (ch.delta ??= { subs: new Map() }).subs.set(session, -1);
+  }
+
+  /** A delta subscriber's reply carried publications up to `offset`: its client holds that one's data. */
+  setDeltaBase(channel: string, session: Session, offset: number, epoch: string): void {
+    const d = this.channels.get(channel)?.delta;
+    if (d?.subs.has(session)) d.subs.set(session, d.last?.epoch === epoch || d.last === undefined ? offset : -1);
   }
 
   /**
@@ -99,7 +119,14 @@ export class LocalHub {
         last = b.offset;
       }
       if (b.filteredOut) continue;
-      this.sink.write(session, b.frame);
+      const base = ch.delta?.subs.get(session);
+      if (base === undefined) {
+        this.sink.write(session, b.frame);
+        continue;
+      }
+      // A delta subscriber reads publication data as JSON text: buffered ones go in full.
+      this.sink.write(session, new DeltaForms(b.frame).full);
+      ch.delta!.subs.set(session, b.offset ?? -1);
     }
   }
 
@@ -111,6 +138,7 @@ export class LocalHub {
     if (ch.active.delete(session)) this.subscriptions--;
     ch.ahead?.delete(session);
     if (ch.filters?.delete(session) && ch.filters.size === 0) ch.filters = undefined;
+    if (ch.delta?.subs.delete(session) && ch.delta.subs.size === 0) ch.delta = undefined;
     if (ch.active.size === 0 && ch.pending.size === 0) this.channels.delete(channel);
   }
 
@@ -125,7 +153,7 @@ export class LocalHub {
       }
       return;
     }
-    if (ch.filters !== undefined) return this.deliverFiltered(ch, ch.filters, item);
+    if (ch.filters !== undefined || ch.delta !== undefined) return this.deliverSpecial(ch, item);
     for (const buf of ch.pending.values()) buf.push({ frame: item.frame, offset: item.offset });
     if (item.offset !== undefined && !this.advance(item.channel, ch, item.offset, item.epoch ?? '')) return;
     const ahead = ch.ahead;
@@ -141,21 +169,40 @@ export class LocalHub {
   }
 
   /**
-   * `deliver` of a publication to a channel with filtered subscribers: the same steps, except that
-   * a subscriber whose filter refuses it is sent nothing (the offsets move as for everyone).
+   * `deliver` of a publication to a channel with filtered or delta subscribers: the same steps,
+   * except that a subscriber whose filter refuses it is sent nothing (the offsets move as for
+   * everyone), and a delta subscriber gets the data as JSON text — as a fossil delta when the
+   * publication asks for one and the subscriber holds the one just before it.
    */
-  private deliverFiltered(ch: LocalChannel, filters: Map<Session, TagsFilter>, item: Delivery & { kind: 'pub' }): void {
+  private deliverSpecial(ch: LocalChannel, item: Delivery & { kind: 'pub' }): void {
     const { offset, tags } = item;
+    const epoch = item.epoch ?? '';
+    const filters = ch.filters;
     for (const [s, buf] of ch.pending) {
-      buf.push(passes(filters, s, tags) ? { frame: item.frame, offset } : { frame: item.frame, offset, filteredOut: true });
+      buf.push(filters === undefined || passes(filters, s, tags) ? { frame: item.frame, offset } : { frame: item.frame, offset, filteredOut: true });
     }
-    if (offset !== undefined && !this.advance(item.channel, ch, offset, item.epoch ?? '')) return;
+    if (offset !== undefined && !this.advance(item.channel, ch, offset, epoch)) return;
+    const delta = ch.delta;
+    const forms = delta === undefined ? undefined : new DeltaForms(item.frame);
+    const last = delta?.last;
+    const deltaBase = item.delta === true && offset !== undefined && last !== undefined && last.epoch === epoch && last.offset === offset - 1 ? last : undefined;
+    let deltaFrame: string | undefined;
     const ahead = offset === undefined ? undefined : ch.ahead;
     for (const s of ch.active) {
       const upTo = ahead?.get(s);
       if (upTo !== undefined && offset !== undefined && offset <= upTo) continue;
-      if (passes(filters, s, tags)) this.sink.write(s, item.frame);
+      if (filters !== undefined && !passes(filters, s, tags)) continue;
+      const base = delta?.subs.get(s);
+      if (base === undefined) {
+        this.sink.write(s, item.frame);
+        continue;
+      }
+      if (deltaBase !== undefined && base === deltaBase.offset) this.sink.write(s, (deltaFrame ??= forms!.deltaFrom(deltaBase.text)));
+      else this.sink.write(s, forms!.full);
+      delta!.subs.set(s, offset ?? -1);
     }
+    // Only publications with an offset can be a base (deltas need positioning).
+    if (delta !== undefined) delta.last = offset === undefined ? undefined : { offset, epoch, text: forms!.text };
     if (offset !== undefined) this.reachedAhead(ch, offset);
   }
 

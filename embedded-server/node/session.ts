@@ -16,6 +16,8 @@ export const Sub = {
   presence: 16,
   emitJoinLeave: 32,
   recoverable: 64,
+  /** Negotiated fossil deltas: publication data travels as JSON text or a delta of it (local-hub.ts). */
+  delta: 128,
 } as const;
 
 /** `rejected`: a connect got an error reply; the next command closes with 3501 (PROTOCOL.md §2.1). */

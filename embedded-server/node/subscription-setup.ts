@@ -14,6 +14,7 @@ import { err, ok } from '../../shared/result.js';
 import type { NodeRuntime } from './node-runtime.js';
 import type { Session } from './session.js';
 import { Sub } from './session.js';
+import { asciiJson, fullPublication } from './delta-frames.js';
 
 export interface SubscriptionPlan {
   name: ChannelName;
@@ -94,7 +95,10 @@ export async function setUpSubscription(rt: NodeRuntime, s: Session, plan: Subsc
     cancel(rt, s, channel, plan.flags);
     return err(Errors.unrecoverablePosition);
   }
-  return ok({ result: buildResult(plan, o, recover, s, channel), position: o.position });
+  const result = buildResult(plan, o, recover, s, channel);
+  const lastSent = result.publications?.at(-1)?.offset;
+  if (plan.flags & Sub.delta && lastSent !== undefined) rt.hub.setDeltaBase(channel, s, lastSent, o.position?.epoch ?? '');
+  return ok({ result, position: o.position });
 }
 
 /** Makes the subscription live; frames buffered during set-up follow the reply. */
@@ -142,5 +146,10 @@ function buildResult(
     }
   }
   if (plan.data !== undefined) result.data = plan.data;
+  if (plan.flags & Sub.delta) {
+    result.delta = true;
+    // A delta subscriber reads data as JSON text; the recovered publications go in full.
+    if (result.publications) result.publications = result.publications.map((p) => fullPublication(p, asciiJson(p.data)));
+  }
   return result;
 }

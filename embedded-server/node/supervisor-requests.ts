@@ -1,4 +1,5 @@
 /** What the supervisor may ask of a node's sessions: kick, unsubscribe, subscribe, refresh, drain. */
+import { withOverride } from '../../shared/channels/subscription-override.js';
 import { parseChannel } from '../../shared/channels/channel-name.js';
 import type { SessionDetail, SupervisorRequests } from '../../shared/ipc/node-ipc.js';
 import type { Json } from '../../shared/protocol/client-protocol.js';
@@ -63,7 +64,7 @@ async function subscribeSessions(rt: NodeRuntime, req: Req<'sessions.subscribe'>
     if (s.subs.has(req.channel)) return;
     const ready = await setUpSubscription(rt, s, {
       name: name.value,
-      flags: subscriptionFlags(name.value, {}, { history: false, presence: false }) | Sub.serverSide,
+      flags: subscriptionFlags({ ...name.value, options: withOverride(name.value.options, req.override) }, {}, { history: false, presence: false }) | Sub.serverSide,
       recover: req.recoverSince,
       chanInfo: req.info,
       data: req.data,

@@ -16,6 +16,7 @@ export function fanOut(registry: Registry, pool: NodePool): (event: BrokerEvent)
     if (event.kind === 'pub') {
       item = { kind: 'pub', channel: event.channel, frame: encodePublication(event.channel, event.pub), offset: event.pub.offset, epoch: event.epoch };
       if (event.pub.tags !== undefined) item.tags = event.pub.tags;
+      if (event.delta) item.delta = true;
     } else {
       const push = event.kind === 'join' ? { channel: event.channel, join: { info: event.info } } : { channel: event.channel, leave: { info: event.info } };
       item = { kind: event.kind, channel: event.channel, frame: encodePush(push) };

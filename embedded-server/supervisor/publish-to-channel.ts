@@ -24,6 +24,8 @@ export interface PublicationRequest {
   tags?: Record<string, string>;
   /** Publish without adding to history (HTTP API `skip_history`). */
   skipHistory?: boolean;
+  /** HTTP API `delta`: a fossil delta for subscribers that negotiated one. */
+  delta?: boolean;
 }
 
 /** A publication that passed: data is JSON within the limits, `stream` is the namespace's (or null). */
@@ -33,6 +35,8 @@ export interface CheckedPublication {
   stream: StreamOptions | null;
   info?: ClientInfo;
   tags?: Record<string, string>;
+  /** Delta-encoded for delta subscribers: asked for, or the namespace's `delta_publish`. */
+  delta?: boolean;
 }
 
 /** Why a publication is refused. */
@@ -67,6 +71,7 @@ export function checkPublication(req: PublicationRequest, settings: ChannelSetti
   };
   if (req.info !== undefined) checked.info = req.info;
   if (req.tags !== undefined) checked.tags = req.tags;
+  if (req.delta === true || name.value.options.deltaPublish) checked.delta = true;
   return ok(checked);
 }
 
@@ -75,6 +80,7 @@ export function publishChecked(broker: Publisher, p: CheckedPublication): Promis
   const opts: Parameters<Publisher['publish']>[2] = { stream: p.stream };
   if (p.info !== undefined) opts.info = p.info;
   if (p.tags !== undefined) opts.tags = p.tags;
+  if (p.delta) opts.delta = true;
   return broker.publish(p.channel, p.data, opts);
 }
 

@@ -44,6 +44,10 @@ export interface ChannelOptions {
   publishRateLimit: number;
   /** Clients may send a tags filter (`tf`) on subscribe; they get only the publications it passes. */
   allowTagsFilter: boolean;
+  /** `allowed_delta_types` holds "fossil": a positioned subscriber may negotiate fossil deltas. */
+  allowDelta: boolean;
+  /** Every publication is delta-encoded for subscribers that negotiated deltas (`delta_publish`). */
+  deltaPublish: boolean;
 }
 
 export interface ChannelSettings {
@@ -117,6 +121,8 @@ export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = {
   publicationDataFormat: '',
   publishRateLimit: 0,
   allowTagsFilter: false,
+  allowDelta: false,
+  deltaPublish: false,
 };
 
 /** True when the namespace keeps history (both size and ttl set). */

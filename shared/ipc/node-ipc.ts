@@ -3,6 +3,7 @@
  * Messages travel in batches (one `process.send` of an array per event-loop turn), except the
  * connection hand-off, which carries a socket handle and goes alone.
  */
+import type { SubscriptionOverride } from '../channels/subscription-override.js';
 import type { ProxySettings } from '../proxy/proxy-settings.js';
 import type { AppError, Result } from '../result.js';
 import type { ChannelSettings, ClientSettings } from '../channels/channel-options.js';
@@ -149,7 +150,7 @@ export interface SupervisorRequests {
   'sessions.disconnect': { req: SessionTarget & { code: number; reason: string }; res: { count: number } };
   'sessions.unsubscribe': { req: SessionTarget & { channel: string; code: number; reason: string }; res: { count: number } };
   'sessions.subscribe': {
-    req: SessionTarget & { channel: string; info?: Json; data?: Json; recoverSince?: { offset: number; epoch: string } };
+    req: SessionTarget & { channel: string; info?: Json; data?: Json; recoverSince?: { offset: number; epoch: string }; override?: SubscriptionOverride };
     res: { count: number; errors: AppError[] };
   };
   'sessions.refresh': { req: SessionTarget & { expired?: boolean; expireAt?: number; info?: Json }; res: { count: number } };
@@ -176,7 +177,8 @@ export type SupervisorRequestName = keyof SupervisorRequests;
  * parses frames).
  */
 export type Delivery =
-  | { kind: 'pub'; channel: string; frame: string; offset?: number; epoch?: string; tags?: Record<string, string> }
+  /** `delta`: sent as a fossil delta to subscribers that negotiated one (local-hub.ts). */
+  | { kind: 'pub'; channel: string; frame: string; offset?: number; epoch?: string; tags?: Record<string, string>; delta?: boolean }
   | { kind: 'join' | 'leave'; channel: string; frame: string };
 
 // ---------------------------------------------------------------- the unions

@@ -126,6 +126,8 @@ export interface SubscribeResult {
   recovered?: boolean;
   was_recovering?: boolean;
   data?: Json;
+  /** Fossil deltas negotiated: every publication's `data` is then JSON text, or a delta of it with `delta: true`. */
+  delta?: boolean;
 }
 
 export interface HistoryResult {

@@ -84,10 +84,10 @@ export class RedisBroker implements Broker {
   async publish(
     channel: string,
     data: Json,
-    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string> },
+    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string>; delta?: boolean },
   ): Promise<{ offset?: number; epoch?: string }> {
     const keys = channelKeys(this.prefix, channel);
-    const body = encodePublicationBody(data, opts.info, opts.tags);
+    const body = encodePublicationBody(data, opts.info, opts.tags, opts.delta);
     const limits = opts.stream;
     try {
       if (!limits || limits.size <= 0 || limits.ttlMs <= 0) {

@@ -13,6 +13,13 @@ describe('redis broker wire format', () => {
     assert.deepEqual(decodeBrokerMessage('ch', encodeLeave({ user: 'u', client: 'c' })), { kind: 'leave', channel: 'ch', info: { user: 'u', client: 'c' } });
   });
 
+  it('carries a publication\'s delta mark beside it, never inside the publication clients get', () => {
+    const event = decodeBrokerMessage('c', encodeBarePublication(encodePublicationBody({ a: 1 }, undefined, { t: 'x' }, true)));
+    assert.deepEqual(event, { kind: 'pub', channel: 'c', pub: { data: { a: 1 }, tags: { t: 'x' } }, delta: true });
+    const plain = decodeBrokerMessage('c', encodeBarePublication(encodePublicationBody({ a: 1 })));
+    assert.deepEqual(plain, { kind: 'pub', channel: 'c', pub: { data: { a: 1 } } });
+  });
+
   it('answers null, never a throw, for a malformed message', () => {
     for (const text of ['', 'x:1', 'p:', 'p:1', 'p:1:e:{not json', 'j:{', 'l:']) assert.equal(decodeBrokerMessage('ch', text), null, text);
   });

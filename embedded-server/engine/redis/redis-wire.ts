@@ -1,16 +1,18 @@
 /**
  * What the Redis broker PUBLISHes on a channel's pub/sub channel, and how it reads it back:
- * `p:<offset>:<epoch>:<json {data, info?, tags?}>` (offset and epoch empty without history; the
+ * `p:<offset>:<epoch>:<json {data, info?, tags?, delta?}>` (offset and epoch empty without history; the
  * publish script builds this same form), `j:<json ClientInfo>`, `l:<json ClientInfo>`.
  */
 import type { ClientInfo, Json, Publication } from '../../../shared/protocol/client-protocol.js';
 import type { BrokerEvent } from '../../broker/broker.js';
 
 /** The stored and published body of a publication (its offset travels beside it). */
-export function encodePublicationBody(data: Json, info?: ClientInfo, tags?: Record<string, string>): string {
-  const body: Publication = { data };
+export function encodePublicationBody(data: Json, info?: ClientInfo, tags?: Record<string, string>, delta?: boolean): string {
+  const body: Publication & { delta?: true } = { data };
   if (info) body.info = info;
   if (tags) body.tags = tags;
+  // Read back by decodeBrokerMessage only: the publication a client gets never carries it.
+  if (delta) body.delta = true;
   return JSON.stringify(body);
 }
 
@@ -43,8 +45,11 @@ export function decodeBrokerMessage(channel: string, text: string): BrokerEvent 
     if (offsetEnd < 0 || epochEnd < 0) return null;
     const offset = text.slice(2, offsetEnd);
     const epoch = text.slice(offsetEnd + 1, epochEnd);
-    const pub = decodePublicationBody(text.slice(epochEnd + 1), offset === '' ? undefined : Number(offset));
-    return epoch === '' ? { kind: 'pub', channel, pub } : { kind: 'pub', channel, pub, epoch };
+    const body = text.slice(epochEnd + 1);
+    const pub = decodePublicationBody(body, offset === '' ? undefined : Number(offset));
+    const event: BrokerEvent = epoch === '' ? { kind: 'pub', channel, pub } : { kind: 'pub', channel, pub, epoch };
+    if ((JSON.parse(body) as { delta?: boolean }).delta === true) event.delta = true;
+    return event;
   } catch {
     return null;
   }

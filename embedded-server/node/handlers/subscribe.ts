@@ -8,6 +8,7 @@ import { parseTagsFilter } from '../../../shared/protocol/tags-filter.js';
 import type { AppError } from '../../../shared/result.js';
 import type { NodeRuntime } from '../node-runtime.js';
 import type { Session } from '../session.js';
+import { Sub } from '../session.js';
 import { activateSubscription, setUpSubscription, subscriptionFlags } from '../subscription-setup.js';
 import { userMay } from './permissions.js';
 import { assertNever } from '../../../shared/result.js';
@@ -42,7 +43,10 @@ export async function handleSubscribe(rt: NodeRuntime, s: Session, id: number, r
     history: userMay(rt, s, o.allowHistoryForClient || o.allowHistoryForSubscriber, o.allowHistoryForAnonymous),
     presence: userMay(rt, s, o.allowPresenceForClient || o.allowPresenceForSubscriber, o.allowPresenceForAnonymous),
   };
-  const flags = subscriptionFlags({ ...name, options: o }, { positioned: req.positioned, recoverable: req.recoverable, joinLeave: req.join_leave }, perms);
+  let flags = subscriptionFlags({ ...name, options: o }, { positioned: req.positioned, recoverable: req.recoverable, joinLeave: req.join_leave }, perms);
+  // Centrifugo's conditions for fossil deltas: asked, allowed by the namespace, positioned (so the
+  // stream has no gaps the client would not see), and no tags filter. Otherwise not negotiated, silently.
+  if (req.delta === 'fossil' && o.allowDelta && flags & Sub.positioned && tf.ok && tf.value === null) flags |= Sub.delta;
   const ready = await setUpSubscription(rt, s, {
     name,
     flags,
