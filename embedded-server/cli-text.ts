@@ -1,4 +1,5 @@
 /** What the `switchboard` CLI prints: help texts and the banner of `serve`. */
+import type { ProxySettings } from '../shared/proxy/proxy-settings.js';
 import type { ChannelSettings } from '../shared/channels/channel-options.js';
 import type { ClusterConfig } from './config/index.js';
 import { CONFIG_DEFAULTS, ROUTING_STRATEGIES, describeNamespaces } from './config/index.js';
@@ -83,8 +84,11 @@ Options:
 /** A channel the demo snippet can subscribe to with a plain user token. */
 export function demoChannel(settings: ChannelSettings, user: string): string {
   const entries = Object.entries(settings.namespaces);
-  const open = entries.find(([, o]) => o.allowSubscribeForClient && !o.allowUserLimitedChannels);
+  const open = entries.find(([, o]) => o.allowSubscribeForClient && !o.allowUserLimitedChannels && o.subscribeProxy === '');
   if (open !== undefined) return `${open[0]}${settings.namespaceBoundary}lobby`;
+  // Where the backend decides, it decides for the demo user too; at least the channel exists.
+  const proxied = entries.find(([, o]) => o.subscribeProxy !== '');
+  if (proxied !== undefined) return `${proxied[0]}${settings.namespaceBoundary}lobby`;
   const personal = entries.find(([, o]) => o.allowUserLimitedChannels);
   if (personal !== undefined) return `${personal[0]}${settings.namespaceBoundary}${settings.userBoundary}${user}`;
   return 'lobby';
@@ -133,6 +137,7 @@ export function serveBanner(handle: BannerInput, demoToken: string): string {
     'Namespaces:',
     ...(namespaces.length > 0 ? namespaces : ['  (none)']),
     '',
+    ...proxyLines(config.proxies),
     'Demo token (user "demo", valid 24h):',
     `  ${demoToken}`,
     '',
@@ -149,6 +154,20 @@ export function serveBanner(handle: BannerInput, demoToken: string): string {
     'Ctrl+C stops the cluster.',
     '',
   ].join('\n');
+}
+
+/** The backend proxies, for the banner: which events go where (nothing when none is configured). */
+function proxyLines(p: ProxySettings): string[] {
+  const url = (name: string): string => p.endpoints[name]?.endpoint ?? name;
+  const lines: string[] = [];
+  if (p.connect !== '') lines.push(`  connect      ${url(p.connect)}   (clients without a token are authenticated by your backend)`);
+  if (p.refresh !== '') lines.push(`  refresh      ${url(p.refresh)}`);
+  if (p.send !== '') lines.push(`  send         ${url(p.send)}`);
+  const rpc = [p.rpc.withoutNamespace, ...Object.values(p.rpc.namespaces)].filter((n) => n !== '');
+  for (const name of new Set(rpc)) lines.push(`  rpc          ${url(name)}`);
+  const channelProxies = Object.keys(p.endpoints).filter((n) => n.startsWith('channel.proxy.'));
+  for (const name of channelProxies) lines.push(`  ${name.slice('channel.proxy.'.length).padEnd(12)} ${url(name)}   (for the namespaces that switch it on)`);
+  return lines.length === 0 ? [] : ['Proxies:', ...lines, ''];
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hasHistory } from '../../shared/channels/channel-options.js';
 import { parseChannel } from '../../shared/channels/channel-name.js';
-import { defaultChannelSettings, describeNamespaces } from './default-namespaces.js';
+import { defaultChannelSettings, describeNamespaces, describeOptions } from './default-namespaces.js';
 
 describe('default namespaces', () => {
   const settings = defaultChannelSettings();
@@ -42,6 +42,17 @@ describe('default namespaces', () => {
     assert.match(lines[1] ?? '', /^typing: +no history .*max 5\/s/);
     assert.match(lines[2] ?? '', /^feed: .*publish: server only/);
     assert.match(lines[3] ?? '', /^personal: .*own #user channels/);
+  });
+
+  it('describe a namespace whose backend decides through proxies, and its deltas and filters', () => {
+    const line = describeOptions({
+      ...chat, subscribeProxy: 'channel.proxy.subscribe', publishProxy: 'rooms', subRefreshProxy: 'channel.proxy.sub_refresh',
+      allowDelta: true, deltaPublish: false, allowTagsFilter: true,
+    });
+    assert.match(line, /subscribe: your backend decides \(channel\.proxy\.subscribe\)/);
+    assert.match(line, /publish: your backend decides \(rooms\)/);
+    assert.match(line, /subscriptions refreshed by channel\.proxy\.sub_refresh/);
+    assert.match(line, /fossil deltas \(on request\) · tags filters/);
   });
 
   it('are fresh copies each time, so one cluster cannot change another', () => {

@@ -94,11 +94,15 @@ export function describeOptions(o: ChannelOptions): string {
   if (o.forcePositioning) parts.push('positioning');
   if (o.presence) parts.push('presence');
   if (o.joinLeave) parts.push(o.forcePushJoinLeave ? 'join/leave pushed' : 'join/leave');
-  const subscribe = o.allowUserLimitedChannels ? 'own #user channels' : who(o.allowSubscribeForClient, false, o.allowSubscribeForAnonymous);
+  const subscribe = o.subscribeProxy !== '' ? `your backend decides (${o.subscribeProxy})`
+    : o.allowUserLimitedChannels ? 'own #user channels' : who(o.allowSubscribeForClient, false, o.allowSubscribeForAnonymous);
   parts.push(`subscribe: ${subscribe ?? 'with a token'}`);
-  const publish = who(o.allowPublishForClient, o.allowPublishForSubscriber, o.allowPublishForAnonymous);
+  const publish = o.publishProxy !== '' ? `your backend decides (${o.publishProxy})` : who(o.allowPublishForClient, o.allowPublishForSubscriber, o.allowPublishForAnonymous);
   const limit = publish !== undefined && o.publishRateLimit > 0 ? `, max ${o.publishRateLimit}/s` : '';
   parts.push(`publish: ${publish === undefined ? 'server only' : `${publish}${limit}`}`);
+  if (o.subRefreshProxy !== '') parts.push(`subscriptions refreshed by ${o.subRefreshProxy}`);
+  if (o.allowDelta) parts.push(o.deltaPublish ? 'fossil deltas (every publication)' : 'fossil deltas (on request)');
+  if (o.allowTagsFilter) parts.push('tags filters');
   const presence = who(o.allowPresenceForClient, o.allowPresenceForSubscriber, o.allowPresenceForAnonymous);
   if (o.presence && presence !== undefined) parts.push(`presence: ${presence}`);
   const history = who(o.allowHistoryForClient, o.allowHistoryForSubscriber, o.allowHistoryForAnonymous);
