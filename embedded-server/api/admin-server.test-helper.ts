@@ -26,6 +26,7 @@ export const snapshot = (at: number, pad = ''): ClusterSnapshot => ({
   },
   strategy: 'least-connections',
   autoRestart: true,
+  proxies: [],
 });
 
 /** The test backend answers by method name; the compiler cannot tie that check to M. */

@@ -3,7 +3,7 @@
  * the nodes already report; nothing here touches client traffic.
  */
 import type {
-  ClusterSnapshot, ClusterTotals, EngineStatus, NodeSnapshot, NodeState, SeriesPoint, Strategy, SupervisorView, TimeSeries,
+  ClusterSnapshot, ClusterTotals, EngineStatus, NodeSnapshot, NodeState, ProxyHealth, SeriesPoint, Strategy, SupervisorView, TimeSeries,
 } from '../../shared/admin/admin-model.js';
 
 /** What the snapshot reads, once a second. */
@@ -14,6 +14,8 @@ export interface MetricsSource {
   publicationsPerSec(): number;
   strategy(): Strategy;
   autoRestart(): boolean;
+  /** Every configured backend proxy endpoint (empty without proxies). */
+  proxies(): ProxyHealth[];
   /** The engine's status, when there is one to show. */
   engine?(): EngineStatus;
   /** Every supervisor on the engine, this one first. */
@@ -47,7 +49,8 @@ export class ClusterMetrics {
       bytesOutPerSec: round(sum(nodes, (n) => n.bytesOutPerSec)),
       publicationsPerSec: round(this.source.publicationsPerSec()),
     };
-    const snapshot: ClusterSnapshot = { at: now, nodes, totals, strategy: this.source.strategy(), autoRestart: this.source.autoRestart(), ...(this.source.engine ? { engine: this.source.engine() } : {}),
+    const snapshot: ClusterSnapshot = { at: now, nodes, totals, strategy: this.source.strategy(), autoRestart: this.source.autoRestart(), proxies: this.source.proxies(),
+      ...(this.source.engine ? { engine: this.source.engine() } : {}),
       ...(this.source.supervisors ? { supervisors: this.source.supervisors(now) } : {}),
     };
     append(this.total, point(now, { ...totals, cpuPercent: sum(nodes, (n) => n.cpuPercent) }));

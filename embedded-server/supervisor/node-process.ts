@@ -12,6 +12,8 @@ import type {
 import type { NodeId } from '../../shared/ids.js';
 import { describeSendError } from '../../shared/ipc/guarded-send.js';
 import { NodeOutbox } from './node-outbox.js';
+import { proxyPeriod } from './proxy-health.js';
+import type { ProxyPeriod } from './proxy-health.js';
 
 /** How the node's process stands; `healthy`/`unhealthy` are derived from the age of its last report. */
 export type NodeHealth = 'starting' | 'healthy' | 'unhealthy' | 'down';
@@ -58,6 +60,8 @@ export class NodeProcess {
   statsAt = 0;
   /** Per-second rates between the last two reports. */
   rates: NodeRates = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, cpuPercent: 0 };
+  /** Backend proxy calls over the same period as `rates`; null without proxies or before two reports. */
+  proxyPeriod: ProxyPeriod | null = null;
   /** Set while a partition fault cuts the node off the broker. */
   partitioned = false;
   /**
@@ -162,7 +166,10 @@ export class NodeProcess {
     // A node reports early when its connection or subscription count changes: rates stay measured
     // over about a stats interval, so a report 200 ms after the last one does not make them spike.
     if (!base || secs * 1000 >= this.statsIntervalMs * 0.9) {
-      if (base && secs > 0) this.rates = rates(base.stats, stats, secs);
+      if (base && secs > 0) {
+        this.rates = rates(base.stats, stats, secs);
+        this.proxyPeriod = stats.proxies ? proxyPeriod(base.stats.proxies, stats.proxies, secs) : null;
+      }
       this.rateBase = { at, stats };
     }
     this.statsAt = at;

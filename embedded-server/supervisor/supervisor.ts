@@ -35,6 +35,7 @@ import { answerSurveys, remoteNodeId } from './cluster-wide.js';
 import { countingPublishes, PublishedRate } from './published-rate.js';
 import { PeerView } from './peer-view.js';
 import { NodeMoves } from './node-moves.js';
+import { ProxyHealthBoard } from './proxy-health.js';
 import { Surveys } from './surveys.js';
 
 const NODE_REQUEST_TIMEOUT_MS = 5_000;
@@ -92,6 +93,8 @@ export class Supervisor {
   readonly surveys: Surveys;
   /** Publications made through this supervisor (counted once, at the publisher). */
   readonly published = new PublishedRate();
+  /** Backend proxy calls of this supervisor's nodes, for the snapshot. */
+  readonly proxyHealth: ProxyHealthBoard;
   private peerSweeper: NodeJS.Timeout | null = null;
   private readonly ops;
   private readonly disposeFanout: () => void;
@@ -115,6 +118,7 @@ export class Supervisor {
     this.broker = countingPublishes(this.engine.broker, () => this.published.add());
     this.presence = this.engine.presence;
     this.router = new Router(config.strategy);
+    this.proxyHealth = new ProxyHealthBoard(config.proxies);
     this.ops = createBrokerOps({
       lock: this.channelLock,
       broker: this.broker, presence: this.presence, ownerOf: (id) => this.pool.get(id)?.incarnation ?? id, registry: this.registry, channels: config.channels,
@@ -161,6 +165,7 @@ export class Supervisor {
       supervisors: () => this.supervisorViews(),
       strategy: () => this.router.strategy,
       autoRestart: () => this.pool.autoRestart,
+      proxies: () => this.proxyHealth.health(this.pool.all()),
       engine: () => this.engineStatus(),
     });
   }
@@ -440,6 +445,7 @@ export class Supervisor {
       this.events.emit({ type: 'fault.healed', node: node.id, fault: fault.kind });
     }
     this.events.emit({ type: 'node.down', node: node.id, code, signal });
+    this.proxyHealth.retire(node);
     // Its clients lost their connections with it (they saw the TCP connection vanish: 1006).
     for (const s of this.registry.sessions.values()) {
       if (s.node !== node.id) continue;

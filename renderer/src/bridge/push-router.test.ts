@@ -18,7 +18,7 @@ describe('the bridge: admin pushes in, store state out', () => {
     routePush({
       push: 'snapshot',
       data: {
-        at: 10_000, nodes: [], strategy: 'sticky', autoRestart: false,
+        at: 10_000, nodes: [], strategy: 'sticky', autoRestart: false, proxies: [],
         totals: { nodesUp: 0, nodesTotal: 0, connections: 42, users: 1, channels: 0, subscriptions: 0, messagesInPerSec: 0, messagesOutPerSec: 0, bytesInPerSec: 0, bytesOutPerSec: 0, publicationsPerSec: 0 },
       },
     });

@@ -15,7 +15,7 @@ function node(id: string, connections: number, out = 0): NodeSnapshot {
 function snap(at: number, nodes: NodeSnapshot[]): ClusterSnapshot {
   const connections = nodes.reduce((a, n) => a + n.connections, 0);
   return {
-    at, nodes, strategy: 'least-connections', autoRestart: true,
+    at, nodes, strategy: 'least-connections', autoRestart: true, proxies: [],
     totals: {
       nodesUp: nodes.length, nodesTotal: nodes.length, connections, users: connections, channels: 0, subscriptions: 0,
       messagesInPerSec: 0, messagesOutPerSec: nodes.reduce((a, n) => a + n.messagesOutPerSec, 0), bytesInPerSec: 0, bytesOutPerSec: 0, publicationsPerSec: 0,

@@ -1,6 +1,6 @@
 /**
- * The cluster at a glance: headline figures, live throughput, connections per node, node health
- * and the latest events. Each part selects only what it shows from the stores.
+ * The cluster at a glance: headline figures, live throughput, connections per node, node health,
+ * backend proxy health and the latest events. Each part selects only what it shows from the stores.
  */
 import { useMemo, useState } from 'react';
 import { FirstClientHelp } from '../components/FirstClientHelp.js';
@@ -13,6 +13,7 @@ import { useCluster } from '../stores/cluster.store.js';
 import { useEvents } from '../stores/events.store.js';
 import { faultSecondsLeft, STRATEGY_HINTS } from './nodes.model.js';
 import { connectionBars, describeEvent, latestEvents } from './overview.model.js';
+import { ProxyHealthCard } from './ProxyHealthCard.js';
 import { splitNodeId } from './supervisors.model.js';
 import './overview.css';
 
@@ -34,6 +35,7 @@ export function OverviewView() {
         <ThroughputCard />
         <ConnectionsPerNode />
       </div>
+      <ProxyHealthCard />
       <LatestEvents />
     </section>
   );
