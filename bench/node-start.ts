@@ -53,7 +53,7 @@ function endTree(pid: number): void {
 /** One node: fork, send `init` as the supervisor does, wait for `ready`; answers the milliseconds. */
 export function timeNodeStart(runtime: Runtime): Promise<number> {
   const config = defaultClusterConfig({ nodes: 1 });
-  const init: NodeInit = { nodeId: 'node-start', client: config.client, channels: config.channels, proxies: config.proxies, statsIntervalMs: config.statsIntervalMs, serverVersion: 'bench' };
+  const init: NodeInit = { nodeId: 'node-start', supervisor: config.name, client: config.client, channels: config.channels, proxies: config.proxies, statsIntervalMs: config.statsIntervalMs, serverVersion: 'bench' };
   const { path, execArgv } = nodeEntry(runtime);
   const t0 = performance.now();
   const child = fork(path, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });

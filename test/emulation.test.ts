@@ -205,7 +205,7 @@ describe('emulation on the wire: session and node, the server API by session, ba
       await waitFor(() => stream.lines.length >= 1, { what: 'the connect reply' });
       const reply = stream.lines[0]!.connect as { client: string; session: string; node: string };
       assert.match(reply.session, /^[0-9a-f-]{36}$/);
-      assert.equal(reply.node, 'node-1');
+      assert.equal(reply.node, `${cluster.config.name}/node-1`, 'the node, named with its supervisor');
       const res = await emulate({ session: reply.session, node: reply.node, data: JSON.stringify({ id: 2, subscribe: { channel: 'chat:wire' } }) });
       assert.equal(res.status, 204);
       await waitFor(() => stream.lines.some((l) => l.id === 2), { what: 'the subscribe reply on the stream' });
@@ -231,6 +231,7 @@ describe('emulation on the wire: session and node, the server API by session, ba
     await bad(emulate([1, 2]), 400, /JSON object/);
     await bad(emulate({ session: 's', node: 'node-1' }), 400, /data must be a non-empty string/);
     await bad(emulate({ session: 's', node: 'node-9', data: '{}' }), 404, /no node node-9/);
+    await bad(emulate({ session: 's', node: 'sb-elsewhere/node-1', data: '{}' }), 404, /no supervisor sb-elsewhere is running/);
     await bad(emulate({ session: 's', node: 'node-1', data: 'x'.repeat(300_000) }), 413, /larger than/);
     await bad(fetch(`${base}/emulation`), 405, /POST/);
     await bad(emulate({ session: 's', node: 'node-1', data: '{}' }, { origin: 'https://evil.example' }), 403, /Origin/);

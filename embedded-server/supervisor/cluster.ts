@@ -102,10 +102,9 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     metrics: (req, res) => metrics.handle(req, res),
     healthy: () => sv.pool.healthy(Date.now()).length > 0,
     emulation: emulationRoute({
-      node: (id) => {
-        const p = sv.pool.get(id);
-        return p && !p.exited && p.ready ? p : undefined;
-      },
+      self: sv.id,
+      node: (id) => sv.runningNode(id),
+      forward: (supervisor, node, session, data) => sv.forwardEmulation(supervisor, node, session, data),
     }, { maxBodyBytes: 2 * config.client.maxMessageSize + 1024, allowedOrigins: config.client.allowedOrigins }),
   }, config.http);
   const gateway = createGateway({

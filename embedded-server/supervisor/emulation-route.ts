@@ -1,10 +1,12 @@
 /**
  * `POST /emulation` on the client port: the commands of an emulated connection (http_stream, SSE)
  * whose stream lives on a node. The request names the session and the node (both from the connect
- * reply); the frame goes to that node over its IPC channel, without a broker round trip, and the
- * answer does not wait for the node: 204 once it is on its way, as Centrifugo answers. A node that
- * is not running here (restarted, or another supervisor's) is 404 — centrifuge-js then closes the
- * stream and reconnects. A session gone from a running node is 204 too: its stream has ended.
+ * reply, the node as `<supervisor>/<node id>`); the frame goes to that node over its IPC channel,
+ * without a broker round trip, and the answer does not wait for the node: 204 once it is on its way,
+ * as Centrifugo answers. A node of another supervisor sharing the engine (behind a load balancer
+ * without stickiness) gets it over the control bus (`emulation.frame`), also 204. A node that is not
+ * running here, or a supervisor not heard from, is 404 — centrifuge-js then closes the stream and
+ * reconnects. A session gone from a running node is 204 too: its stream has ended.
  *
  * Every answer closes its connection. The gateway routes a connection by its first request, so a
  * connection kept alive after an emulation request would carry the client's next stream request
@@ -16,8 +18,12 @@ import { corsHeaders, originAllowed } from '../../shared/protocol/origin.js';
 import type { SupervisorMessage } from '../../shared/ipc/node-ipc.js';
 
 export interface EmulationTarget {
+  /** This supervisor's id. */
+  self: string;
   /** The running node with this id, or undefined. */
   node(id: string): { send(msg: SupervisorMessage): void } | undefined;
+  /** Sends the frame to node `node` of live supervisor `supervisor`; false when no such supervisor is heard from. */
+  forward(supervisor: string, node: string, session: string, data: string): boolean;
 }
 
 export interface EmulationRouteOptions {
@@ -46,7 +52,14 @@ export function emulationRoute(target: EmulationTarget, options: EmulationRouteO
       if (tooLarge) return answer(res, 413, `the emulation request is larger than ${options.maxBodyBytes} bytes\n`, cors);
       const parsed = parseRequest(Buffer.concat(parts).toString());
       if (typeof parsed === 'string') return answer(res, 400, `${parsed}\n`, cors);
-      const node = target.node(parsed.node);
+      const slash = parsed.node.lastIndexOf('/');
+      const supervisor = slash < 0 ? target.self : parsed.node.slice(0, slash);
+      const id = parsed.node.slice(slash + 1);
+      if (supervisor !== target.self) {
+        if (!target.forward(supervisor, id, parsed.session, parsed.data)) return answer(res, 404, `no supervisor ${supervisor} is running: the stream has ended; reconnect\n`, cors);
+        return answer(res, 204, '', cors);
+      }
+      const node = target.node(id);
       if (!node) return answer(res, 404, `no node ${parsed.node} here: the stream has ended; reconnect\n`, cors);
       node.send({ t: 'emulation', session: parsed.session, data: parsed.data });
       answer(res, 204, '', cors);

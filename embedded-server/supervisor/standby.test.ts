@@ -28,7 +28,7 @@ function newPool(standbyNodes: number): NodePool {
   const c = defaultClusterConfig();
   return new NodePool({
     entry: nodeEntry(),
-    init: { client: c.client, channels: c.channels, proxies: c.proxies, statsIntervalMs: 200, serverVersion: 'test' },
+    init: { supervisor: c.name, client: c.client, channels: c.channels, proxies: c.proxies, statsIntervalMs: 200, serverVersion: 'test' },
     autoRestart: true, supervisorId: 'sb-standby', backoffMinMs: 50, backoffMaxMs: 200, standbyNodes,
   }, { message: () => undefined, down: () => undefined, up: () => undefined });
 }

@@ -126,7 +126,7 @@ export class Supervisor {
     });
     this.pool = new NodePool({
       entry: nodeEntry(nodeV8Flags),
-      init: { client: config.client, channels: config.channels, proxies: config.proxies, statsIntervalMs: config.statsIntervalMs, serverVersion: SERVER_VERSION },
+      init: { supervisor: config.name, client: config.client, channels: config.channels, proxies: config.proxies, statsIntervalMs: config.statsIntervalMs, serverVersion: SERVER_VERSION },
       autoRestart: config.autoRestart,
       supervisorId: this.id,
       backoffMinMs: config.restartBackoffMinMs,
@@ -151,6 +151,7 @@ export class Supervisor {
     });
     this.disposers.push(this.engine.control.subscribe((m) => {
       if (m.type === 'supervisor.heartbeat') this.peers.heard(m, Date.now());
+      else if (m.type === 'emulation.frame' && m.to === this.id) this.runningNode(m.node)?.send({ t: 'emulation', session: m.session, data: m.data });
     }));
     answerSurveys(this);
     this.upkeep = new EngineUpkeep({
@@ -168,6 +169,24 @@ export class Supervisor {
       proxies: () => this.proxyHealth.health(this.pool.all()),
       engine: () => this.engineStatus(),
     });
+  }
+
+  /** The node with this id when it is running and ready, else undefined. */
+  runningNode(id: string): NodeProcess | undefined {
+    const p = this.pool.get(id);
+    return p && !p.exited && p.ready ? p : undefined;
+  }
+
+  /**
+   * An emulation frame for a node of another supervisor on the same engine, over the control bus;
+   * false when that supervisor is not heard from (the client's stream is then gone: 404).
+   */
+  forwardEmulation(supervisor: string, node: string, session: string, data: string): boolean {
+    if (!this.peers.list().some((p) => p.beat.supervisor === supervisor)) return false;
+    void this.engine.control.publish({ type: 'emulation.frame', to: supervisor, node, session, data }).catch((e: unknown) => {
+      process.stderr.write(`switchboard: emulation frame for ${supervisor}/${node} not sent: ${(e as Error).message}\n`);
+    });
+    return true;
   }
 
   /** Starts the nodes and the 1 Hz tick. */

@@ -63,10 +63,22 @@ export interface SurveyAnswer {
   error?: string;
 }
 
+/**
+ * A command frame of an emulated connection (`POST /emulation`) that reached a supervisor other than
+ * the one holding the stream: `to` delivers it to its node `node`, which runs it for session `session`.
+ */
+export interface EmulationFrame {
+  type: 'emulation.frame';
+  to: string;
+  node: string;
+  session: string;
+  data: string;
+}
+
 /** Every control message. */
-export type ControlMessage = SupervisorHeartbeat | SurveyAsk | SurveyAnswer;
+export type ControlMessage = SupervisorHeartbeat | SurveyAsk | SurveyAnswer | EmulationFrame;
 
 /** The known control message types; a new one breaks the build until it is listed here. */
 export const CONTROL_MESSAGE_TYPES = {
-  'supervisor.heartbeat': 1, 'survey.ask': 1, 'survey.answer': 1,
+  'supervisor.heartbeat': 1, 'survey.ask': 1, 'survey.answer': 1, 'emulation.frame': 1,
 } satisfies Record<ControlMessage['type'], 1>;

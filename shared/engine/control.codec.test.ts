@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeControlMessage, encodeControlMessage } from './control.codec.js';
-import type { SupervisorHeartbeat, SurveyAnswer, SurveyAsk } from './control-messages.js';
+import type { EmulationFrame, SupervisorHeartbeat, SurveyAnswer, SurveyAsk } from './control-messages.js';
 
 const BEAT: SupervisorHeartbeat = {
   type: 'supervisor.heartbeat', supervisor: 'sb-a', at: 1,
@@ -57,5 +57,12 @@ describe('control message codec', () => {
     assert.match(refused({ type: 'survey.ask', id: 'x', from: 'a', to: [], op: 'o' }), /params is required/);
     assert.match(refused({ type: 'survey.answer', id: 'x', from: 'a', to: 'b' }), /an answer holds a result or an error/);
     assert.match(refused({ ...answer, error: 5 }), /error must be a string/);
+  });
+
+  it('carries emulation frames for another supervisor\'s node, and refuses ones missing their fields', () => {
+    const frame: EmulationFrame = { type: 'emulation.frame', to: 'sb-a', node: 'node-1', session: 's-1', data: '{"id":1,"rpc":{}}' };
+    assert.deepEqual(decodeControlMessage(encodeControlMessage(frame)), { ok: true, value: frame });
+    const decoded = decodeControlMessage(JSON.stringify({ ...frame, data: { id: 1 } }));
+    assert.deepEqual(decoded, { ok: false, error: 'bad emulation.frame: to, node, session and data must be strings' });
   });
 });

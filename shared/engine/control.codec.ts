@@ -4,7 +4,7 @@
  */
 import type { Result } from '../result.js';
 import { assertNever, err, ok } from '../result.js';
-import type { ControlMessage, SupervisorHeartbeat, SurveyAnswer, SurveyAsk } from './control-messages.js';
+import type { ControlMessage, EmulationFrame, SupervisorHeartbeat, SurveyAnswer, SurveyAsk } from './control-messages.js';
 import { CONTROL_MESSAGE_TYPES } from './control-messages.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,6 +33,8 @@ export function decodeControlMessage(text: string): Result<ControlMessage, strin
       return checked(type, askProblem(raw), raw as unknown as SurveyAsk);
     case 'survey.answer':
       return checked(type, answerProblem(raw), raw as unknown as SurveyAnswer);
+    case 'emulation.frame':
+      return checked(type, ['to', 'node', 'session', 'data'].every((k) => isString(raw[k])) ? undefined : 'to, node, session and data must be strings', raw as unknown as EmulationFrame);
     default:
       return assertNever(type);
   }

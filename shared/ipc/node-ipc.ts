@@ -15,6 +15,8 @@ import type {
 /** What a node needs to serve clients; sent once, right after the fork. */
 export interface NodeInit {
   nodeId: string;
+  /** The supervisor's id (`cluster.name`): an emulated connection's `node` is `<supervisor>/<nodeId>`. */
+  supervisor: string;
   client: ClientSettings & ClientCommandLimits;
   channels: ChannelSettings;
   /** Backend proxies the node calls (connect, refresh, subscribe, publish, sub_refresh, rpc, send). */

@@ -88,7 +88,7 @@ describe('the centrifuge browser client in Chromium over the emulated transports
         const conn = await page.connected();
         assert.equal(conn.transport, transport);
         assert.match(conn.session, SESSION_ID, 'the connect reply names the stream\'s session');
-        assert.ok(cluster.handle.nodes().some((n) => n.id === conn.node), `the connect reply names a node of the cluster (${conn.node})`);
+        assert.ok(cluster.handle.nodes().some((n) => `${cluster.config.name}/${n.id}` === conn.node), `the connect reply names a node of the cluster (${conn.node})`);
 
         await page.subscribe(channel);
         assert.deepEqual(await page.subscribed(channel), { wasRecovering: false, recovered: false });
@@ -192,16 +192,17 @@ describe('the centrifuge browser client in Chromium over the emulated transports
         assert.deepEqual(page.corsErrors(), []);
 
         // The node holding the stream is the one the connect reply named.
-        const killedPid = killNode(cluster, first.node);
+        const firstNode = first.node.slice(first.node.lastIndexOf('/') + 1);
+        const killedPid = killNode(cluster, firstNode);
         await publish(6, 10);
         const during = await page.state();
         assert.equal(during.connects.length, 1, 'published during the outage: the page has not reconnected yet');
         assert.equal(during.subs[channel]!.pubs.length, 5, 'nothing of the outage was delivered live');
 
-        const back = await nodeInState(cluster, first.node, 'healthy', { notPid: killedPid, timeoutMs: 15_000 });
+        const back = await nodeInState(cluster, firstNode, 'healthy', { notPid: killedPid, timeoutMs: 15_000 });
         const second = await page.connected(2, 20_000);
         assert.equal(second.transport, transport);
-        assert.equal(second.node, back.id);
+        assert.equal(second.node, `${cluster.config.name}/${back.id}`);
         assert.notEqual(second.session, first.session, 'a new stream, a new session');
         assert.deepEqual(await page.subscribed(channel, 2, 20_000), { wasRecovering: true, recovered: true });
         // While no node runs, the gateway refuses the stream requests with a 503 that carries CORS

@@ -57,8 +57,9 @@ export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req
   rt.register(s);
 
   const result: ConnectResult = { client: s.id, version: rt.init.serverVersion };
-  // An emulated connection names its session and node: its commands come back through POST /emulation with them.
-  if (s.session !== '') Object.assign(result, { session: s.session, node: rt.init.nodeId });
+  // An emulated connection names its session and node (with its supervisor): its commands come back through
+  // POST /emulation with them, to whichever supervisor the request reaches.
+  if (s.session !== '') Object.assign(result, { session: s.session, node: `${rt.init.supervisor}/${rt.init.nodeId}` });
   if (interval > 0) {
     result.ping = Math.max(1, Math.round(interval / 1000));
     if (rt.client.pongTimeoutMs > 0) result.pong = true;
