@@ -7,6 +7,7 @@ import type { AppError, Result } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import type { ChannelOptions, ChannelSettings, ClientSettings } from '../../shared/channels/channel-options.js';
 import { DEFAULT_CHANNEL_OPTIONS } from '../../shared/channels/channel-options.js';
+import { uniTransportsOff } from '../../shared/protocol/uni-transports.js';
 import type { SupervisorRequests } from '../../shared/ipc/node-ipc.js';
 import type { SpannedNodeRequest } from '../../shared/engine/survey-ops.js';
 import type { HistoryResult, Json } from '../../shared/protocol/client-protocol.js';
@@ -33,7 +34,7 @@ const clientSettings: ClientSettings = {
   tokenHmacSecret: 's', tokenAudience: '', tokenIssuer: '', insecure: false, allowAnonymousConnectWithoutToken: false,
   insecureSkipTokenSignatureVerify: false, allowedOrigins: [], pingIntervalMs: 25_000, presenceUpdateIntervalMs: 25_000, pongTimeoutMs: 8_000,
   channelLimit: 128, userConnectionLimit: 0, maxMessageSize: 65_536, queueMaxSize: 1_048_576, staleCloseDelayMs: 10_000,
-  expiredCloseDelayMs: 25_000, recoveryMaxPublicationLimit: 300, historyMaxPublicationLimit: 300,
+  expiredCloseDelayMs: 25_000, recoveryMaxPublicationLimit: 300, historyMaxPublicationLimit: 300, uni: uniTransportsOff(),
 };
 const NODES: NodeInfo[] = [
   { uid: 'n1', name: 'node-1', version: '0.1.0', num_clients: 2, num_users: 1, num_channels: 1, num_subs: 2, uptime: 0 },

@@ -11,6 +11,7 @@ import { err, ok } from '../../shared/result.js';
 import { ENGINE_TYPES, REDIS_PREFIX, REDIS_PREFIX_RULE, ROUTING_STRATEGIES, parseSentinelAddress, redisAddressProblem } from './cluster-config.js';
 import { parseDuration } from '../../shared/duration.js';
 import { channelProxyOptionsShape, channelProxySection, clientProxySection, proxiesSection, rpcSection } from './proxy-config.js';
+import { uniDisconnectSection, uniHttpSection, uniWebsocketSection } from './uni-config.js';
 import {
   IGNORED_CHANNEL_OPTIONS, IGNORED_CLIENT_OPTIONS, IGNORED_HTTP_API_OPTIONS, IGNORED_SECTIONS, collectWarnings, formatIssues,
 } from './config-issues.js';
@@ -177,6 +178,7 @@ const clientSection = z.strictObject({
   recovery_max_publication_limit: count(1).optional(),
   history_max_publication_limit: count(1).optional(),
   proxy: clientProxySection.optional(),
+  connect_code_to_unidirectional_disconnect: uniDisconnectSection.optional(),
   ...ignored(Object.keys(IGNORED_CLIENT_OPTIONS) as (keyof typeof IGNORED_CLIENT_OPTIONS)[]),
 });
 
@@ -298,6 +300,9 @@ export const configFileSchema = z.strictObject({
   engine: engineSection.optional(),
   rpc: rpcSection.optional(),
   proxies: proxiesSection.optional(),
+  uni_websocket: uniWebsocketSection.optional(),
+  uni_sse: uniHttpSection.optional(),
+  uni_http_stream: uniHttpSection.optional(),
   ...ignored(Object.keys(IGNORED_SECTIONS) as (keyof typeof IGNORED_SECTIONS)[]),
 }, { error: (issue) => (issue.code === 'invalid_type' ? 'the config file must hold a JSON object' : undefined) });
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ConfigFile } from './config-file.js';
 import { closest } from './suggest.js';
+import { uniWarnings } from './uni-config.js';
 
 /** Top-level Centrifugo v6 sections we accept and ignore, with what to do instead. */
 export const IGNORED_SECTIONS = {
@@ -19,10 +20,7 @@ export const IGNORED_SECTIONS = {
   sse: 'only the WebSocket transport is served',
   http_stream: 'only the WebSocket transport is served',
   webtransport: 'only the WebSocket transport is served',
-  uni_sse: 'only the WebSocket transport is served',
-  uni_http_stream: 'only the WebSocket transport is served',
-  uni_websocket: 'only the WebSocket transport is served',
-  uni_grpc: 'only the WebSocket transport is served',
+  uni_grpc: 'the unidirectional gRPC transport is not served: use uni_websocket, uni_sse or uni_http_stream',
   emulation: 'only the WebSocket transport is served',
   admin: 'the Switchboard console has its own admin API (cluster.admin_port, cluster.admin_token)',
   prometheus: 'node stats are shown in the console',
@@ -49,7 +47,6 @@ export const IGNORED_CLIENT_OPTIONS = {
   connect_include_server_time: 'not supported',
   user_id_http_header: 'not supported',
   subscribe_to_user_personal_channel: 'not supported; subscribe to a `#` user channel instead',
-  connect_code_to_unidirectional_disconnect: 'unidirectional transports are not served',
 } as const;
 
 /** Namespace options of Centrifugo's subscription streams, which we accept and ignore. */
@@ -171,6 +168,7 @@ export function collectWarnings(file: ConfigFile): string[] {
     ...ignoredKeys(file.http_api, 'http_api.', (k) => (http.includes(k) ? 'the API is served at /api on the client port' : undefined)),
     ...ignoredKeys(file.channel?.proxy, 'channel.proxy.', (k) => (k === 'subscribe_stream' ? 'subscription streams are not supported' : undefined)),
     ...proxyWarnings(file),
+    ...uniWarnings(file),
     ...ignoredKeys(file.channel?.without_namespace, 'channel.without_namespace.', channelOptionLookup),
     ...(file.channel?.namespaces ?? []).flatMap((ns, i) => ignoredKeys(ns, `channel.namespaces[${i}].`, channelOptionLookup)),
   ];

@@ -16,6 +16,7 @@ import { checkConfig, checkOverrides } from './check-config.js';
 import { buildProxies, channelProxies } from './proxy-config.js';
 import { defaultChannelSettings, namespaceMap } from './default-namespaces.js';
 import { generateSecret, randomSupervisorName } from './secrets.js';
+import { buildUniTransports } from './uni-config.js';
 
 /** Values given on the command line; each one overrides the file. */
 export interface CliOverrides {
@@ -162,7 +163,7 @@ function buildConfig(file: ConfigFile, overrides: CliOverrides, secrets: Fallbac
     idleChannelLimit: cluster.idle_channel_limit ?? CONFIG_DEFAULTS.idleChannelLimit,
     engine: buildEngine(file.engine ?? {}, overrides),
     name: cluster.name ?? randomSupervisorName(),
-    client: buildClient(file.client ?? {}, fromFlagsOrFile.tokenSecret ?? secrets.tokenSecret, insecure),
+    client: { ...buildClient(file.client ?? {}, fromFlagsOrFile.tokenSecret ?? secrets.tokenSecret, insecure), uni: buildUniTransports(file) },
     channels: file.channel === undefined ? defaultChannelSettings() : buildChannels(file.channel),
     proxies: buildProxies(file),
   };
@@ -213,7 +214,7 @@ function engineFlagConflicts(file: ConfigFile, overrides: CliOverrides): string[
   return ['--redis-url names one Redis, but the config file finds the master through engine.redis.sentinel_address: drop the flag, or the sentinel settings'];
 }
 
-function buildClient(c: NonNullable<ConfigFile['client']>, tokenSecret: string, insecure: boolean): ClientSettings & ClientCommandLimits {
+function buildClient(c: NonNullable<ConfigFile['client']>, tokenSecret: string, insecure: boolean): Omit<ClientSettings, 'uni'> & ClientCommandLimits {
   const d = CONFIG_DEFAULTS;
   return {
     tokenHmacSecret: tokenSecret,

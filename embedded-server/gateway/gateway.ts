@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { Admission } from './admission.js';
 import { hostAllowed, misdirected } from './allowed-hosts.js';
-import { STREAM_PATHS, WEBSOCKET_PATH } from '../../shared/protocol/endpoints.js';
+import { clientPaths } from '../../shared/protocol/endpoints.js';
+import type { ClientPaths } from '../../shared/protocol/endpoints.js';
 import { corsHeaders, originAllowed } from '../../shared/protocol/origin.js';
 
 export interface RequestHead {
@@ -45,6 +46,8 @@ export interface GatewayOptions {
   maxPendingConnectionsPerIp: number;
   /** `client.allowed_origins`: a refused emulation stream from one of these carries CORS headers, so the page can read why. */
   allowedOrigins: string[];
+  /** The client endpoints handed to nodes; default: the bidirectional ones (no unidirectional transport enabled). */
+  paths?: ClientPaths;
 }
 
 export interface GatewayRoutes {
@@ -158,8 +161,9 @@ function route(socket: Socket, head: Buffer, routes: GatewayRoutes, options: Gat
   if (request && !hostAllowed(request.host, options.allowedHosts)) {
     return reply(socket, '421 Misdirected Request', `${misdirected(request.host ?? '')}\n`);
   }
-  // A client connection: a WebSocket upgrade, or an emulation stream (http_stream, SSE), both served by a node.
-  if (request && ((request.path === WEBSOCKET_PATH && request.upgrade && request.method === 'GET') || STREAM_PATHS.includes(request.path))) {
+  // A client connection: a WebSocket upgrade, or a stream (http_stream, SSE, the enabled uni ones), served by a node.
+  const paths = options.paths ?? BIDIRECTIONAL_PATHS;
+  if (request && ((paths.upgrades.includes(request.path) && request.upgrade && request.method === 'GET') || paths.streams.includes(request.path))) {
     const refuse = (why: string, retryAfterS: number): void => {
       // A browser reads a refused stream (or its preflight) only with CORS headers; a preflight is
       // answered here, so the request itself reaches this refusal and its Retry-After.
@@ -206,6 +210,8 @@ export function parseHead(head: Buffer): RequestHead | null {
     ...(requestHeaders === undefined ? {} : { requestHeaders }),
   };
 }
+
+const BIDIRECTIONAL_PATHS = clientPaths({ websocket: false, sse: false, httpStream: false });
 
 /** How long a refused client has to read its answer and close before its socket is destroyed. */
 const REFUSED_LINGER_MS = 2000;

@@ -16,6 +16,8 @@ import { Session } from './session.js';
 import { originAllowed } from '../../shared/protocol/origin.js';
 import { StreamSocket, openStream, streamCors, streamHeaders, streamKind } from './http-streams.js';
 import type { StreamKind } from './http-streams.js';
+import { serveUniStream, uniHttpKind } from './uni-streams.js';
+import { createUniWebSockets, isUniWebSocket } from './uni-websocket.js';
 
 export interface ClientConnections {
   /** Takes a socket handed over by the gateway, with the head bytes it read. */
@@ -56,10 +58,20 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
   // socket is closed after the answer, and a request pipelined behind it is not served: it would
   // reach the node without the gateway's checks (Host, admission).
   const answered = new WeakSet<Socket>();
+  /** A unidirectional transport's new session becomes one of the node's (uni-streams.ts, uni-websocket.ts). */
+  const adopt = (s: Session, req: IncomingMessage): void => {
+    keepHeaders(rt, s, req);
+    rt.sessions.add(s);
+    settle(req.socket);
+  };
+  const uniWebSockets = createUniWebSockets(rt, CLOSE_ANSWER_MS);
   const http = createServer((req, res) => {
     answered.add(req.socket);
-    const kind = streamKind(new URL(req.url ?? '/', 'http://x').pathname);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const kind = streamKind(path);
     if (kind) return void serveStream(req, res, kind);
+    const uni = uniHttpKind(path, rt.client.uni);
+    if (uni) return void serveUniStream(rt, req, res, uni, adopt);
     res.writeHead(426, { 'content-type': 'text/plain', connection: 'close' }).end('expected a WebSocket upgrade\n');
   });
   /** An emulation stream (http-streams.ts): a session like a WebSocket's, with a session id. */
@@ -87,6 +99,7 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
   }
   http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     if (answered.has(socket)) return void socket.end();
+    if (isUniWebSocket(rt, req)) return uniWebSockets.upgrade(req, socket, head, adopt);
     const refusal = refuse(rt, req);
     if (refusal) {
       const body = `${refusal.why}\n`;
@@ -119,6 +132,7 @@ export function createClientConnections(rt: NodeRuntime): ClientConnections {
     },
     close() {
       wss.close();
+      uniWebSockets.close();
       http.close();
     },
   };

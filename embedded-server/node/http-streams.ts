@@ -97,7 +97,7 @@ export async function openStream(req: IncomingMessage, kind: StreamKind, allowed
 }
 
 /** The whole body as text, or null once it passes `limit` bytes (the rest is not read). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+export function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
     let size = 0;

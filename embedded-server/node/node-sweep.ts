@@ -42,7 +42,9 @@ export function sweepSessions(rt: NodeRuntime, now: number): void {
     if (c.pingIntervalMs > 0 && now >= s.nextPingAt) {
       rt.outbox.push(s, PING_FRAME);
       s.nextPingAt = now + c.pingIntervalMs;
-      if (c.pongTimeoutMs > 0 && s.pongDeadline === 0) s.pongDeadline = now + c.pongTimeoutMs;
+      // A unidirectional client answers no `{}` ping; a uni_websocket one owes the pong of a ping frame.
+      const pongOwed = s.unidirectional ? s.ws.framePing?.() === true : true;
+      if (pongOwed && c.pongTimeoutMs > 0 && s.pongDeadline === 0) s.pongDeadline = now + c.pongTimeoutMs;
     }
   }
   if (refresh) sendPresenceRefresh(rt, refresh);

@@ -43,6 +43,14 @@ export interface ClientSocket {
   readonly sessionId?: string;
   /** The transport's name (proxy requests carry it); a WebSocket has none and is `websocket`. */
   readonly transport?: string;
+  /**
+   * A unidirectional transport (uni_websocket, uni_sse, uni_http_stream): the client reads pushes
+   * only — replies other than connect's are dropped, a connect error becomes a disconnect, and its
+   * pings expect no pong.
+   */
+  readonly unidirectional?: boolean;
+  /** Sends a transport-level ping (uni_websocket: a ping frame); true when the peer owes a pong for it. */
+  framePing?(): boolean;
 }
 
 /** What proxy calls pass on about a connection; kept only when some proxy needs it. */
@@ -116,6 +124,11 @@ export class Session {
 
   get transport(): string {
     return this.ws.transport ?? 'websocket';
+  }
+
+  /** Connected over a unidirectional transport (read from the socket, like `session`). */
+  get unidirectional(): boolean {
+    return this.ws.unidirectional === true;
   }
 
   /** channel → Sub flags (an empty shared map while the session has no subscription). */

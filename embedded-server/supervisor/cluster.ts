@@ -16,7 +16,7 @@ import { createMetrics } from '../api/metrics.js';
 import type { NodeInfo, ServerApiBackend } from '../api/server-api-backend.js';
 import type { ClusterConfig } from '../config/cluster-config.js';
 import { createGateway } from '../gateway/gateway.js';
-import { WEBSOCKET_PATH } from '../../shared/protocol/endpoints.js';
+import { WEBSOCKET_PATH, clientPaths } from '../../shared/protocol/endpoints.js';
 import { createAdmission } from '../gateway/admission.js';
 import { hostAllowList } from '../gateway/allowed-hosts.js';
 import type { Engine } from '../engine/engine.js';
@@ -94,6 +94,8 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     users: () => sv.registry.userCount,
     publications: () => sv.rates.total,
   });
+  const uni = config.client.uni;
+  const paths = clientPaths({ websocket: uni.websocket.enabled, sse: uni.sse.enabled, httpStream: uni.httpStream.enabled });
   const http: Server = createHttpServer({
     api: createServerApi(apiBackend(sv), { apiKey: config.apiKey, insecure: config.apiInsecure, allowedOrigins: config.client.allowedOrigins }, {
       maxBodyBytes: config.http.apiMaxBodyBytes,
@@ -106,6 +108,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
       node: (id) => sv.runningNode(id),
       forward: (supervisor, node, session, data) => sv.forwardEmulation(supervisor, node, session, data),
     }, { maxBodyBytes: 2 * config.client.maxMessageSize + 1024, allowedOrigins: config.client.allowedOrigins }),
+    paths,
   }, config.http);
   const gateway = createGateway({
     websocket: (socket, head, request) => {
@@ -134,6 +137,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     maxPendingConnections: config.http.maxPendingConnections,
     maxPendingConnectionsPerIp: config.http.maxPendingConnectionsPerIp,
     allowedOrigins: config.client.allowedOrigins,
+    paths,
   });
 
   let admin: AdminServer | null = null;

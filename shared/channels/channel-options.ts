@@ -3,6 +3,7 @@
  * (PROTOCOL.md §9.2) in camelCase, durations in milliseconds. Nodes and the supervisor hold the same copy.
  */
 import { jsonLimitProblem, PUBLICATION_LIMITS } from '../json-limits.js';
+import type { UniTransportSettings } from '../protocol/uni-transports.js';
 
 /** Options of one namespace (or of channels without a namespace). All default to false / 0. */
 export interface ChannelOptions {
@@ -89,6 +90,8 @@ export interface ClientSettings {
   expiredCloseDelayMs: number;
   recoveryMaxPublicationLimit: number;
   historyMaxPublicationLimit: number;
+  /** The unidirectional transports (`uni_websocket`, `uni_sse`, `uni_http_stream`), all off by default. */
+  uni: UniTransportSettings;
 }
 
 export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = {

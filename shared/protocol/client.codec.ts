@@ -77,6 +77,25 @@ function truncated(s: string, max: number): string {
 }
 
 /**
+ * The connect request of a unidirectional transport (the first WebSocket message, a request body or
+ * `cf_connect`): one ConnectRequest object, not a command. Its `subs` entries must be positions
+ * (`recover`, `offset`, `epoch`), as Centrifugo decodes them; anything else is 3501 bad request.
+ */
+export function decodeConnectRequest(text: string): Result<ConnectRequest, CloseCode> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return err(Disconnects.badRequest);
+  }
+  if (!isObj(raw) || !validParams.connect(raw)) return err(Disconnects.badRequest);
+  const positions = raw.subs === undefined ? [] : Object.values(raw.subs as Obj);
+  if (!positions.every((p) => isObj(p) && optBool(p.recover) && optUint(p.offset) && optString(p.epoch))) return err(Disconnects.badRequest);
+  capClientName(raw as ConnectRequest);
+  return ok(raw as ConnectRequest);
+}
+
+/**
  * Splits a text frame into commands; blank lines are skipped, any undecodable line fails the frame,
  * and so does a frame of more than `maxCommands` commands (counted before any is parsed further).
  */

@@ -13,6 +13,7 @@ import type { NodeRuntime } from '../node-runtime.js';
 import type { Session } from '../session.js';
 import { Sub } from '../session.js';
 import { activateSubscription, setUpSubscription, subscriptionFlags } from '../subscription-setup.js';
+import { addRequestedSubs, rejectUnidirectional } from './uni-connect.js';
 
 /** Who connects, and what the token or the connect proxy gave the connection. */
 interface Identity {
@@ -39,6 +40,7 @@ export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req
   keepEmulatedHeaders(rt, s, req);
   const identity = await authenticate(rt, s, id, req, client);
   if (!identity || s.isClosing()) return;
+  if (!addRequestedSubs(rt, s, req, identity.user, identity.subs)) return;
   const expiry = identity.expireAt === 0 ? 0 : identity.expireAt * 1000;
   if (expiry > 0 && expiry <= Date.now()) return reject(rt, s, id, Errors.expired);
   if (!(await admitUser(rt, s, id, identity.user, client)) || s.isClosing()) return;
@@ -57,12 +59,11 @@ export async function handleConnect(rt: NodeRuntime, s: Session, id: number, req
   rt.register(s);
 
   const result: ConnectResult = { client: s.id, version: rt.init.serverVersion };
-  // An emulated connection names its session and node (with its supervisor): its commands come back through
-  // POST /emulation with them, to whichever supervisor the request reaches.
-  if (s.session !== '') Object.assign(result, { session: s.session, node: `${rt.init.supervisor}/${rt.init.nodeId}` });
+  // An emulated connection names its session and node: its commands come back through POST /emulation with them.
+  if (s.session !== '') Object.assign(result, s.unidirectional ? { session: s.session } : { session: s.session, node: `${rt.init.supervisor}/${rt.init.nodeId}` });
   if (interval > 0) {
     result.ping = Math.max(1, Math.round(interval / 1000));
-    if (rt.client.pongTimeoutMs > 0) result.pong = true;
+    if (rt.client.pongTimeoutMs > 0 && !s.unidirectional) result.pong = true;
   }
   // With a refresh proxy the server refreshes the connection itself (node-sweep.ts): the client is not told it expires.
   if (expiry > 0 && rt.init.proxies.refresh === '') {
@@ -99,6 +100,7 @@ async function admitUser(rt: NodeRuntime, s: Session, id: number, user: string, 
 /** An error reply to connect leaves the connection unusable. */
 function reject(rt: NodeRuntime, s: Session, id: number, error: AppError): void {
   s.state = 'rejected';
+  if (s.unidirectional) return rejectUnidirectional(rt, s, error);
   rt.replyError(s, id, error);
 }
 
