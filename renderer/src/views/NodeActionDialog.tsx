@@ -16,7 +16,7 @@ export function NodeActionDialog({ action, node, autoRestart, onClose }: {
   const rate = parseRate(rateText);
   const secondsRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    // The dialog focuses its confirm button when it opens; a duration is what one types first.
+    // The dialog focuses Cancel when it opens; where it asks for a number, that is what one types first.
     const t = setTimeout(() => { secondsRef.current?.focus(); secondsRef.current?.select(); }, 0);
     return () => clearTimeout(t);
   }, []);

@@ -2,7 +2,7 @@
  * Kick one connection or every connection of its user, with a reason and whether the client may
  * reconnect (close code 3011, which centrifuge clients reconnect after, or 3503, which they don't).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { ConnectionRow } from '../../../../shared/admin/admin-model.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { useConnections } from '../../stores/connections.store.js';
@@ -16,12 +16,6 @@ export function KickDialog({ row, onClose }: { row: Pick<ConnectionRow, 'client'
     void useConnections.getState().kick(scope === 'client' ? { client: row.client } : { user: row.user }, reconnect, reason);
   };
   const cancel = useCallback(() => onClose(), [onClose]);
-  // Focus goes back where it was (the table or the drawer) when the dialog closes; taken while
-  // rendering, before the dialog's own effect moves focus to its button.
-  const [before] = useState(() => document.activeElement as HTMLElement | null);
-  useEffect(() => () => {
-    if (before && before.isConnected) before.focus();
-  }, [before]);
   const anonymous = row.user === '';
   return (
     <ConfirmDialog title={scope === 'client' ? 'Kick this connection?' : `Kick every connection of ${row.user}?`}
