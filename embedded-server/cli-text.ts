@@ -141,9 +141,12 @@ export function serveBanner(handle: BannerInput, demoToken: string): string {
     'Demo token (user "demo", valid 24h):',
     `  ${demoToken}`,
     '',
-    'centrifuge-js:',
+    // Runs as printed on Node 20 (no global WebSocket there), from a file inside this project so that
+    // 'centrifuge' and 'ws' resolve; a browser needs neither the import nor the option.
+    'centrifuge-js (save as demo.mjs in this project\'s folder, then: node demo.mjs):',
     `  import { Centrifuge } from 'centrifuge';`,
-    `  const client = new Centrifuge('${handle.clientUrl}', { token: '${demoToken}' });`,
+    `  import WebSocket from 'ws';  // in a browser, leave out this line and the websocket option`,
+    `  const client = new Centrifuge('${handle.clientUrl}', { websocket: WebSocket, token: '${demoToken}' });`,
     `  const sub = client.newSubscription('${channel}');`,
     `  sub.on('publication', (ctx) => console.log(ctx.data)).subscribe();`,
     `  client.connect();`,
