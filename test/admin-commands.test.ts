@@ -63,8 +63,8 @@ describe('admin commands', () => {
       assert.deepEqual(await disconnected, { code: 4501, reason: 'go away' });
       const event = await eventAfter(admin, mark, 'client.kicked');
       assert.deepEqual(
-        { by: event.by, target: event.target, count: event.count, code: event.code, reason: event.reason },
-        { by: nameOf(admin), target: { client: cody.id }, count: 1, code: 4501, reason: 'go away' },
+        { by: event.by, target: event.target, user: event.user, count: event.count, code: event.code, reason: event.reason },
+        { by: nameOf(admin), target: { client: cody.id }, user: 'cody', count: 1, code: 4501, reason: 'go away' },
       );
       assert.equal(cody.client.state, 'disconnected');
       assert.equal(cody.reconnects(), 0);

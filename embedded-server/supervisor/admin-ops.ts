@@ -177,8 +177,9 @@ async function kick(sv: Supervisor, p: AdminParams<'session.kick'>, who: string)
     return err({ code: AdminErrors.notFound, message: `no connection ${p.target.client} (it may have disconnected)` });
   }
   const reason = p.reason && p.reason.trim() !== '' ? p.reason : code === fallback.code ? fallback.reason : 'kicked by an operator';
+  const user = 'client' in p.target ? sv.registry.sessions.get(p.target.client)?.user : undefined;
   const { kicked, unanswered } = await disconnect(sv, p.target, code, reason);
-  sv.events.emit({ type: 'client.kicked', by: who, target: p.target, count: kicked, code, reason });
+  sv.events.emit({ type: 'client.kicked', by: who, target: p.target, ...(user === undefined ? {} : { user }), count: kicked, code, reason });
   return ok(unanswered.length > 0 ? { kicked, unanswered } : { kicked });
 }
 

@@ -1,11 +1,13 @@
 /**
  * The shell: navigation, the admin link's state, the current view, and under it the toasts, which
- * take their own room at the bottom rather than cover the view.
+ * take their own room at the bottom rather than cover the view. A view whose figures are not live
+ * (the admin link down, or no recent snapshot) is greyed under a "last seen" label (StaleArea).
  */
 import { useEffect, useState } from 'react';
 import { VIEWS, viewFromHash } from './routes.js';
 import type { ViewId } from './routes.js';
 import { LinkStatus } from './components/LinkStatus.js';
+import { StaleArea } from './components/Stale.js';
 import { TokenGate } from './components/TokenGate.js';
 import { Toasts } from './components/Toasts.js';
 import { useSession } from './stores/session.store.js';
@@ -68,7 +70,7 @@ export function App() {
       </nav>
       <div className="main-column">
         <main className="content">
-          {needsToken ? <TokenGate refused={link === 'token-refused'} /> : <CurrentView view={view} />}
+          {needsToken ? <TokenGate refused={link === 'token-refused'} /> : <StaleArea><CurrentView view={view} /></StaleArea>}
         </main>
         <Toasts />
       </div>

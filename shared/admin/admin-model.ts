@@ -214,7 +214,8 @@ export type AdminEvent = EventBase & (
   | { type: 'client.subscribed'; node: string; client: string; user: string; channel: string }
   | { type: 'client.unsubscribed'; node: string; client: string; user: string; channel: string }
   | { type: 'subscription.recovered'; node: string; client: string; user: string; channel: string; recovered: boolean; replayed: number; miss?: RecoveryMiss }
-  | { type: 'client.kicked'; by: string; target: KickTarget; count: number; code: number; reason: string }
+  /** `user`: the kicked connection's user, when the target is one connection (a user target names it already). */
+  | { type: 'client.kicked'; by: string; target: KickTarget; user?: string; count: number; code: number; reason: string }
   | { type: 'broadcast.sent'; by: string; audience: Audience; connections: number; nodes: number }
   | { type: 'node.started' | 'node.restarted'; node: string; pid: number }
   | { type: 'node.unhealthy' | 'node.recovered'; node: string }

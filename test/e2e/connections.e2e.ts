@@ -46,7 +46,7 @@ describe('the Connections view', () => {
     await ui.connections.kick(kim.id, 'e2e: kicked from the table');
 
     assert.deepEqual(await kim.disconnectedBy(), { code: 3503, reason: 'e2e: kicked from the table' });
-    await ui.toast('Kicked 1 connection');
+    await ui.toast(`Kicked connection ${kim.id} · it stays disconnected`);
     await ui.connections.row(kim.id).waitFor({ state: 'detached' });
     await eventually(() => ui.connections.total(), (t) => t === '2 connections', 'the table to count 2 connections');
     assert.deepEqual((await ui.connections.rendered()).map((r) => r.client).sort(), [lee.id, lou.id].sort());

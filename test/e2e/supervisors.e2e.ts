@@ -81,7 +81,7 @@ describe('the console of one supervisor over two on one Redis', () => {
     await ui.connections.kick(ann.id, 'e2e: kicked across supervisors');
 
     assert.deepEqual(await ann.disconnectedBy(), { code: 3503, reason: 'e2e: kicked across supervisors' });
-    await ui.toast('Kicked 1 connection');
+    await ui.toast(`Kicked connection ${ann.id} · it stays disconnected`);
     await ui.connections.row(ann.id).waitFor({ state: 'detached' });
     assert.equal(ann.client.state, 'disconnected', 'a kick without reconnect leaves the client disconnected');
   });

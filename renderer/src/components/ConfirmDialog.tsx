@@ -1,10 +1,12 @@
 /**
  * Asks before a destructive action. Safe by default: focus starts on Cancel (Enter, Enter never
  * confirms by accident), Tab stays inside the dialog, everything behind it is inert, Escape cancels,
- * and focus goes back to what opened it once it closes.
+ * and focus goes back to what opened it once it closes. Every confirmed action talks to the cluster:
+ * confirming is off while the console is disconnected or its figures are old (useActionBlock).
  */
 import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
+import { useActionBlock } from '../stores/staleness.js';
 
 export function ConfirmDialog({ title, children, confirmLabel, danger = true, onConfirm, onCancel }: {
   title: string;
@@ -14,6 +16,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger = true, on
   onConfirm(): void;
   onCancel(): void;
 }) {
+  const blocked = useActionBlock();
   const dialogRef = useRef<HTMLDivElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   // What had focus when the dialog opened: taken while rendering, before the effect moves focus.
@@ -47,7 +50,8 @@ export function ConfirmDialog({ title, children, confirmLabel, danger = true, on
         {children}
         <div className="actions">
           <button type="button" ref={cancelRef} onClick={onCancel}>Cancel</button>
-          <button type="button" className={danger ? 'danger solid' : 'primary'} onClick={onConfirm}>{confirmLabel}</button>
+          <button type="button" className={danger ? 'danger solid' : 'primary'} onClick={onConfirm}
+            disabled={blocked !== null} title={blocked ?? undefined}>{confirmLabel}</button>
         </div>
       </div>
     </div>

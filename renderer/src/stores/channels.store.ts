@@ -135,7 +135,7 @@ export async function removeHistory(channel: string): Promise<void> {
 export async function kickSubscribers(channel: string, opts: { reconnect: boolean; reason: string }): Promise<void> {
   const reason = opts.reason.trim();
   await call('session.kick', { target: { channel }, reconnect: opts.reconnect, ...(reason !== '' ? { reason } : {}) }, (r) =>
-    `Kicked ${r.kicked.toLocaleString('en-US')} ${r.kicked === 1 ? 'connection' : 'connections'} from ${channel}${opts.reconnect ? ' (they may reconnect)' : ''}`,
+    `Kicked ${r.kicked.toLocaleString('en-US')} ${r.kicked === 1 ? 'connection' : 'connections'} from ${channel}${opts.reconnect ? ' · they may reconnect' : ' · they stay disconnected'}`,
   'subscribers there may not have been kicked');
   void refreshDetail();
   void refreshList(true);

@@ -69,7 +69,7 @@ export const useConnections = create<ConnectionsStore>()((set, get) => ({
     const r = reason.trim();
     const done = await call('session.kick', {
       target, reconnect, code: reconnect ? 3011 : 3503, ...(r ? { reason: r } : {}),
-    }, (res) => `Kicked ${res.kicked} connection${res.kicked === 1 ? '' : 's'}${reconnect ? ' (may reconnect)' : ''}`,
+    }, (res) => `Kicked ${'client' in target ? `connection ${target.client}` : `${res.kicked} connection${res.kicked === 1 ? '' : 's'} of ${target.user || 'the anonymous user'}`}${reconnect ? ' · it may reconnect' : ' · it stays disconnected'}`,
     'connections there may not have been kicked');
     if (!done) return;
     const s = get();

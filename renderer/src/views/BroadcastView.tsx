@@ -13,6 +13,7 @@ import type { Reach } from '../stores/broadcasts.store.js';
 import type { AudienceKind } from '../stores/broadcasts.model.js';
 import { audienceKey, describeAudience, fmtReach, parseAudience, splitNames } from '../stores/broadcasts.model.js';
 import { useSession } from '../stores/session.store.js';
+import { useActionBlock } from '../stores/staleness.js';
 import { compactJson, parseMessage } from './message-input.js';
 import './BroadcastView.css';
 
@@ -56,6 +57,7 @@ function Segmented<T extends string>({ label, value, options, onChange }: {
 }
 
 function Composer() {
+  const blocked = useActionBlock();
   const draft = useBroadcasts((s) => s.draft);
   const reach = useBroadcasts((s) => s.reach);
   const checking = useBroadcasts((s) => s.checking);
@@ -126,7 +128,7 @@ function Composer() {
       </div>
 
       <div className="composer-foot">
-        <button type="button" onClick={preview} disabled={!audience.ok || checking}>{checking ? 'Counting…' : 'Preview reach'}</button>
+        <button type="button" onClick={preview} disabled={!audience.ok || checking || blocked !== null} title={blocked ?? undefined}>{checking ? 'Counting…' : 'Preview reach'}</button>
         <div className="reach" aria-live="polite">
           {currentReach ? (
             <>
@@ -137,7 +139,7 @@ function Composer() {
             </>
           ) : <span className="muted">{audience.ok ? 'Preview to see how many connections it would reach.' : ''}</span>}
         </div>
-        <button type="button" className="primary" disabled={!canSend} onClick={() => void askToSend()}>
+        <button type="button" className="primary" disabled={!canSend || blocked !== null} title={blocked ?? undefined} onClick={() => void askToSend()}>
           {sending ? 'Sending…' : 'Send…'}
         </button>
       </div>

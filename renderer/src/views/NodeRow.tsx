@@ -1,9 +1,12 @@
 /**
  * One node of the Nodes table: every figure of its snapshot, its recent traffic, its actions. In a
  * narrow table (`compact`) the state sits under the node's id and the actions get a line of their
- * own under the figures, so every figure and every action stays on screen without scrolling.
+ * own under the figures, so every figure and every action stays on screen without scrolling. A hung or
+ * unhealthy node's rates show as unknown ("—", titled how long it has sent no report), and its actions,
+ * like every action, are off while the console's figures are stale (stores/staleness.ts).
  */
 import { memo, useMemo } from 'react';
+import type { ReactNode } from 'react';
 import type { NodeSnapshot } from '../../../shared/admin/admin-model.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { StateBadge } from '../components/StateBadge.js';
@@ -11,6 +14,8 @@ import { nodeColor } from '../components/series.style.js';
 import { SERIES_WINDOW } from '../stores/cluster.reducers.js';
 import { fmtDuration, fmtInt, fmtRate } from '../format.js';
 import { useCluster } from '../stores/cluster.store.js';
+import { useActionBlock } from '../stores/staleness.js';
+import { isSilent, silentTitle } from '../stores/staleness.model.js';
 import type { NodeAction } from './nodes.model.js';
 import {
   ACTION_LABELS, actionName, drainPercent, drainText, faultSecondsLeft, fmtBytesTight, fmtDelay, NODE_ACTIONS, unavailableReason,
@@ -24,7 +29,7 @@ export const WIDE_COLUMNS = 12;
 
 /** A figure with a second one below it (in/out, RSS/heap, p50/p99). */
 function Pair({ top, bottom, topLabel, bottomLabel, topTestId, bottomTestId }: {
-  top: string; bottom: string; topLabel: string; bottomLabel: string; topTestId?: string; bottomTestId?: string;
+  top: ReactNode; bottom: ReactNode; topLabel: string; bottomLabel: string; topTestId?: string; bottomTestId?: string;
 }) {
   return (
     <div className="nodes-pair">
@@ -35,13 +40,15 @@ function Pair({ top, bottom, topLabel, bottomLabel, topTestId, bottomTestId }: {
 }
 
 function NodeActions({ n, nodeCount, onAction }: { n: NodeSnapshot; nodeCount: number; onAction(action: NodeAction, node: string): void }) {
+  const blocked = useActionBlock();
   return (
     <div className="nodes-actions">
       {NODE_ACTIONS.map((a) => {
         const reason = unavailableReason(a, n, nodeCount);
+        const title = blocked ? `${actionName(a, n.id)}: not now. ${blocked}` : reason ? `${actionName(a, n.id)}: not now, ${reason}` : actionName(a, n.id);
         return (
           <button key={a} type="button" className={`small${a === 'kill' || a === 'remove' ? ' danger' : ''}`}
-            aria-label={actionName(a, n.id)} title={reason ? `${actionName(a, n.id)}: not now, ${reason}` : actionName(a, n.id)} disabled={reason !== null}
+            aria-label={actionName(a, n.id)} title={title} disabled={reason !== null || blocked !== null}
             onClick={() => onAction(a, n.id)}>
             {ACTION_LABELS[a]}
           </button>
@@ -76,6 +83,12 @@ export const NodeRow = memo(function NodeRow({ node: n, index, at, nodeCount, co
   const id = splitNodeId(n.id);
   // A node without a process reports zeros; a dash says "nothing to measure" rather than "measured 0".
   const live = (text: string): string => (running ? text : '—');
+  // A hung or unhealthy node sends no reports: its rates are unknown, not the last ones it sent.
+  const silentSince = useCluster((s) => s.silentSince[n.id]);
+  const silent = running && isSilent(n.state);
+  const unknownTitle = silent ? silentTitle(silentSince, at) : '';
+  const rate = (text: string): ReactNode => (silent
+    ? <span className="nodes-unknown" title={unknownTitle} data-testid="node-rate-unknown">—</span> : live(text));
   const state = (
     <>
       <StateBadge state={n.state} />
@@ -112,11 +125,11 @@ export const NodeRow = memo(function NodeRow({ node: n, index, at, nodeCount, co
         <td className="num">
           <Pair topLabel="users" top={fmtInt(n.users)} topTestId="node-users" bottomLabel="subs" bottom={fmtInt(n.subscriptions)} bottomTestId="node-subscriptions" />
         </td>
-        <td className="num"><Pair topLabel="in" top={live(fmtRate(n.messagesInPerSec))} bottomLabel="out" bottom={live(fmtRate(n.messagesOutPerSec))} /></td>
-        <td className="num"><Pair topLabel="in" top={live(fmtBytesTight(n.bytesInPerSec))} bottomLabel="out" bottom={live(fmtBytesTight(n.bytesOutPerSec))} /></td>
-        <td className="num">{running ? <>{fmtRate(n.cpuPercent)}<span className="nodes-unit">%</span></> : '—'}</td>
+        <td className="num"><Pair topLabel="in" top={rate(fmtRate(n.messagesInPerSec))} bottomLabel="out" bottom={rate(fmtRate(n.messagesOutPerSec))} /></td>
+        <td className="num"><Pair topLabel="in" top={rate(fmtBytesTight(n.bytesInPerSec))} bottomLabel="out" bottom={rate(fmtBytesTight(n.bytesOutPerSec))} /></td>
+        <td className="num">{silent ? rate('') : running ? <>{fmtRate(n.cpuPercent)}<span className="nodes-unit">%</span></> : '—'}</td>
         <td className="num"><Pair topLabel="rss" top={live(fmtBytesTight(n.rss))} bottomLabel="heap" bottom={live(fmtBytesTight(n.heapUsed))} /></td>
-        <td className="num"><Pair topLabel="p50" top={live(fmtDelay(n.loopDelayP50Ms))} bottomLabel="p99" bottom={live(fmtDelay(n.loopDelayP99Ms))} /></td>
+        <td className="num"><Pair topLabel="p50" top={rate(fmtDelay(n.loopDelayP50Ms))} bottomLabel="p99" bottom={rate(fmtDelay(n.loopDelayP99Ms))} /></td>
         <td className="nodes-trend" title={`${n.id}: messages out per second, last 5 minutes`}>
           <Sparkline values={trend} width={60} height={28} color={nodeColor(index)} slots={SERIES_WINDOW} />
         </td>

@@ -11,6 +11,8 @@ import { NodeSeriesChart } from '../components/NodeSeriesChart.js';
 import { sortedNodeIds } from '../components/series.rows.js';
 import { fmtTime } from '../format.js';
 import { useCluster } from '../stores/cluster.store.js';
+import { useActionBlock } from '../stores/staleness.js';
+import { actionTitle } from '../stores/staleness.model.js';
 import { EngineCard } from './EngineCard.js';
 import { NodeActionDialog } from './NodeActionDialog.js';
 import { COMPACT_COLUMNS, NodeRow, WIDE_COLUMNS } from './NodeRow.js';
@@ -133,12 +135,14 @@ function ClusterControls({ self }: { self: string | null }) {
   const restartWait = useUntilSnapshot(autoRestart);
   const [adding, setAdding] = useState(false);
   const [rebalancing, setRebalancing] = useState(false);
-  const ready = strategy !== undefined && autoRestart !== undefined;
+  // Off while the console is disconnected or its figures are old (title: why).
+  const blocked = useActionBlock();
+  const ready = strategy !== undefined && autoRestart !== undefined && blocked === null;
   return (
     <div className="nodes-controls">
       {self ? <span className="nodes-controls-of muted" title="Routing, auto-restart and Add node act on this supervisor only">
         on <span className="mono">{self}</span>:</span> : null}
-      <label className="nodes-control" title={strategy ? STRATEGY_HINTS[strategy] : undefined}>
+      <label className="nodes-control" title={actionTitle(blocked, strategy ? STRATEGY_HINTS[strategy] : undefined)}>
         <span>Routing</span>
         <select value={strategy ?? ''} disabled={!ready || strategyWait.waiting} aria-label="Routing strategy"
           onChange={(e) => {
@@ -148,7 +152,7 @@ function ClusterControls({ self }: { self: string | null }) {
           {STRATEGIES.map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
       </label>
-      <label className="nodes-control nodes-switch">
+      <label className="nodes-control nodes-switch" title={actionTitle(blocked)}>
         <input type="checkbox" role="switch" checked={autoRestart ?? false} disabled={!ready || restartWait.waiting}
           onChange={(e) => {
             const enabled = e.target.checked;
@@ -156,7 +160,7 @@ function ClusterControls({ self }: { self: string | null }) {
           }} />
         <span>Auto-restart</span>
       </label>
-      <button type="button" className="primary" disabled={!ready || adding}
+      <button type="button" className="primary" disabled={!ready || adding} title={actionTitle(blocked)}
         onClick={() => {
           setAdding(true);
           void call('node.add', {}, (r) => `${r.node} added: Rebalance moves clients onto it`).finally(() => setAdding(false));
@@ -164,7 +168,7 @@ function ClusterControls({ self }: { self: string | null }) {
         {adding ? 'Adding…' : 'Add node'}
       </button>
       <button type="button" disabled={!ready || rebalancing}
-        title={`Move clients off the busiest nodes until every node is within 10% of the mean, ${DRAIN_RATES.default} clients/s`}
+        title={blocked ?? `Move clients off the busiest nodes until every node is within 10% of the mean, ${DRAIN_RATES.default} clients/s`}
         onClick={() => {
           setRebalancing(true);
           void call('cluster.rebalance', { rate: DRAIN_RATES.default }, (r) => (r.moving === 0

@@ -58,7 +58,7 @@ export function describeEvent(e: AdminEvent): EventLine {
       return e.recovered
         ? { node: e.node, text: `${who(e.user)} recovered ${e.channel} (${fmtInt(e.replayed)} replayed)`, tone: 'ok' }
         : { node: e.node, text: `${who(e.user)} could not recover ${e.channel}: ${e.miss ?? 'unknown'}`, tone: 'warn' };
-    case 'client.kicked': return { text: `${kickTarget(e.target)} kicked (${fmtInt(e.count)}): ${e.reason || e.code}`, tone: 'warn' };
+    case 'client.kicked': return { text: `${kickTarget(e.target)}${e.user !== undefined ? ` of ${who(e.user)}` : ''} kicked (${fmtInt(e.count)}): ${e.reason || e.code}`, tone: 'warn' };
     case 'broadcast.sent': return { text: `Broadcast to ${audience(e.audience)}: ${fmtInt(e.connections)} connections on ${e.nodes} nodes`, tone: 'info' };
     case 'node.started': return { node: e.node, text: `started (pid ${e.pid})`, tone: 'ok' };
     case 'node.restarted': return { node: e.node, text: `restarted (pid ${e.pid})`, tone: 'ok' };

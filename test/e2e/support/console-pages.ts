@@ -272,7 +272,7 @@ export class ConnectionsPage {
     await dialog.getByRole('textbox').fill(reason);
     const reconnect = dialog.getByRole('checkbox', { name: 'Let it reconnect' });
     if (await reconnect.isChecked()) await reconnect.uncheck();
-    await dialog.getByRole('button', { name: 'Kick connection', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Kick connection · stays out', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
   }
 }

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useChannels, kickSubscribers, loadOlderHistory, removeHistory, selectChannel } from '../../stores/channels.store.js';
 import type { DetailState } from '../../stores/channels.reducers.js';
+import { useActionBlock } from '../../stores/staleness.js';
 import { unansweredText } from '../../bridge/survey.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { CopyButton } from '../../components/CopyButton.js';
@@ -14,6 +15,7 @@ import { PublishBox } from './PublishBox.js';
 import { KickDialog } from './KickDialog.js';
 
 export function ChannelDetailPanel({ open }: { open: DetailState }) {
+  const blocked = useActionBlock();
   const loadingOlder = useChannels((s) => s.loadingOlder);
   const [confirm, setConfirm] = useState<'kick' | 'history' | null>(null);
   const now = useNow(500);
@@ -40,9 +42,9 @@ export function ChannelDetailPanel({ open }: { open: DetailState }) {
             ) : <span className="muted">Loading…</span>}
           </div>
           <div className="detail-actions">
-            {d?.historyEnabled ? <button type="button" className="small danger" onClick={() => setConfirm('history')}>Remove history</button> : null}
-            <button type="button" className="small danger" disabled={!d || d.subscribers === 0} onClick={() => setConfirm('kick')}
-              title={d && d.subscribers === 0 ? 'Nobody is subscribed' : undefined}>Kick all subscribers</button>
+            {d?.historyEnabled ? <button type="button" className="small danger" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => setConfirm('history')}>Remove history</button> : null}
+            <button type="button" className="small danger" disabled={!d || d.subscribers === 0 || blocked !== null} onClick={() => setConfirm('kick')}
+              title={blocked ?? (d && d.subscribers === 0 ? 'Nobody is subscribed' : undefined)}>Kick all subscribers</button>
           </div>
         </div>
       </header>

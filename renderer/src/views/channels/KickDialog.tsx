@@ -15,7 +15,7 @@ export function KickDialog({ channel, subscribers, nodes, onKick, onCancel }: {
   return (
     <ConfirmDialog
       title={`Kick all subscribers of ${channel}?`}
-      confirmLabel={`Kick ${fmtInt(subscribers)} ${subscribers === 1 ? 'subscriber' : 'subscribers'}`}
+      confirmLabel={`Kick ${fmtInt(subscribers)} ${subscribers === 1 ? 'subscriber' : 'subscribers'} · ${reconnect ? 'may reconnect' : 'stays out'}`}
       onConfirm={() => onKick({ reconnect, reason })} onCancel={onCancel}
     >
       <p>

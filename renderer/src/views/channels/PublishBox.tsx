@@ -1,9 +1,11 @@
 /** Publishes to the open channel: JSON checked as it is typed; plain text goes as a JSON string. */
 import { useId, useState } from 'react';
 import { publishTo } from '../../stores/channels.store.js';
+import { useActionBlock } from '../../stores/staleness.js';
 import { parseMessage } from '../message-input.js';
 
 export function PublishBox({ channel, typing }: { channel: string; typing: boolean }) {
+  const blocked = useActionBlock();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -37,7 +39,7 @@ export function PublishBox({ channel, typing }: { channel: string; typing: boole
         <span id={`${id}-hint`} className={invalid ? 'form-error' : 'muted hint'} role={invalid ? 'alert' : undefined} data-testid="publish-hint">
           {parsed.ok ? parsed.summary : parsed.empty ? 'JSON or plain text · Ctrl+Enter publishes' : parsed.error}
         </span>
-        <button type="button" className="primary" disabled={!parsed.ok || busy} onClick={() => void send()}>
+        <button type="button" className="primary" disabled={!parsed.ok || busy || blocked !== null} title={blocked ?? undefined} onClick={() => void send()}>
           {busy ? 'Publishing…' : 'Publish'}
         </button>
       </div>

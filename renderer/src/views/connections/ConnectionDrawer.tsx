@@ -9,6 +9,7 @@ import { CopyButton } from '../../components/CopyButton.js';
 import { fmtBytes, fmtDuration, fmtInt, fmtTime, fmtDateTime } from '../../format.js';
 import { useCluster } from '../../stores/cluster.store.js';
 import { useConnections } from '../../stores/connections.store.js';
+import { useActionBlock } from '../../stores/staleness.js';
 import { multiSupervisor, selfSupervisorId, supervisorOfNode } from '../supervisors.model.js';
 
 const REFRESH_MS = 2000;
@@ -19,6 +20,7 @@ export function ConnectionDrawer({ client, onKick, suspended }: {
   /** A dialog is open above the drawer: Escape is its, not ours. */
   suspended: boolean;
 }) {
+  const blocked = useActionBlock();
   const detail = useConnections((s) => s.detail);
   const error = useConnections((s) => s.detailError);
   const gone = useConnections((s) => s.detailGone);
@@ -61,7 +63,7 @@ export function ConnectionDrawer({ client, onKick, suspended }: {
         </div>
         <CopyButton text={client} label="Copy id" />
         {shown ? (
-          <button type="button" className="small danger" disabled={gone} onClick={() => onKick({ client: shown.client, user: shown.user })}>
+          <button type="button" className="small danger" disabled={gone || blocked !== null} title={blocked ?? undefined} onClick={() => onKick({ client: shown.client, user: shown.user })}>
             Kick…
           </button>
         ) : null}
@@ -140,6 +142,7 @@ function Traffic({ d }: { d: ConnectionDetail }) {
 }
 
 function Subscriptions({ d, disabled }: { d: ConnectionDetail; disabled: boolean }) {
+  const blocked = useActionBlock();
   const subs = [...d.subscriptionList].sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
   return (
     <section className="conn-section" aria-labelledby="conn-subs-title">
@@ -163,7 +166,7 @@ function Subscriptions({ d, disabled }: { d: ConnectionDetail; disabled: boolean
                   </div>
                 </td>
                 <td className="num">
-                  <button type="button" className="small" disabled={disabled} aria-label={`Unsubscribe ${d.client} from ${s.channel}`}
+                  <button type="button" className="small" disabled={disabled || blocked !== null} title={blocked ?? undefined} aria-label={`Unsubscribe ${d.client} from ${s.channel}`}
                     onClick={() => void useConnections.getState().unsubscribe(d.client, s.channel)}>Unsubscribe</button>
                 </td>
               </tr>

@@ -13,6 +13,7 @@ import type { SortKey } from '../../stores/connections.reducers.js';
 import { indexOf, rowAt, selectedClient } from '../../stores/connections.reducers.js';
 import { useCluster } from '../../stores/cluster.store.js';
 import { useConnections } from '../../stores/connections.store.js';
+import { useActionBlock } from '../../stores/staleness.js';
 import { multiSupervisor, selfSupervisorId, splitNodeId, supervisorOfNode } from '../supervisors.model.js';
 
 export const ROW_HEIGHT = 36;
@@ -135,12 +136,13 @@ export function ConnectionsTable({ onKick }: { onKick(row: ConnectionRow): void 
 
   const sort = useConnections((s) => s.sort);
   const now = useNow(2000);
+  const blocked = useActionBlock();
   const rows = [];
   for (let i = first; i <= last; i++) {
     const row = rowAt({ pages }, i);
     const isSelected = selected !== null && (selected.client !== null && row ? selected.client === row.client : selected.index === i);
     rows.push(row
-      ? <Row key={row.client} row={row} index={i} selected={isSelected} open={row.client === openClient} now={now}
+      ? <Row key={row.client} row={row} index={i} selected={isSelected} open={row.client === openClient} now={now} blocked={blocked}
         supervisor={multi ? supervisorOfNode({ id: row.node, supervisor: row.supervisor }, selfId) : null} self={selfId} />
       : <Placeholder key={`p${i}`} index={i} selected={isSelected} columns={columns.length} />);
   }
@@ -217,8 +219,8 @@ function useNow(stepMs: number): number {
 }
 
 /** `supervisor`: the one holding the connection, when the table has that column (null: it has not). */
-const Row = memo(function Row({ row, index, selected, open, now, supervisor, self }: {
-  row: ConnectionRow; index: number; selected: boolean; open: boolean; now: number; supervisor: string | null; self: string;
+const Row = memo(function Row({ row, index, selected, open, now, blocked, supervisor, self }: {
+  row: ConnectionRow; index: number; selected: boolean; open: boolean; now: number; blocked: string | null; supervisor: string | null; self: string;
 }) {
   const cls = `selectable conn-row${selected ? ' selected' : ''}${open ? ' open' : ''}`;
   return (
@@ -242,7 +244,8 @@ const Row = memo(function Row({ row, index, selected, open, now, supervisor, sel
         {row.name ? <>{row.name} <span className="muted">{row.version}</span></> : <span className="muted">—</span>}
       </td>
       <td className="c-actions">
-        <button type="button" className="small danger" data-kick="" aria-label={`Kick ${row.client}`} tabIndex={-1}>Kick</button>
+        <button type="button" className="small danger" data-kick="" aria-label={`Kick ${row.client}`} tabIndex={-1}
+          disabled={blocked !== null} title={blocked ?? undefined}>Kick</button>
       </td>
     </tr>
   );

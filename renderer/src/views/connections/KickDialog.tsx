@@ -10,7 +10,8 @@ import { useConnections } from '../../stores/connections.store.js';
 export function KickDialog({ row, onClose }: { row: Pick<ConnectionRow, 'client' | 'user'>; onClose(): void }) {
   const [scope, setScope] = useState<'client' | 'user'>('client');
   const [reason, setReason] = useState('');
-  const [reconnect, setReconnect] = useState(false);
+  // One default for every kick: the client may reconnect (nothing is lost by accident); staying out is a choice.
+  const [reconnect, setReconnect] = useState(true);
   const confirm = (): void => {
     onClose();
     void useConnections.getState().kick(scope === 'client' ? { client: row.client } : { user: row.user }, reconnect, reason);
@@ -19,7 +20,7 @@ export function KickDialog({ row, onClose }: { row: Pick<ConnectionRow, 'client'
   const anonymous = row.user === '';
   return (
     <ConfirmDialog title={scope === 'client' ? 'Kick this connection?' : `Kick every connection of ${row.user}?`}
-      confirmLabel={scope === 'client' ? 'Kick connection' : 'Kick all of the user'} onConfirm={confirm} onCancel={cancel}>
+      confirmLabel={`${scope === 'client' ? 'Kick connection' : 'Kick all of the user'} · ${reconnect ? 'may reconnect' : 'stays out'}`} onConfirm={confirm} onCancel={cancel}>
       <div className="kick-form">
         <fieldset className="kick-scope">
           <legend>Kick</legend>

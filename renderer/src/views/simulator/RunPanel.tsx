@@ -13,6 +13,7 @@ import {
 } from '../../stores/simulator-run.model.js';
 import { describeParams, fmtSeconds } from '../../stores/simulator.model.js';
 import { useSimulator } from '../../stores/simulator.store.js';
+import { useActionBlock } from '../../stores/staleness.js';
 
 export function RunPanel() {
   const status = useSimulator((s) => s.status);
@@ -48,6 +49,7 @@ export function SimStateBadge({ state }: { state: SimulatorState }) {
 
 function RunHeader({ status }: { status: SimulatorStatus }) {
   const stopping = useSimulatorForm((s) => s.stopping);
+  const blocked = useActionBlock();
   const active = isActive(status.state);
   const { fraction, leftMs } = runProgress(status);
   const elapsed = fmtSeconds(Math.floor(status.elapsedMs / 1000));
@@ -59,7 +61,7 @@ function RunHeader({ status }: { status: SimulatorStatus }) {
           <SimStateBadge state={status.state} />
         </div>
         {active ? (
-          <button type="button" className="danger" disabled={stopping} onClick={() => void stopFleet()}>
+          <button type="button" className="danger" disabled={stopping || blocked !== null} title={blocked ?? undefined} onClick={() => void stopFleet()}>
             {stopping ? 'Stopping…' : 'Stop fleet'}
           </button>
         ) : null}

@@ -12,6 +12,7 @@ import type { SimDraft, SimField } from '../../stores/simulator.model.js';
 import { isActive } from '../../stores/simulator-run.model.js';
 import { checkDraft, describePlan, fieldRange, PROFILE_HINTS } from '../../stores/simulator.model.js';
 import { useSimulator } from '../../stores/simulator.store.js';
+import { useActionBlock } from '../../stores/staleness.js';
 
 interface FieldSpec {
   field: SimField;
@@ -39,7 +40,8 @@ export function StartForm() {
   const runningId = useSimulator((s) => (s.status && isActive(s.status.state) ? s.status.id : null));
   const connected = useSession((s) => s.link === 'connected');
   const check = useMemo(() => checkDraft(draft), [draft]);
-  const canStart = check.ok && !starting && runningId === null && connected;
+  const blocked = useActionBlock();
+  const canStart = check.ok && !starting && runningId === null && connected && blocked === null;
 
   const submit = (e: FormEvent): void => {
     e.preventDefault();
@@ -74,7 +76,7 @@ export function StartForm() {
           {!connected ? <p className="form-error">Not connected to the cluster.</p> : null}
           {refusal ? <p className="form-error sim-refusal" role="alert" data-testid="sim-refusal">{refusal}</p> : null}
         </div>
-        <button type="submit" className="primary" disabled={!canStart}>{starting ? 'Starting…' : 'Start fleet'}</button>
+        <button type="submit" className="primary" disabled={!canStart} title={blocked ?? undefined}>{starting ? 'Starting…' : 'Start fleet'}</button>
       </div>
     </form>
   );
