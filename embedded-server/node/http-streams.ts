@@ -116,16 +116,24 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string | 
   });
 }
 
+/**
+ * What every long streaming response (emulation and unidirectional) says besides its type: no
+ * caching, no proxy buffering (as Centrifugo), and the socket serves this stream only — a request
+ * after it would bypass the gateway's checks.
+ */
+export const LONG_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'private, no-cache, no-store, must-revalidate, max-age=0',
+  pragma: 'no-cache',
+  expires: '0',
+  'x-accel-buffering': 'no',
+  connection: 'close',
+};
+
 /** The headers of a stream's 200 (as Centrifugo sends them: no caching, no proxy buffering). */
 export function streamHeaders(kind: StreamKind, req: IncomingMessage): Record<string, string> {
   return {
     'content-type': kind === 'sse' ? 'text/event-stream; charset=utf-8' : 'application/json',
-    'cache-control': 'private, no-cache, no-store, must-revalidate, max-age=0',
-    pragma: 'no-cache',
-    expires: '0',
-    'x-accel-buffering': 'no',
-    // The socket serves this stream only: a request after it would bypass the gateway's checks.
-    connection: 'close',
+    ...LONG_RESPONSE_HEADERS,
     ...streamCors(req),
   };
 }

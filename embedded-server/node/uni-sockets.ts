@@ -13,6 +13,7 @@ import { Disconnects } from '../../shared/protocol/codes.js';
 import type { AppError } from '../../shared/result.js';
 import type { ClientSocket } from './session.js';
 import { uniPushes } from './uni-frames.js';
+import { LONG_RESPONSE_HEADERS } from './http-streams.js';
 
 export type UniHttpKind = 'uni_sse' | 'uni_http_stream';
 
@@ -152,11 +153,7 @@ function uniStreamHeaders(kind: UniHttpKind, cors: Record<string, string>): Reco
   return {
     // Centrifugo's uni_http_stream sets none and Go sniffs its first JSON line as plain text.
     'content-type': kind === 'uni_sse' ? 'text/event-stream; charset=utf-8' : 'text/plain; charset=utf-8',
-    'cache-control': 'private, no-cache, no-store, must-revalidate, max-age=0',
-    pragma: 'no-cache',
-    expires: '0',
-    'x-accel-buffering': 'no',
-    connection: 'close',
+    ...LONG_RESPONSE_HEADERS,
     ...cors,
   };
 }

@@ -5,7 +5,8 @@ import { hasHistory, publicationDataProblem } from '../../../shared/channels/cha
 import type { HistoryRequest, Json } from '../../../shared/protocol/client-protocol.js';
 import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
 import type { AppError, Result } from '../../../shared/result.js';
-import { assertNever, err } from '../../../shared/result.js';
+import { err } from '../../../shared/result.js';
+import { proxyResult } from './proxy-answer.js';
 import type { NodeRequests } from '../../../shared/ipc/node-ipc.js';
 import { requestBase } from '../proxy-client.js';
 import type { NodeRuntime } from '../node-runtime.js';
@@ -71,28 +72,12 @@ async function publishProxy(rt: NodeRuntime, s: Session, id: number, proxy: stri
   const body = requestBase(s, true);
   body.channel = publication.channel;
   body.data = publication.data;
-  const answer = await rt.proxy.call(proxy, 'publish', body, s.proxy);
-  if (s.isClosing()) return false;
-  switch (answer.kind) {
-    case 'failed':
-      rt.replyError(s, id, Errors.internal);
-      return false;
-    case 'error':
-      rt.replyError(s, id, answer.error);
-      return false;
-    case 'disconnect':
-      s.close({ code: answer.code, reason: answer.reason });
-      return false;
-    case 'result': {
-      const r = answer.result;
-      if (r.data !== undefined) publication.data = r.data;
-      if (r.skip_history === true) publication.skipHistory = true;
-      if (r.tags !== undefined) publication.tags = r.tags;
-      return true;
-    }
-    default:
-      return assertNever(answer);
-  }
+  const r = proxyResult(s, await rt.proxy.call(proxy, 'publish', body, s.proxy), (e) => rt.replyError(s, id, e));
+  if (r === null) return false;
+  if (r.data !== undefined) publication.data = r.data;
+  if (r.skip_history === true) publication.skipHistory = true;
+  if (r.tags !== undefined) publication.tags = r.tags;
+  return true;
 }
 
 export async function handlePresence(rt: NodeRuntime, s: Session, id: number, channel: string, stats: boolean): Promise<void> {

@@ -6,7 +6,7 @@ import { publicationInfoProblem } from '../../../shared/channels/channel-options
 import type { ConnectRequest, ConnectResult, Json, StreamPosition } from '../../../shared/protocol/client-protocol.js';
 import { Disconnects, Errors } from '../../../shared/protocol/codes.js';
 import type { AppError } from '../../../shared/result.js';
-import { assertNever } from '../../../shared/result.js';
+import { proxyResult } from './proxy-answer.js';
 import type { SubscriptionOverride } from '../../../shared/channels/subscription-override.js';
 import { parseOverride, withOverride } from '../../../shared/channels/subscription-override.js';
 import type { NodeRuntime } from '../node-runtime.js';
@@ -140,32 +140,16 @@ async function connectProxy(rt: NodeRuntime, s: Session, id: number, req: Connec
   if (req.name) body.name = req.name;
   if (req.version) body.version = req.version;
   if (req.data !== undefined) body.data = req.data;
-  const answer = await rt.proxy.call(rt.init.proxies.connect, 'connect', body, s.proxy);
-  if (s.isClosing()) return null;
-  switch (answer.kind) {
-    case 'failed':
-      reject(rt, s, id, Errors.internal);
-      return null;
-    case 'error':
-      reject(rt, s, id, answer.error);
-      return null;
-    case 'disconnect':
-      s.close({ code: answer.code, reason: answer.reason });
-      return null;
-    case 'result': {
-      const r = answer.result;
-      const subs = new Map<string, ServerSub>();
-      if (r.subs) for (const [channel, o] of Object.entries(r.subs)) subs.set(channel, o);
-      else for (const channel of r.channels ?? []) subs.set(channel, {});
-      const identity: Identity = { user: r.user, expireAt: r.expire_at ?? 0, subs };
-      if (r.info !== undefined) identity.info = r.info;
-      if (r.data !== undefined) identity.data = r.data;
-      if (r.meta !== undefined) identity.meta = r.meta;
-      return identity;
-    }
-    default:
-      return assertNever(answer);
-  }
+  const r = proxyResult(s, await rt.proxy.call(rt.init.proxies.connect, 'connect', body, s.proxy), (e) => reject(rt, s, id, e));
+  if (r === null) return null;
+  const subs = new Map<string, ServerSub>();
+  if (r.subs) for (const [channel, o] of Object.entries(r.subs)) subs.set(channel, o);
+  else for (const channel of r.channels ?? []) subs.set(channel, {});
+  const identity: Identity = { user: r.user, expireAt: r.expire_at ?? 0, subs };
+  if (r.info !== undefined) identity.info = r.info;
+  if (r.data !== undefined) identity.data = r.data;
+  if (r.meta !== undefined) identity.meta = r.meta;
+  return identity;
 }
 
 /** Keeps the connect command's `headers` that some proxy passes on (`emulated_headers`). */

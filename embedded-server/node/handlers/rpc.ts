@@ -8,7 +8,7 @@ import type { Json } from '../../../shared/protocol/client-protocol.js';
 import { Errors } from '../../../shared/protocol/codes.js';
 import type { RpcSettings } from '../../../shared/proxy/proxy-settings.js';
 import type { AppError } from '../../../shared/result.js';
-import { assertNever } from '../../../shared/result.js';
+import { proxyResult } from './proxy-answer.js';
 import type { NodeRuntime } from '../node-runtime.js';
 import { requestBase } from '../proxy-client.js';
 import type { Session } from '../session.js';
@@ -25,15 +25,8 @@ export async function handleRpc(rt: NodeRuntime, s: Session, id: number, p: { me
   const body = requestBase(s, true);
   if (method !== '') body.method = method;
   if (p.data !== undefined) body.data = p.data;
-  const answer = await rt.proxy.call(proxy, 'rpc', body, s.proxy);
-  if (s.isClosing()) return;
-  switch (answer.kind) {
-    case 'failed': return rt.replyError(s, id, Errors.internal);
-    case 'error': return rt.replyError(s, id, answer.error);
-    case 'disconnect': return s.close({ code: answer.code, reason: answer.reason });
-    case 'result': return rt.reply(s, id, 'rpc', answer.result.data === undefined ? {} : { data: answer.result.data });
-    default: return assertNever(answer);
-  }
+  const r = proxyResult(s, await rt.proxy.call(proxy, 'rpc', body, s.proxy), (e) => rt.replyError(s, id, e));
+  if (r !== null) rt.reply(s, id, 'rpc', r.data === undefined ? {} : { data: r.data });
 }
 
 /** The proxy a method goes to, or the error that answers it. */

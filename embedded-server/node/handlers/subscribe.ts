@@ -11,7 +11,7 @@ import type { Session } from '../session.js';
 import { Sub } from '../session.js';
 import { activateSubscription, setUpSubscription, subscriptionFlags } from '../subscription-setup.js';
 import { userMay } from './permissions.js';
-import { assertNever } from '../../../shared/result.js';
+import { proxyResult } from './proxy-answer.js';
 import type { SubscriptionOverride } from '../../../shared/channels/subscription-override.js';
 import { parseOverride, withOverride } from '../../../shared/channels/subscription-override.js';
 import { requestBase } from '../proxy-client.js';
@@ -105,34 +105,18 @@ async function subscribeProxy(rt: NodeRuntime, s: Session, id: number, name: Cha
   const body = requestBase(s, true);
   body.channel = req.channel;
   if (req.data !== undefined) body.data = req.data;
-  const answer = await rt.proxy.call(name.options.subscribeProxy, 'subscribe', body, s.proxy);
-  if (s.isClosing()) return null;
-  switch (answer.kind) {
-    case 'failed':
-      rt.replyError(s, id, Errors.internal);
-      return null;
-    case 'error':
-      rt.replyError(s, id, answer.error);
-      return null;
-    case 'disconnect':
-      s.close({ code: answer.code, reason: answer.reason });
-      return null;
-    case 'result': {
-      const r = answer.result;
-      const expiresAt = (r.expire_at ?? 0) * 1000;
-      if (expiresAt > 0 && expiresAt <= Date.now()) {
-        rt.replyError(s, id, Errors.expired);
-        return null;
-      }
-      const grant: Grant = { expiresAt };
-      if (r.info !== undefined) grant.info = r.info;
-      if (r.data !== undefined) grant.data = r.data;
-      if (r.override !== undefined) grant.override = r.override;
-      return grant;
-    }
-    default:
-      return assertNever(answer);
+  const r = proxyResult(s, await rt.proxy.call(name.options.subscribeProxy, 'subscribe', body, s.proxy), (e) => rt.replyError(s, id, e));
+  if (r === null) return null;
+  const expiresAt = (r.expire_at ?? 0) * 1000;
+  if (expiresAt > 0 && expiresAt <= Date.now()) {
+    rt.replyError(s, id, Errors.expired);
+    return null;
   }
+  const grant: Grant = { expiresAt };
+  if (r.info !== undefined) grant.info = r.info;
+  if (r.data !== undefined) grant.data = r.data;
+  if (r.override !== undefined) grant.override = r.override;
+  return grant;
 }
 
 /** Token-less subscribe rules, in Centrifugo's order (PROTOCOL.md §9.3). */
