@@ -2,7 +2,8 @@
  * `switchboard simulate`: a simulated client fleet against a running cluster (docs/simulator.md).
  * This process coordinates; the bots run in child processes. Addresses and secrets default to the
  * same config and stored secrets as `serve`, so it works against `npm run serve` with no flags.
- * Prints the fleet's counts every few seconds; SIGINT/SIGTERM end every child, then exit 0.
+ * Prints the fleet's counts every few seconds and reports them to the cluster, whose console shows
+ * the fleet read-only (fleet-reporter.ts); SIGINT/SIGTERM end every child, then exit 0.
  */
 import type { SimProfile, SimulatorParams, SimulatorStatus } from '../shared/admin/simulator-model.js';
 import { SIM_LIMITS, SIM_PROFILES } from '../shared/admin/simulator-model.js';
@@ -16,6 +17,7 @@ import type { ClusterConfig } from './config/index.js';
 import { loadConfig, parseDuration } from './config/index.js';
 import { DEFAULT_BOTS_PER_PROCESS } from '../shared/admin/simulator-model.js';
 import { Fleet } from './simulator/fleet.js';
+import { FleetReporter } from './simulator/fleet-reporter.js';
 import type { SimTarget } from './simulator/sim-ipc.js';
 import { finalSummary, tableHeader, tableRow } from './simulator/sim-table.js';
 
@@ -118,9 +120,12 @@ async function run(params: SimulatorParams, where: SimTarget): Promise<Outcome> 
   let rows = 0;
   let lastState = '';
   let everConnected = false;
+  // The console's Simulator view shows this fleet (read-only) while the cluster hears from it.
+  const reporter = new FleetReporter({ apiUrl: where.apiUrl, apiKey: where.apiKey, log: complain, tell: say });
   const fleet = new Fleet({
     id: 'cli', params, target: where,
     onStatus: (s: SimulatorStatus) => {
+      reporter.report(s);
       everConnected ||= s.counts.connected > 0;
       const due = Math.round(s.elapsedMs / 1000) % ROW_EVERY_S === 0 || s.state !== lastState;
       lastState = s.state;
@@ -144,6 +149,7 @@ async function run(params: SimulatorParams, where: SimTarget): Promise<Outcome> 
   process.on('SIGTERM', onSignal);
   await fleet.start();
   const final = await fleet.done;
+  await reporter.settled();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   say(finalSummary(final));

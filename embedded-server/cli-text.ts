@@ -63,8 +63,8 @@ export const SIMULATE_HELP = `Usage: switchboard simulate [options]
 
 Runs a simulated client fleet against a running cluster (e.g. \`npm run serve\`): bots in their own
 processes speak the real protocol, keep their own counts (sent, received, lost, duplicated, out of
-order, recovered, latency) and print them every few seconds. Ctrl+C stops every bot. docs/simulator.md
-explains the profiles and the counts.
+order, recovered, latency) and print them every few seconds; the cluster's console shows the fleet
+too (read-only). Ctrl+C stops every bot. docs/simulator.md explains the profiles and the counts.
 
 Options:
   --clients N           simulated clients (default 1000, at most ${SIM_LIMITS.clients.max})
@@ -74,7 +74,8 @@ Options:
   --ramp DURATION       bots start evenly over this long (default 10s)
   --duration DURATION   the whole run, ramp included (default 60s)
   --url URL             client WebSocket (default from the config: ws://127.0.0.1:8000/connection/websocket)
-  --api-url URL         server HTTP API, used by the feed profile (default http://127.0.0.1:8000/api)
+  --api-url URL         server HTTP API, used by the feed profile and for the fleet's status reports
+                        (default http://127.0.0.1:8000/api)
   --api-key K           HTTP API key (default: stored key, as serve)
   --token-secret S      HMAC secret the bots sign their tokens with (default: stored secret, as serve)
   --config FILE         the config file the cluster runs with

@@ -8,7 +8,7 @@ import type { Json } from '../shared/protocol/client-protocol.js';
 import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
 import type { CliOverrides, EngineType, LoadedConfig, RoutingStrategy } from './config/index.js';
-import { ENGINE_TYPES, ROUTING_STRATEGIES, loadConfig, mintConnectionToken, parseTtl } from './config/index.js';
+import { ENGINE_TYPES, ROUTING_STRATEGIES, configDir, loadConfig, mintConnectionToken, parseTtl } from './config/index.js';
 import { closest } from './config/suggest.js';
 import type { Outcome } from './cli-common.js';
 import type { Flags } from './cli-common.js';
@@ -97,7 +97,8 @@ async function runCluster({ config }: LoadedConfig): Promise<Outcome> {
   const { startCluster } = await import('./index.js');
   // A programmer error nobody caught: a report with the stack and exit code 70, not a silent death.
   installCrashPolicy(() => `switchboard serve (pid ${process.pid})`);
-  const starting = startCluster(config);
+  // The metrics history (and what else outlives the cluster) lives beside the stored secrets.
+  const starting = startCluster(config, { dataDir: configDir() });
   let started: Awaited<typeof starting> | undefined;
   void starting.then((handle) => { started = handle; }, () => undefined);
   let stopping = false;

@@ -9,7 +9,7 @@ import type { ClusterAddresses, HostReply, HostStartOptions } from '../shared/de
 import { parseHostRequest } from '../shared/desktop/host-ipc.js';
 import { assertNever } from '../shared/result.js';
 import type { ClusterHandle } from './index.js';
-import { loadConfig, startCluster } from './index.js';
+import { configDir, loadConfig, startCluster } from './index.js';
 import { installCrashPolicy } from './crash-policy.js';
 
 const log = (text: string): void => void process.stderr.write(`switchboard host: ${text}\n`);
@@ -49,7 +49,7 @@ async function start(options: HostStartOptions): Promise<void> {
     process.exit(1);
   }
   for (const warning of loaded.value.warnings) log(`warning: ${warning}`);
-  starting = startCluster(loaded.value.config).catch(async (e: unknown) => {
+  starting = startCluster(loaded.value.config, { dataDir: configDir() }).catch(async (e: unknown) => {
     await reply({ type: 'failed', message: describeStartError(e, options) });
     process.exit(1);
   });

@@ -9,3 +9,5 @@ export type { RedisEngineOptions } from './engine/redis/redis-engine.js';
 export type { ClusterConfig, RoutingStrategy } from './config/cluster-config.js';
 export { ROUTING_STRATEGIES } from './config/cluster-config.js';
 export * from './config/index.js';
+/** The metrics history store, for bench/history-write.ts (the cluster makes its own from `dataDir`). */
+export { MetricsHistoryStore } from './supervisor/metrics-history/history-store.js';

@@ -51,9 +51,9 @@ describe('the application menu', () => {
     const views = menus[3]!.items.filter((i): i is Extract<MenuItemSpec, { type: 'item' }> => i.type === 'item' && i.id.startsWith('view:'));
     assert.deepEqual(views.map((v) => [v.label, v.accelerator]), [
       ['Overview', 'CmdOrCtrl+1'], ['Nodes', 'CmdOrCtrl+2'], ['Connections', 'CmdOrCtrl+3'], ['Channels', 'CmdOrCtrl+4'],
-      ['Broadcast', 'CmdOrCtrl+5'], ['Events', 'CmdOrCtrl+6'], ['Simulator', 'CmdOrCtrl+7'],
+      ['Broadcast', 'CmdOrCtrl+5'], ['Events', 'CmdOrCtrl+6'], ['Simulator', 'CmdOrCtrl+7'], ['Audit', 'CmdOrCtrl+8'],
     ]);
-    assert.deepEqual(VIEWS.map((v) => v.key), ['1', '2', '3', '4', '5', '6', '7']);
+    assert.deepEqual(VIEWS.map((v) => v.key), ['1', '2', '3', '4', '5', '6', '7', '8']);
   });
 
   it('disables the cluster commands while no cluster is connected, and restart for a remote one', () => {

@@ -23,6 +23,7 @@ import type { TestCluster } from './support/test-cluster.js';
 const BASE: { [M in AdminMethod]: Record<string, unknown> } = {
   'cluster.snapshot': {},
   'cluster.series': {},
+  'metrics.history': { from: 1, to: 60_000, maxPoints: 100 },
   'cluster.set-strategy': { strategy: 'round-robin' },
   'cluster.set-auto-restart': { enabled: false },
   'events.since': { seq: 0, limit: 10 },
@@ -50,12 +51,14 @@ const BASE: { [M in AdminMethod]: Record<string, unknown> } = {
   'simulator.start': { profile: 'chat', clients: 1, channels: 1, rate: 1, rampSeconds: 1, durationSeconds: 1 },
   'simulator.stop': {},
   'simulator.status': {},
+  'simulator.fleets': {},
+  'audit.query': { text: 'kick', action: 'session.kick', who: 'admin', from: 0, to: 1, ok: true, before: 5, limit: 10 },
 };
 
 /** Methods that leave the cluster as it was: only these are sent when the params are valid. */
 const READ_ONLY = new Set<AdminMethod>([
-  'cluster.snapshot', 'cluster.series', 'events.since', 'connections.query', 'connection.get', 'channels.query',
-  'channel.get', 'broadcast.list', 'token.mint', 'simulator.status',
+  'cluster.snapshot', 'cluster.series', 'metrics.history', 'events.since', 'connections.query', 'connection.get', 'channels.query',
+  'channel.get', 'broadcast.list', 'token.mint', 'simulator.status', 'simulator.fleets', 'audit.query',
 ]);
 
 const METHODS = Object.keys(BASE) as AdminMethod[];

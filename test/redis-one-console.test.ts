@@ -87,6 +87,26 @@ describe('one console across two supervisors on one Redis', () => {
     }
   });
 
+  it('broadcasts from B to a user\'s connections on both supervisors, delivering to exactly the dry-run reach', async () => {
+    const clients = [await connectClient(a!, 'bc-span'), await connectClient(b!, 'bc-span')];
+    const messages: unknown[] = [];
+    for (const c of clients) c.client.on('message', (ctx) => messages.push(ctx.data));
+    try {
+      const audience = { kind: 'users' as const, users: ['bc-span', 'bc-absent'] };
+      const dry = await adminB.request('broadcast.send', { audience, data: 'hi', dryRun: true });
+      assert.deepEqual(dry, {
+        connections: 2, nodes: 2, sent: false,
+        perUser: [{ user: 'bc-span', connections: 2 }, { user: 'bc-absent', connections: 0 }], notConnected: ['bc-absent'],
+      });
+      const reply = await adminB.request('broadcast.send', { audience, data: 'hi' });
+      assert.equal(reply.delivered, dry.connections);
+      await waitFor(() => messages.length >= 2, { what: 'both connections to get the message' });
+      assert.deepEqual(messages, ['hi', 'hi']);
+    } finally {
+      for (const c of clients) c.client.disconnect();
+    }
+  });
+
   it('acts on A\'s node from B: restart sb-a/node-1 gives it a new pid', async () => {
     const before = a!.handle.nodes()[0]!.pid;
     assert.deepEqual(await adminB.request('node.restart', { node: 'sb-a/node-1' }), {});

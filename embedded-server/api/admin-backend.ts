@@ -5,6 +5,7 @@
 import type { AdminError, AdminMethod, AdminParams, AdminResults } from '../../shared/admin/admin-api.js';
 import type { AdminEvent, AdminHello, ChannelActivity, ClusterSnapshot, TimeSeries } from '../../shared/admin/admin-model.js';
 import type { SimulatorStatus } from '../../shared/admin/simulator-model.js';
+import type { ExternalFleet } from '../../shared/admin/external-fleet-model.js';
 import type { Result } from '../../shared/result.js';
 
 /** Methods the admin server answers itself, per connection. */
@@ -27,4 +28,6 @@ export interface AdminBackend {
   watch(channel: string, listener: (items: ChannelActivity[]) => void): () => void;
   /** The simulated fleet's status, once a second while one runs and once with its final counts. Returns a dispose. */
   onSimulator(listener: (status: SimulatorStatus) => void): () => void;
+  /** Fleets started elsewhere, once a second while any is listed and once more when none is left. Returns a dispose. */
+  onFleets(listener: (fleets: ExternalFleet[]) => void): () => void;
 }

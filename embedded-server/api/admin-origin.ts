@@ -33,3 +33,13 @@ export function corsOriginFor(origin: string | undefined, extra: readonly string
   const lower = origin.toLowerCase();
   return lower === DESKTOP_CONSOLE_ORIGIN || extra.some((o) => o.toLowerCase() === lower) ? origin : undefined;
 }
+
+/**
+ * How events and the audit log name an admin connection (`by`, `who`): `admin-N (address)`, with
+ * `, desktop app` for the desktop app's console and `, browser` for a console page in a browser; a
+ * tool that sends no Origin gets its address only.
+ */
+export function adminConnectionName(n: number, address: string | undefined, origin: string | undefined): string {
+  const kind = origin === undefined ? '' : origin.toLowerCase() === DESKTOP_CONSOLE_ORIGIN ? ', desktop app' : ', browser';
+  return `admin-${n} (${address ?? 'unknown'}${kind})`;
+}

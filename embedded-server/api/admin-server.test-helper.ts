@@ -66,6 +66,7 @@ export function recordingBackend() {
       return () => rec.eventListeners.delete(l);
     },
     onSimulator: () => () => undefined,
+    onFleets: () => () => undefined,
     watch: (channel, l) => {
       rec.watchCalls.push(channel);
       rec.watches.set(channel, l);

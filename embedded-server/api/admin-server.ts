@@ -13,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import { encodeAdminPush } from '../../shared/admin/admin.codec.js';
 import type { AdminBackend } from './admin-backend.js';
 import { AdminConnection, describe } from './admin-connection.js';
-import { adminOriginAllowed } from './admin-origin.js';
+import { adminConnectionName, adminOriginAllowed } from './admin-origin.js';
 import { hostAllowList, hostAllowed, misdirected } from '../gateway/allowed-hosts.js';
 
 /** The WebSocket path of the admin API. */
@@ -116,7 +116,7 @@ function onUpgrade(hub: Hub, req: IncomingMessage, socket: Duplex, head: Buffer)
   if (!authorized(req, url, hub.opts.token)) return refuse(socket, 401, 'unauthorized: the admin token is missing or wrong');
   hub.wss.handleUpgrade(req, socket, head, (ws) => {
     if (!hub.running) return void ws.terminate();
-    const conn = new AdminConnection(ws, `admin-${hub.nextId++} (${req.socket.remoteAddress ?? 'unknown'})`, hub.opts.backend, hub.log);
+    const conn = new AdminConnection(ws, adminConnectionName(hub.nextId++, req.socket.remoteAddress, req.headers.origin), hub.opts.backend, hub.log);
     hub.conns.add(conn);
     ws.on('error', (e) => hub.log(`${conn.who}: ${e.message}`));
     ws.on('close', () => {
@@ -146,6 +146,10 @@ function fanOut(backend: AdminBackend, conns: ReadonlySet<AdminConnection>): (()
     }),
     backend.onSimulator((status) => {
       const frame = encodeAdminPush('simulator', status);
+      for (const c of conns) c.send(frame);
+    }),
+    backend.onFleets((fleets) => {
+      const frame = encodeAdminPush('simulator.fleets', { fleets });
       for (const c of conns) c.send(frame);
     }),
   ];

@@ -163,8 +163,11 @@ function apiMethodOf(pathname: string): ApiMethod | null {
   return isApiMethod(name) ? name : null;
 }
 
-/** `X-API-Key: <key>`, else `Authorization: apikey <key>`; then `?api_key=<key>` (Centrifugo's order). */
-function authorized(req: IncomingMessage, url: URL, auth: ServerApiAuth): boolean {
+/**
+ * `X-API-Key: <key>`, else `Authorization: apikey <key>`; then `?api_key=<key>` (Centrifugo's order).
+ * Also checks Switchboard's own routes beside the API (fleet-status-route.ts).
+ */
+export function authorized(req: IncomingMessage, url: URL, auth: ServerApiAuth): boolean {
   if (auth.insecure) return true;
   if (auth.apiKey === '') return false;
   const header = req.headers['x-api-key'];
@@ -187,10 +190,10 @@ function sameKey(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-type BodyError = 'too-large' | 'aborted';
+export type BodyError = 'too-large' | 'aborted';
 
 /** Reads the body up to `limit` bytes; past it the rest is discarded and 'too-large' answered. */
-function readBody(req: IncomingMessage, limit: number): Promise<Result<string, BodyError>> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Result<string, BodyError>> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();

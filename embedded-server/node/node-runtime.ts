@@ -137,6 +137,8 @@ export class NodeRuntime {
       found = s && (t.user === undefined || s.user === t.user) ? [s] : [];
     } else if (t.user !== undefined) {
       found = this.byUser.of(t.user);
+    } else if (t.users !== undefined) {
+      found = [...new Set(t.users)].flatMap((u) => this.byUser.of(u));
     } else {
       found = this.byId.values();
     }

@@ -32,10 +32,15 @@ export function serveSupervisorRequests(rt: NodeRuntime): void {
     'sessions.subscribe': (req) => subscribeSessions(rt, req),
     'sessions.refresh': (req) => refreshSessions(rt, req),
     'sessions.message': (req) => {
-      const targets = rt.targets(req);
       const frame = encodePush({ message: { data: req.data } });
-      for (const s of targets) rt.outbox.push(s, frame);
-      return { count: targets.length };
+      let count = 0;
+      for (const s of rt.targets(req)) {
+        // A session already closing is not written to (the outbox drops it): not counted as delivered.
+        if (s.isClosing()) continue;
+        rt.outbox.push(s, frame);
+        count++;
+      }
+      return { count };
     },
     'session.detail': (req) => sessionDetail(rt, req.client),
     'node.drop-sockets': () => {

@@ -27,6 +27,9 @@ import { rebalance } from './node-moves.js';
 import { queryChannels } from './queries.js';
 import { forwardAdmin, nodeOwner, spanChannelRows, spanConnections, spanNodeRequest } from './cluster-wide.js';
 import type { Supervisor } from './supervisor.js';
+import type { AuditLog } from './audit-log.js';
+import { audited } from './audit-trail.js';
+import type { MetricsHistoryService } from './metrics-history/metrics-history.js';
 import { SERVER_VERSION } from './version.js';
 
 type Called = Exclude<AdminMethod, ServerHandledMethod>;
@@ -38,7 +41,8 @@ const forwardedCall = z.strictObject({ method: z.enum(FORWARDED_ADMIN_METHODS), 
 const elsewhere = (sv: Supervisor, client: string): boolean => !sv.registry.sessions.has(client) && sv.peers.ids().length > 0;
 type Handler<M extends Called> = (p: AdminParams<M>, who: string) => Promise<Result<AdminResults[M], AdminError>>;
 
-export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; apiUrl: string }): AdminBackend {
+/** `audit`: where admin actions are recorded (audit-trail.ts); none records nothing and answers `audit.query` with 404. */
+export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; apiUrl: string }, history?: MetricsHistoryService, audit?: AuditLog): AdminBackend {
   const desk = new BroadcastDesk(sv);
   /** A node method runs where the node lives: here for `node-N`, on its supervisor for `<supervisor>/node-N`. */
   const atOwner = <M extends NodeMethod>(method: M, here: Handler<M>): Handler<M> => async (p, who) => {
@@ -50,6 +54,9 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
   const handlers: { [M in Called]: Handler<M> } = {
     'cluster.snapshot': async () => ok(sv.metrics.snapshot(Date.now())),
     'cluster.series': async () => ok(sv.metrics.series()),
+    'metrics.history': async (p) => (history
+      ? ok(await history.query(p, Date.now()))
+      : err({ code: AdminErrors.notFound, message: 'this cluster keeps no metrics history' })),
     'cluster.set-strategy': async (p, who) => {
       sv.router.strategy = p.strategy;
       sv.events.emit({ type: 'admin.action', by: who, action: 'cluster.set-strategy', detail: p.strategy });
@@ -122,6 +129,10 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
       return ok({});
     },
     'simulator.status': async () => ok(sv.simulator.status()),
+    'simulator.fleets': async () => ok({ fleets: sv.fleets.list() }),
+    'audit.query': async ({ limit, ...filter }) => (audit
+      ? ok(audit.query(filter, limit))
+      : err({ code: AdminErrors.notFound, message: 'this cluster keeps no audit log' })),
   };
   // Another supervisor's console acting on a connection or node that lives here.
   sv.surveys.handle('admin.call', async (params) => {
@@ -134,13 +145,15 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
   });
   return {
     hello: (you) => hello(sv, you, urls),
-    call: (method, params, who) => (handlers[method] as Handler<typeof method>)(params, who),
+    // The one dispatch point of every admin command: actions are audited here, not in each handler.
+    call: (method, params, who) => audited(audit, sv.id, { method, params, who }, () => (handlers[method] as Handler<typeof method>)(params, who)),
     snapshot: () => sv.metrics.snapshot(Date.now()),
     series: () => sv.metrics.series(),
     onSnapshot: (l) => sv.onSnapshot(l),
     onEvents: (l) => sv.events.subscribe(l),
     watch: (channel, l) => sv.watchers.watch(channel, l),
     onSimulator: (l) => sv.simulator.onStatus(l),
+    onFleets: (l) => sv.fleets.onList(l),
   };
 }
 

@@ -44,7 +44,7 @@ const connectionRowsParams = z.strictObject({
   limit: z.number().int().min(0),
 });
 const nodeRequestParams = z.strictObject({ op: z.enum(SPANNED_NODE_REQUESTS), req: z.record(z.string(), z.unknown()) });
-const reachParams = z.strictObject({ channels: z.array(z.string()).nullable() });
+const reachParams = z.strictObject({ channels: z.array(z.string()).nullable(), users: z.array(z.string()).optional() });
 const channelRowsParams = z.strictObject({ channel: z.string().optional() });
 
 /** Parses survey params that crossed from another process; throws a readable error (answered as one). */
@@ -69,7 +69,7 @@ export function answerSurveys(sv: Supervisor): void {
     const results = await sv.toAllNodes(p.op, p.req as unknown as SupervisorRequests[SpannedNodeRequest]['req']);
     return { results: results as unknown as Json[] };
   });
-  sv.surveys.handle('broadcast.reach', async (params) => localReach(sv, parsed(reachParams, params, 'broadcast.reach').channels));
+  sv.surveys.handle('broadcast.reach', async (params) => localReach(sv, parsed(reachParams, params, 'broadcast.reach')));
 }
 
 /** A sessions request to every node of every supervisor: each node's reply, and who did not answer. */
@@ -127,13 +127,18 @@ export async function spanChannelRows(sv: Supervisor, only?: string): Promise<{ 
   return { rows: [...byName.values()], unanswered: silentIn(remote) };
 }
 
-/** A broadcast's reach on every supervisor: connections and nodes add up (each lives on one). */
-export async function spanReach(sv: Supervisor, channels: string[] | null): Promise<{ connections: number; nodes: number; unanswered: string[] }> {
-  const remote = await sv.surveys.ask('broadcast.reach', { channels }, sv.peers.ids());
-  const reach = localReach(sv, channels);
+/** Whom a broadcast reaches: subscribers of channels (null: everyone), or every connection of `users`. */
+export type ReachTarget = SurveyOps['broadcast.reach']['params'];
+type Reach = SurveyOps['broadcast.reach']['result'];
+
+/** A broadcast's reach on every supervisor: connections, nodes and each user's connections add up (each lives on one). */
+export async function spanReach(sv: Supervisor, target: ReachTarget): Promise<Reach & { unanswered: string[] }> {
+  const remote = await sv.surveys.ask('broadcast.reach', target, sv.peers.ids());
+  const reach = localReach(sv, target);
   for (const { result } of remote.answers) {
     reach.connections += result.connections;
     reach.nodes += result.nodes;
+    if (reach.perUser && result.perUser) reach.perUser = reach.perUser.map((n, i) => n + (result.perUser?.[i] ?? 0));
   }
   return { ...reach, unanswered: silentIn(remote) };
 }
@@ -186,8 +191,12 @@ export function localChannelRows(sv: Supervisor, only?: string): ChannelRow[] {
   return rows;
 }
 
-/** Unique connections subscribed to any of `channels` (null: every connection) here, and the nodes they are on. */
-export function localReach(sv: Supervisor, channels: string[] | null): { connections: number; nodes: number } {
+/**
+ * Unique connections subscribed to any of `channels` (null: every connection) here, and the nodes
+ * they are on; with `users`, every connection of those users (as a user-targeted kick reaches them).
+ */
+export function localReach(sv: Supervisor, { channels, users }: ReachTarget): Reach {
+  if (users !== undefined) return localUserReach(sv, users);
   const nodes = new Set<string>();
   if (channels === null) {
     for (const s of sv.registry.sessions.values()) nodes.add(s.node);
@@ -201,4 +210,20 @@ export function localReach(sv: Supervisor, channels: string[] | null): { connect
     }
   }
   return { connections: clients.size, nodes: nodes.size };
+}
+
+/** Every connection of `users` here, the nodes they are on, and each user's count in the order given. */
+function localUserReach(sv: Supervisor, users: string[]): Reach {
+  const index = new Map(users.map((u, i) => [u, i] as const));
+  const perUser = users.map(() => 0);
+  const nodes = new Set<string>();
+  let connections = 0;
+  for (const s of sv.registry.sessions.values()) {
+    const i = index.get(s.user);
+    if (i === undefined) continue;
+    perUser[i] = (perUser[i] ?? 0) + 1;
+    connections++;
+    nodes.add(s.node);
+  }
+  return { connections, nodes: nodes.size, perUser };
 }

@@ -7,11 +7,13 @@
 import { emulationRoute } from './emulation-route.js';
 import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAdminServer } from '../api/admin-server.js';
 import type { AdminServer } from '../api/admin-server.js';
 import { serveConsole } from '../api/console-assets.js';
 import { createServerApi } from '../api/http-api.js';
+import { fleetStatusRoute } from '../api/fleet-status-route.js';
 import { createMetrics } from '../api/metrics.js';
 import type { NodeInfo, ServerApiBackend } from '../api/server-api-backend.js';
 import type { ClusterConfig } from '../config/cluster-config.js';
@@ -22,12 +24,14 @@ import { hostAllowList } from '../gateway/allowed-hosts.js';
 import type { Engine } from '../engine/engine.js';
 import { createRedisEngine, redisEngineOptions } from '../engine/redis/redis-engine.js';
 import { createAdminBackend } from './admin-ops.js';
+import { AuditLog } from './audit-log.js';
 import { remoteNodeId, spanChannelRows, spanNodeRequest } from './cluster-wide.js';
 import { SURVEY_TIMEOUT_MS } from '../../shared/engine/survey-ops.js';
 import { ApiErrors } from '../api/api-validate.js';
 import type { AppError } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import { createHttpServer } from './http-routes.js';
+import { startMetricsHistory } from './metrics-history/metrics-history.js';
 import { Supervisor } from './supervisor.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -70,9 +74,17 @@ export interface StartClusterOptions {
    * runs Switchboard without its own); production leaves it unset.
    */
   nodeV8Flags?: readonly string[];
+  /**
+   * Where the cluster keeps what outlives it: the metrics history in `metrics/` (docs/architecture.md),
+   * the audit log of admin actions in `audit/` (audit-log.ts).
+   * `switchboard serve` and the desktop app pass configDir(); without it nothing is written to disk.
+   */
+  dataDir?: string;
 }
 
 export async function startCluster(config: ClusterConfig, options: StartClusterOptions = {}): Promise<ClusterHandle> {
+  // Read back before anything starts; an unreadable log is a warning, never a failed start.
+  const audit = await AuditLog.open({ dir: options.dataDir === undefined ? undefined : join(options.dataDir, 'audit') });
   // A Redis engine made here is stopped here; the supervisor stops only the memory engine it makes itself.
   const ownRedis = !options.engine && config.engine.type === 'redis'
     ? await createRedisEngine(redisEngineOptions(config.engine.redis))
@@ -84,6 +96,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     await ownRedis?.stop();
     throw e;
   }
+  const history = startMetricsHistory({ onSnapshot: (l) => sv.onSnapshot(l), onEvents: (l) => sv.events.subscribe(l), series: () => sv.metrics.series() }, options.dataDir, sv.id);
   // The memory engine counts its idle channel streams; an engine without such counters shows none.
   const engineMetrics = sv.engine.metrics?.bind(sv.engine);
   const idleChannels = engineMetrics?.().idleChannels ? () => engineMetrics().idleChannels! : undefined;
@@ -108,6 +121,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
       node: (id) => sv.runningNode(id),
       forward: (supervisor, node, session, data) => sv.forwardEmulation(supervisor, node, session, data),
     }, { maxBodyBytes: 2 * config.client.maxMessageSize + 1024, allowedOrigins: config.client.allowedOrigins }),
+    fleetStatus: fleetStatusRoute(sv.fleets, { apiKey: config.apiKey, insecure: config.apiInsecure, allowedOrigins: config.client.allowedOrigins }),
     paths,
   }, config.http);
   const gateway = createGateway({
@@ -150,6 +164,10 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
       http.close();
       waitingFor = 'the admin server to close';
       await admin?.stop();
+      waitingFor = 'the metrics history to reach the disk';
+      await history.stop();
+      waitingFor = 'the audit log to reach the disk';
+      await audit.flush();
       await sv.stop((what) => { waitingFor = what; });
       if (ownRedis) {
         // health().address names the server without credentials.
@@ -167,7 +185,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     const port = (gateway.address() as AddressInfo).port;
     const urls = urlsFor(config.host, port);
     admin = await startAdminServer({
-      host: config.adminHost, port: config.adminPort, token: config.adminToken, backend: createAdminBackend(sv, urls),
+      host: config.adminHost, port: config.adminPort, token: config.adminToken, backend: createAdminBackend(sv, urls, history, audit),
       http: serveConsole(consoleDir(), config.adminToken, config.adminAllowedOrigins),
       allowedHosts: config.allowedHosts, requestTimeoutMs: config.http.adminRequestTimeoutMs, allowedOrigins: config.adminAllowedOrigins,
     });

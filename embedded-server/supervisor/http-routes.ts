@@ -1,6 +1,6 @@
 /**
  * The supervisor's HTTP server on the client port (sockets reach it through the gateway): the
- * server API under /api/, /metrics, /healthz, and proper answers for everything else — never a
+ * server API under /api/, /metrics, /healthz, Switchboard's /switchboard/fleet-status, and proper answers for everything else — never a
  * hung socket.
  */
 import { createServer } from 'node:http';
@@ -8,6 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { EMULATION_PATH, STREAM_PATHS, UNI_HTTP_STREAM_PATH, UNI_SSE_PATH, UNI_WEBSOCKET_PATH, WEBSOCKET_PATH } from '../../shared/protocol/endpoints.js';
 import type { ClientPaths } from '../../shared/protocol/endpoints.js';
+import { FLEET_STATUS_PATH } from '../../shared/admin/external-fleet-model.js';
 import type { HttpDeadlines } from '../gateway/http-deadlines.js';
 import { enforceHttpDeadlines } from '../gateway/http-deadlines.js';
 
@@ -19,6 +20,8 @@ export interface HttpRoutes {
   healthy(): boolean;
   /** `POST /emulation`: an emulated connection's commands, for the node holding its stream (emulation-route.ts). */
   emulation(req: IncomingMessage, res: ServerResponse): void;
+  /** `POST /switchboard/fleet-status`: a fleet started elsewhere reports its status (api/fleet-status-route.ts). */
+  fleetStatus(req: IncomingMessage, res: ServerResponse): void;
   /** The client endpoints nodes serve (default: the bidirectional ones); a disabled uni endpoint is a 404 that says so. */
   paths?: ClientPaths;
 }
@@ -31,6 +34,7 @@ export function createHttpServer(routes: HttpRoutes, deadlines: HttpDeadlines): 
     if (path === '/metrics') return routes.metrics(req, res);
     if (path === '/healthz') return health(req, res, routes.healthy());
     if (path === EMULATION_PATH) return routes.emulation(req, res);
+    if (path === FLEET_STATUS_PATH) return routes.fleetStatus(req, res);
     // A stream request reaches this server only on a connection kept alive from an earlier request
     // (the gateway routes a connection by its first request): refuse it and close, so the client's
     // retry opens a new connection, which the gateway hands to a node.

@@ -218,6 +218,21 @@ describe('channels query', () => {
       ['personal:#alice', 'news:sport', 'news', 'chat:general', 'chat:Random']);
   });
 
+  it('sorts names in natural order, sim-2 before sim-10, both ways', () => {
+    const sims = [10, 2, 1, 11, 0, 9].map((n) => row(`chat:sim-${n}`, 1, 0));
+    assert.deepEqual(names(queryChannels(sims, chq({ sort: { by: 'name', dir: 'asc' } }))),
+      ['chat:sim-0', 'chat:sim-1', 'chat:sim-2', 'chat:sim-9', 'chat:sim-10', 'chat:sim-11']);
+    assert.deepEqual(names(queryChannels(sims, chq({ sort: { by: 'name', dir: 'desc' } }))),
+      ['chat:sim-11', 'chat:sim-10', 'chat:sim-9', 'chat:sim-2', 'chat:sim-1', 'chat:sim-0']);
+  });
+
+  it('breaks ties in natural order too, so pages of equal counts follow on from each other', () => {
+    const sims = Array.from({ length: 25 }, (_, n) => row(`chat:sim-${(n * 7) % 25}`, 2, 0));
+    const expected = Array.from({ length: 25 }, (_, n) => `chat:sim-${n}`);
+    const paged = [0, 10, 20].flatMap((offset) => names(queryChannels(sims, chq({ offset, limit: 10 }))));
+    assert.deepEqual(paged, expected, 'most subscribers first (all equal), then by name, page after page');
+  });
+
   it('pages with offset and limit, keeps the total, and does not reorder the input', () => {
     const before = names({ items: CHANNELS });
     const r = queryChannels(CHANNELS, chq({ sort: { by: 'name', dir: 'asc' }, offset: 3, limit: 5 }));

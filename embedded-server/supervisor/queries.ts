@@ -4,11 +4,13 @@
  * array of matches and the answer.
  *
  * Ordering rules shared by both queries: strings compare by UTF-16 code units (deterministic, no
- * locale); ties always break on the unique key (client id, channel name) ascending, whatever the
- * direction, so paging through equal values never repeats or skips a row.
+ * locale), channel names in natural order (`sim-2` before `sim-10`, shared/natural-order.ts, as the
+ * console lists them); ties always break on the unique key (client id, channel name) ascending,
+ * whatever the direction, so paging through equal values never repeats or skips a row.
  */
 import type { AdminParams, AdminResults } from '../../shared/admin/admin-api.js';
 import type { ChannelRow, ConnectionRow } from '../../shared/admin/admin-model.js';
+import { compareNatural } from '../../shared/natural-order.js';
 import { assertNever } from '../../shared/result.js';
 import type { SessionRecord } from './registry.js';
 
@@ -66,7 +68,7 @@ export function queryChannels(rows: readonly ChannelRow[], p: ChannelParams): Ad
   }
   const sign = p.sort.dir === 'desc' ? -1 : 1;
   const key = p.sort.by;
-  matches.sort((a, b) => sign * compareChannels(key, a, b) || compareStrings(a.channel, b.channel));
+  matches.sort((a, b) => sign * compareChannels(key, a, b) || compareNatural(a.channel, b.channel));
   return { total: matches.length, offset: p.offset, items: matches.slice(p.offset, p.offset + p.limit) };
 }
 
@@ -103,7 +105,7 @@ function compareChannels(key: ChannelSortKey, a: ChannelRow, b: ChannelRow): num
   switch (key) {
     case 'subscribers': return a.subscribers - b.subscribers;
     case 'rate': return a.publicationsPerSec - b.publicationsPerSec;
-    case 'name': return compareStrings(a.channel, b.channel);
+    case 'name': return compareNatural(a.channel, b.channel);
     default: return assertNever(key);
   }
 }

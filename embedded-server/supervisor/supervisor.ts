@@ -31,6 +31,7 @@ import { ChannelLock } from './channel-lock.js';
 import { SERVER_VERSION } from './version.js';
 import { ChannelWatchers } from './channel-watchers.js';
 import { SimulatorHost } from '../simulator/simulator-host.js';
+import { ExternalFleets } from '../simulator/external-fleets.js';
 import { answerSurveys, remoteNodeId } from './cluster-wide.js';
 import { countingPublishes, PublishedRate } from './published-rate.js';
 import { PeerView } from './peer-view.js';
@@ -87,6 +88,8 @@ export class Supervisor {
   readonly moves = new NodeMoves(this);
   /** The load simulator's fleet, in a process of its own. */
   readonly simulator = new SimulatorHost();
+  /** Fleets started elsewhere (`switchboard simulate`), from their status reports. */
+  readonly fleets = new ExternalFleets();
   /** The other supervisors on the engine, from their heartbeats. */
   readonly peers: PeerView;
   /** Questions to the other supervisors, and this one's answers to theirs. */
@@ -206,6 +209,7 @@ export class Supervisor {
     // The fleet first, so its bots do not chase nodes that are going away.
     onStep('the simulator fleet to stop');
     await this.simulator.stop();
+    this.fleets.stop();
     if (this.ticker) clearInterval(this.ticker);
     if (this.peerSweeper) clearInterval(this.peerSweeper);
     this.surveys.stop();

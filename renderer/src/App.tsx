@@ -18,6 +18,7 @@ import { ChannelsView } from './views/ChannelsView.js';
 import { BroadcastView } from './views/BroadcastView.js';
 import { EventsView } from './views/EventsView.js';
 import { SimulatorView } from './views/SimulatorView.js';
+import { AuditView } from './views/AuditView.js';
 
 function useHashView(): ViewId {
   const [view, setView] = useState<ViewId>(() => viewFromHash(window.location.hash));
@@ -29,7 +30,7 @@ function useHashView(): ViewId {
   return view;
 }
 
-/** Alt+1…7 switch views (the keys of VIEWS); focus moves to the view's heading for keyboard users. */
+/** Alt+1…8 switch views (the keys of VIEWS); focus moves to the view's heading for keyboard users. */
 function useViewKeys(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -87,5 +88,6 @@ function CurrentView({ view }: { view: ViewId }) {
     case 'broadcast': return <BroadcastView />;
     case 'events': return <EventsView />;
     case 'simulator': return <SimulatorView />;
+    case 'audit': return <AuditView />;
   }
 }

@@ -5,11 +5,15 @@
 import { z } from 'zod';
 import type { Json } from '../protocol/client-protocol.js';
 import type {
-  AdminEvent, AdminHello, BroadcastRecord, ChannelActivity, ChannelDetail, ChannelRow, ClusterSnapshot,
+  AdminEvent, AdminHello, BroadcastOutcome, BroadcastRecord, ChannelActivity, ChannelDetail, ChannelRow, ClusterSnapshot,
   ConnectionDetail, ConnectionRow, TimeSeries,
 } from './admin-model.js';
 import { DRAIN_RATES, STRATEGIES } from './admin-model.js';
 import type { SimulatorStatus } from './simulator-model.js';
+import type { ExternalFleet } from './external-fleet-model.js';
+import type { AuditPage } from './audit-model.js';
+import type { MetricsHistory } from './metrics-history-model.js';
+import { HISTORY_MAX_POINTS } from './metrics-history-model.js';
 import { SIM_LIMITS, SIM_PROFILES } from './simulator-model.js';
 
 const json: z.ZodType<Json> = z.lazy(() =>
@@ -40,6 +44,13 @@ const audience = z.discriminatedUnion('kind', [
 export const ADMIN_PARAMS = {
   'cluster.snapshot': z.strictObject({}),
   'cluster.series': z.strictObject({}),
+  /** A range of the metrics history (unix ms, `from` < `to`); `node`: that node beside the total, else every node. */
+  'metrics.history': z.strictObject({
+    from: z.number().int().min(0),
+    to: z.number().int().min(0),
+    node: z.string().min(1).optional(),
+    maxPoints: z.number().int().min(HISTORY_MAX_POINTS.min).max(HISTORY_MAX_POINTS.max).default(HISTORY_MAX_POINTS.default),
+  }).refine((p) => p.from < p.to, { message: '"from" must be before "to"' }),
   'cluster.set-strategy': z.strictObject({ strategy: z.enum(STRATEGIES) }),
   'cluster.set-auto-restart': z.strictObject({ enabled: z.boolean() }),
   'events.since': z.strictObject({ seq: z.number().int().min(0), limit: z.number().int().min(1).max(5000).default(1000) }),
@@ -108,6 +119,19 @@ export const ADMIN_PARAMS = {
   }),
   'simulator.stop': z.strictObject({}),
   'simulator.status': z.strictObject({}),
+  /** Fleets started elsewhere (`switchboard simulate`) that report to this supervisor (docs/simulator.md). */
+  'simulator.fleets': z.strictObject({}),
+  /** Audit entries (every admin action), newest first; `before` (an entry's seq) pages back. See audit-model.ts. */
+  'audit.query': z.strictObject({
+    text: z.string().max(200).optional(),
+    action: z.string().max(100).optional(),
+    who: z.string().max(200).optional(),
+    from: z.number().optional(),
+    to: z.number().optional(),
+    ok: z.boolean().optional(),
+    before: z.number().int().min(1).optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+  }),
 } as const;
 
 export type AdminMethod = keyof typeof ADMIN_PARAMS;
@@ -122,6 +146,8 @@ export type AdminParamsInput<M extends AdminMethod> = z.input<(typeof ADMIN_PARA
 export interface AdminResults {
   'cluster.snapshot': ClusterSnapshot;
   'cluster.series': TimeSeries;
+  /** The finest tier that keeps the range, at most `maxPoints` steps, with the range's markers. */
+  'metrics.history': MetricsHistory;
   'cluster.set-strategy': Record<string, never>;
   'cluster.set-auto-restart': Record<string, never>;
   'events.since': { events: AdminEvent[]; lastSeq: number };
@@ -135,8 +161,8 @@ export interface AdminResults {
   'history.remove': Record<string, never>;
   'session.kick': { kicked: number; unanswered?: string[] };
   'session.unsubscribe': { unsubscribed: number };
-  /** Reach: unique connections and the nodes they are on; `sent` false on a dry run. */
-  'broadcast.send': { connections: number; nodes: number; sent: boolean; id?: number; unanswered?: string[] };
+  /** Reach: unique connections and the nodes they are on; `sent` false on a dry run. See BroadcastOutcome. */
+  'broadcast.send': BroadcastOutcome & { connections: number; nodes: number; sent: boolean; id?: number; unanswered?: string[] };
   'broadcast.list': { broadcasts: BroadcastRecord[] };
   'node.kill': Record<string, never>;
   'node.hang': Record<string, never>;
@@ -158,6 +184,9 @@ export interface AdminResults {
   'simulator.stop': Record<string, never>;
   /** The running fleet's counts; null when none runs. */
   'simulator.status': SimulatorStatus | null;
+  /** Fleets started elsewhere, first seen first; read-only (each is stopped in its own terminal). */
+  'simulator.fleets': { fleets: ExternalFleet[] };
+  'audit.query': AuditPage;
 }
 
 /** Server pushes. */
@@ -169,6 +198,8 @@ export interface AdminPushes {
   'channel.activity': { channel: string; items: ChannelActivity[] };
   /** Once a second while a simulated fleet runs, and once more with its final counts. */
   simulator: SimulatorStatus;
+  /** Once a second while any fleet started elsewhere is listed, and once more (empty) when none is left. */
+  'simulator.fleets': { fleets: ExternalFleet[] };
 }
 
 export type AdminPushName = keyof AdminPushes;

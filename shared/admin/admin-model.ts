@@ -216,7 +216,8 @@ export type AdminEvent = EventBase & (
   | { type: 'subscription.recovered'; node: string; client: string; user: string; channel: string; recovered: boolean; replayed: number; miss?: RecoveryMiss }
   /** `user`: the kicked connection's user, when the target is one connection (a user target names it already). */
   | { type: 'client.kicked'; by: string; target: KickTarget; user?: string; count: number; code: number; reason: string }
-  | { type: 'broadcast.sent'; by: string; audience: Audience; connections: number; nodes: number }
+  /** `connections`/`nodes`: the reach counted before the send; `delivered` as in BroadcastOutcome. */
+  | { type: 'broadcast.sent'; by: string; audience: Audience; connections: number; nodes: number; delivered?: number }
   | { type: 'node.started' | 'node.restarted'; node: string; pid: number }
   | { type: 'node.unhealthy' | 'node.recovered'; node: string }
   /** The node sent no report for `silentMs` (past `cluster.node_unresponsive_timeout`): killed (SIGKILL) to be replaced. */
@@ -326,13 +327,28 @@ export type ChannelActivity =
   | { kind: 'pub'; data: Json; info?: ClientInfo; offset?: number; at: number }
   | { kind: 'join' | 'leave'; info: ClientInfo; at: number };
 
-export interface BroadcastRecord {
+/** What a broadcast to users says per user, and what the nodes report of a send. */
+export interface BroadcastOutcome {
+  /**
+   * Connections the nodes wrote the message to, as they answered the send (a `message` push: the
+   * `all` and `users` audiences). Absent on a dry run and for channels, whose publications fan out
+   * through the engine without a per-connection answer.
+   */
+  delivered?: number;
+  /** Users audience: each user's connections, in the order given. */
+  perUser?: { user: string; connections: number }[];
+  /** Users audience: the users with no connection on any node (of the supervisors that answered). */
+  notConnected?: string[];
+}
+
+export interface BroadcastRecord extends Pick<BroadcastOutcome, 'delivered' | 'notConnected'> {
   id: number;
   at: number;
   by: string;
   audience: Audience;
   /** The first 200 characters of the message as JSON. */
   preview: string;
+  /** The reach counted before the send. */
   connections: number;
   nodes: number;
 }

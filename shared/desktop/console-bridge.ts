@@ -61,6 +61,7 @@ export const CONSOLE_VIEWS = [
   { id: 'broadcast', label: 'Broadcast', key: '5' },
   { id: 'events', label: 'Events', key: '6' },
   { id: 'simulator', label: 'Simulator', key: '7' },
+  { id: 'audit', label: 'Audit', key: '8' },
 ] as const;
 
 export type ConsoleViewId = (typeof CONSOLE_VIEWS)[number]['id'];

@@ -45,8 +45,15 @@ export interface SurveyOps {
   'channels.rows': { params: { channel?: string }; result: { rows: ChannelRow[] } };
   /** A sessions request to every live node of the answerer; each node's reply. */
   'nodes.request': { params: { op: SpannedNodeRequest; req: Json }; result: { results: Json[] } };
-  /** How many connections (and on how many nodes) a broadcast to these channels (null: everyone) reaches there. */
-  'broadcast.reach': { params: { channels: string[] | null }; result: { connections: number; nodes: number } };
+  /**
+   * How many connections (and on how many nodes) a broadcast reaches there: subscribers of these
+   * channels (null: everyone), or with `users` every connection of those users, `perUser` counting
+   * each one's in the order given.
+   */
+  'broadcast.reach': {
+    params: { channels: string[] | null; users?: string[] };
+    result: { connections: number; nodes: number; perUser?: number[] };
+  };
 }
 
 export type SurveyOp = keyof SurveyOps;

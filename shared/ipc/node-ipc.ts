@@ -130,6 +130,8 @@ export interface NodeRequests {
 /** Which sessions a command addresses: a user's (all or one client of it), or everyone. */
 export interface SessionTarget {
   user?: string;
+  /** Every session of any of these users (a broadcast to users); ignored when `user` is given. */
+  users?: string[];
   client?: string;
   /** Only the connection with this session id (Session.session); a connection without one never matches. */
   session?: string;
@@ -161,7 +163,7 @@ export interface SupervisorRequests {
    * closing (one batch of a drain or rebalance). `left`: sessions still open and not closing after it.
    */
   'node.drain': { req: { code: number; reason: string; limit?: number }; res: { count: number; left: number } };
-  /** A `message` push (no channel) to the targeted sessions. */
+  /** A `message` push (no channel) to the targeted sessions; `count`: the sessions it was written to. */
   'sessions.message': { req: SessionTarget & { data: Json }; res: { count: number } };
   'session.detail': { req: { client: string }; res: SessionDetail | null };
   /** Fault: destroy every client socket without a close frame. */

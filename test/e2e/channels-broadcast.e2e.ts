@@ -2,9 +2,10 @@
  * Issue 4, end to end: presence in the Channels view follows a real client that subscribes and
  * leaves; a publication in a typing channel shows its user as typing; a long channel name stays
  * readable and copyable; a broadcast composed in the Broadcast view reaches exactly the real
- * clients its dry run counted; the Events view tells a user's story, keeps its rows clear of
- * toasts and its Details column on screen at 1,024 px. Screenshots of Channels, Broadcast and
- * Events, and Channels in dark mode.
+ * clients its dry run counted, clears the composer after the send and confirms what was delivered;
+ * a broadcast to users reaches a connected user subscribed to nothing and names an unknown id (issue
+ * 14); the Events view tells a user's story, keeps its rows clear of toasts and its Details column on
+ * screen at 1,024 px. Screenshots of Channels, Broadcast and Events, and Channels in dark mode.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -122,10 +123,14 @@ describe('the Channels, Broadcast and Events views', () => {
 
     const got = (): Peer[] => [...peers.values()].filter((p) => p.received(NEWS).some((d) => JSON.stringify(d) === JSON.stringify(message)));
     await waitFor(() => got().length >= leadingNumber(reach), { timeoutMs: 10_000, what: 'the subscribers to receive the broadcast' });
-    await ui.toast(`Broadcast sent to ${reach}`); // the server's count of the real send
+    await ui.toast(`Sent to channel ${NEWS} — published; reach ${reach}`); // the server's count of the real send
     assert.deepEqual(got().map((p) => p.user).sort(), ['dan', 'eve', 'fay']);
     assert.equal(got().length, leadingNumber(reach), 'as many received it as the dry run said');
-    await ui.broadcast.records().filter({ hasText: NEWS }).filter({ hasText: reach }).first().waitFor();
+    const record = ui.broadcast.records().filter({ hasText: NEWS }).filter({ hasText: reach }).first();
+    await record.waitFor();
+    assert.equal(await textOf(record.getByTestId('broadcast-record-delivered')), 'not counted', 'a publication claims no delivered count');
+    assert.deepEqual(await ui.broadcast.state('Channels'), { targets: '', message: '', canSend: false }, 'the composer is cleared: a second click sends nothing');
+    assert.match(await textOf(ui.broadcast.sentNotice()), new RegExp(`^Sent to channel ${NEWS}`));
   });
 
   it('delivers a broadcast to everyone to every connected client, as many as the dry run counted', async () => {
@@ -140,9 +145,40 @@ describe('the Channels, Broadcast and Events views', () => {
     const got = (): Peer[] => [...peers.values()].filter((p) => p.messages.some((d) => JSON.stringify(d) === JSON.stringify(message)));
     await waitFor(() => got().length >= connected.length, { timeoutMs: 10_000, what: 'every client to receive the broadcast' });
     assert.equal(got().length, leadingNumber(reach), 'as many received it as the dry run said');
-    await ui.toast(`Broadcast sent to ${reach}`);
+    await ui.toast(`Sent to Everyone — ${leadingNumber(reach)} delivered (reach ${reach})`);
     await eventually(() => ui.broadcast.records().count(), (n) => n === 2, 'both broadcasts in the list');
+    assert.equal(await textOf(ui.broadcast.records().first().getByTestId('broadcast-record-delivered')), `${leadingNumber(reach)} delivered`);
     await session.shot('broadcast');
+  });
+
+  it('reaches a user by their connections though they subscribe to nothing, names an unknown id, then clears the form and lists what was delivered', async () => {
+    await connect('ivy'); // connected, subscribed to no channel at all
+    const message = { notice: 'for ivy and ann', n: 3 };
+    await ui.broadcast.audience('Users', 'ivy, ann, nobody-here');
+    await ui.broadcast.json(message);
+    const reach = await ui.broadcast.previewReach();
+    assert.equal(leadingNumber(reach), 2, `ivy's and ann's connections: ${reach}`);
+    const perUser = await textOf(ui.broadcast.userReach());
+    assert.match(perUser, /ivy 1 · ann 1/);
+    assert.match(perUser, /nobody-here — not connected on any node/);
+    await session.shot('issue14-broadcast-reach');
+    assert.equal(await ui.broadcast.send(), reach);
+
+    const got = (): Peer[] => [...peers.values()].filter((p) => p.messages.some((d) => JSON.stringify(d) === JSON.stringify(message)));
+    await waitFor(() => got().length >= 2, { timeoutMs: 10_000, what: 'ivy and ann to receive the broadcast' });
+    assert.deepEqual(got().map((p) => p.user).sort(), ['ann', 'ivy']);
+
+    const notice = ui.broadcast.sentNotice();
+    assert.equal(await textOf(notice.getByTestId('broadcast-sent-delivered')), '2');
+    assert.match(await textOf(notice), /^Sent to 3 users: ivy, ann, nobody-here/);
+    assert.match(await textOf(notice), /nobody-here — not connected on any node/);
+    assert.deepEqual(await ui.broadcast.state('Users'), { targets: '', message: '', canSend: false }, 'the composer is cleared: a second click sends nothing');
+    const record = ui.broadcast.records().filter({ hasText: 'ivy, ann, nobody-here' }).first();
+    await record.waitFor();
+    const delivered = record.getByTestId('broadcast-record-delivered');
+    assert.match(await textOf(delivered), /^2 delivered/);
+    assert.equal(await textOf(delivered.locator('.record-missing')), 'nobody-here not connected');
+    await session.shot('issue14-broadcast-sent');
   });
 
   it('tells one user\'s story in the Events view: connected, subscribed, unsubscribed', async () => {

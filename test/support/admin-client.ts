@@ -23,6 +23,8 @@ export class AdminClient {
   readonly activity: { channel: string; items: ChannelActivity[] }[] = [];
   /** `simulator` pushes: the simulated fleet's status, once a second while one runs. */
   readonly simulator: SimulatorStatus[] = [];
+  /** `simulator.fleets` pushes: the fleets started elsewhere, once a second while any is listed. */
+  readonly fleets: AdminPushes['simulator.fleets'][] = [];
   hello: AdminPushes['hello'] | null = null;
   series: AdminPushes['series'] | null = null;
   private seq = 0;
@@ -95,6 +97,7 @@ export class AdminClient {
         case 'events': this.events.push(...f.data); return;
         case 'channel.activity': this.activity.push(f.data); return;
         case 'simulator': this.simulator.push(f.data); if (this.simulator.length > 600) this.simulator.shift(); return;
+        case 'simulator.fleets': this.fleets.push(f.data); if (this.fleets.length > 600) this.fleets.shift(); return;
       }
     }
     if (f.id === null) return;

@@ -6,6 +6,7 @@ import { useCluster } from '../stores/cluster.store.js';
 import { useEvents } from '../stores/events.store.js';
 import { useSession } from '../stores/session.store.js';
 import { useSimulator } from '../stores/simulator.store.js';
+import { useExternalFleets } from '../stores/external-fleets.store.js';
 
 export function routePush(frame: AdminPushFrame): void {
   switch (frame.push) {
@@ -15,6 +16,7 @@ export function routePush(frame: AdminPushFrame): void {
     case 'events': return useEvents.getState().receive(frame.data);
     case 'channel.activity': return useActivity.getState().receive(frame.data.channel, frame.data.items);
     case 'simulator': return useSimulator.getState().receive(frame.data);
+    case 'simulator.fleets': return useExternalFleets.getState().receive(frame.data.fleets);
     default: return assertNever(frame);
   }
 }

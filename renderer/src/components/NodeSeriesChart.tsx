@@ -30,12 +30,12 @@ const CLOCK_MS = 5000;
 /** How a figure reads on the axis and in the tooltip. */
 export type ChartUnit = 'per-second' | 'count' | 'percent';
 
-const AXIS: Record<ChartUnit, (n: number) => string> = {
+export const AXIS: Record<ChartUnit, (n: number) => string> = {
   'per-second': (n) => (n >= 10_000 ? `${fmtRate(n / 1000)}k` : fmtRate(n)),
   count: (n) => (n >= 10_000 ? `${fmtRate(n / 1000)}k` : fmtInt(n)),
   percent: (n) => `${fmtInt(n)}%`,
 };
-const VALUE: Record<ChartUnit, (n: number) => string> = {
+export const VALUE: Record<ChartUnit, (n: number) => string> = {
   'per-second': (n) => `${fmtRate(n)}/s`,
   count: (n) => fmtInt(n),
   percent: (n) => `${fmtRate(n)}%`,

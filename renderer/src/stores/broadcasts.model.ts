@@ -47,3 +47,57 @@ export function describeAudience(a: Audience): string {
 export function fmtReach(r: { connections: number; nodes: number }): string {
   return `${fmtInt(r.connections)} ${r.connections === 1 ? 'connection' : 'connections'} on ${fmtInt(r.nodes)} ${r.nodes === 1 ? 'node' : 'nodes'}`;
 }
+
+/** What the composer holds while switching views. */
+export interface BroadcastDraft {
+  kind: AudienceKind;
+  channels: string;
+  users: string;
+  mode: 'text' | 'json';
+  text: string;
+}
+
+/**
+ * The composer after a send: the same audience kind and format, with no targets and no message, so
+ * a second click has nothing to send again.
+ */
+export const clearedDraft = (d: BroadcastDraft): BroadcastDraft => ({ ...d, channels: '', users: '', text: '' });
+
+/** "bob — not connected on any node", one line per user id with no connection. */
+export const notConnectedLines = (ids: readonly string[]): string[] => ids.map((id) => `${id} — not connected on any node`);
+
+/** "alma 2 · carl 1 · emil 1", the connected users' reach, the first `max` of them. */
+export function fmtPerUser(perUser: readonly { user: string; connections: number }[], max = 8): string {
+  const connected = perUser.filter((u) => u.connections > 0);
+  const shown = connected.slice(0, max).map((u) => `${u.user} ${fmtInt(u.connections)}`).join(' · ');
+  return connected.length > max ? `${shown} · and ${fmtInt(connected.length - max)} more` : shown;
+}
+
+/**
+ * What the nodes reported writing: "4 delivered", "3 of 4 delivered" when fewer than the reach
+ * (a connection closed or a node did not answer in between), null when not reported (publications).
+ */
+export function fmtDelivered(r: { connections: number; delivered?: number }): string | null {
+  if (r.delivered === undefined) return null;
+  return r.delivered === r.connections ? `${fmtInt(r.delivered)} delivered` : `${fmtInt(r.delivered)} of ${fmtInt(r.connections)} delivered`;
+}
+
+/** What a send did, for the confirmation the composer shows until the next one. */
+export interface SentSummary {
+  id: number;
+  audience: Audience;
+  /** The message as the past broadcasts list shows it. */
+  preview: string;
+  connections: number;
+  nodes: number;
+  delivered?: number;
+  notConnected: string[];
+  unanswered: string[];
+}
+
+/** "Sent to 3 users: alma, carl, emil — 4 delivered (reach 4 connections on 2 nodes)". */
+export function describeSent(s: SentSummary): string {
+  const delivered = fmtDelivered(s);
+  const reach = fmtReach(s);
+  return `Sent to ${describeAudience(s.audience)} — ${delivered ? `${delivered} (reach ${reach})` : `published; reach ${reach}`}`;
+}

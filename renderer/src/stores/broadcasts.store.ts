@@ -1,13 +1,17 @@
 /**
- * The broadcast domain: the composer's draft (kept while switching views), the last dry-run reach
- * with the audience it was for, and the past broadcasts the server keeps.
+ * The broadcast domain: the composer's draft (kept while switching views, cleared by a send), the
+ * last dry-run reach with the audience it was for, what the last send did, and the past broadcasts
+ * the server keeps.
  */
 import { create } from 'zustand';
+import type { AdminResults } from '../../../shared/admin/admin-api.js';
 import type { Audience, BroadcastRecord } from '../../../shared/admin/admin-model.js';
 import type { Json } from '../../../shared/protocol/client-protocol.js';
 import { call, request } from '../bridge/bridge.js';
-import type { AudienceKind } from './broadcasts.model.js';
-import { audienceKey, fmtReach } from './broadcasts.model.js';
+import type { BroadcastDraft, SentSummary } from './broadcasts.model.js';
+import { audienceKey, clearedDraft, describeSent } from './broadcasts.model.js';
+
+export type { BroadcastDraft } from './broadcasts.model.js';
 
 export interface Reach {
   key: string;
@@ -15,14 +19,9 @@ export interface Reach {
   nodes: number;
   /** Supervisors that did not answer the count: their connections are not in it. */
   unanswered: string[];
-}
-
-export interface BroadcastDraft {
-  kind: AudienceKind;
-  channels: string;
-  users: string;
-  mode: 'text' | 'json';
-  text: string;
+  /** Users audience: each user's connections, and the ids with none anywhere. */
+  perUser: { user: string; connections: number }[];
+  notConnected: string[];
 }
 
 interface BroadcastsStore {
@@ -30,6 +29,8 @@ interface BroadcastsStore {
   reach: Reach | null;
   checking: boolean;
   sending: boolean;
+  /** The last send, confirmed under the composer until the next one (or dismissed). */
+  sent: SentSummary | null;
   records: BroadcastRecord[];
   loaded: boolean;
   error: string | null;
@@ -40,6 +41,7 @@ export const useBroadcasts = create<BroadcastsStore>()(() => ({
   reach: null,
   checking: false,
   sending: false,
+  sent: null,
   records: [],
   loaded: false,
   error: null,
@@ -64,7 +66,10 @@ export async function previewReach(audience: Audience, data: Json): Promise<Reac
   try {
     const r = await call('broadcast.send', { audience, data, dryRun: true });
     if (!r) return null;
-    const reach = { key: audienceKey(audience), connections: r.connections, nodes: r.nodes, unanswered: r.unanswered ?? [] };
+    const reach: Reach = {
+      key: audienceKey(audience), connections: r.connections, nodes: r.nodes, unanswered: r.unanswered ?? [],
+      perUser: r.perUser ?? [], notConnected: r.notConnected ?? [],
+    };
     useBroadcasts.setState({ reach });
     return reach;
   } finally {
@@ -72,16 +77,31 @@ export async function previewReach(audience: Audience, data: Json): Promise<Reac
   }
 }
 
-/** Sends for real; the toast tells the real reach. */
+/**
+ * Sends for real; on success the composer is cleared (a second click has nothing to send) and the
+ * confirmation names what was sent, to whom, and what the nodes delivered.
+ */
 export async function sendBroadcast(audience: Audience, data: Json): Promise<boolean> {
   useBroadcasts.setState({ sending: true });
   try {
-    const r = await call('broadcast.send', { audience, data, dryRun: false }, (res) => `Broadcast sent to ${fmtReach(res)}`,
+    const r = await call('broadcast.send', { audience, data, dryRun: false }, (res) => describeSent(summaryOf(audience, data, res)),
       'connections there may not have received it');
-    if (r) useBroadcasts.setState({ reach: { key: audienceKey(audience), connections: r.connections, nodes: r.nodes, unanswered: r.unanswered ?? [] } });
+    if (r) useBroadcasts.setState((s) => ({ draft: clearedDraft(s.draft), reach: null, sent: summaryOf(audience, data, r) }));
     await loadBroadcasts();
     return r !== null;
   } finally {
     useBroadcasts.setState({ sending: false });
   }
+}
+
+/** Hides the last send's confirmation. */
+export function dismissSent(): void {
+  useBroadcasts.setState({ sent: null });
+}
+
+function summaryOf(audience: Audience, data: Json, r: AdminResults['broadcast.send']): SentSummary {
+  return {
+    id: r.id ?? 0, audience, preview: JSON.stringify(data).slice(0, 200), connections: r.connections, nodes: r.nodes,
+    ...(r.delivered === undefined ? {} : { delivered: r.delivered }), notConnected: r.notConnected ?? [], unanswered: r.unanswered ?? [],
+  };
 }

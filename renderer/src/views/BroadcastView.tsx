@@ -1,9 +1,10 @@
 /**
  * Broadcast: a composer for support staff (audience, plain text or JSON checked as typed), a dry run
- * that says who it would reach, a confirmed send, and the broadcasts sent so far.
+ * that says who it would reach (per user, naming ids with no connection), a confirmed send that
+ * clears the composer and says what was delivered, and the broadcasts sent so far.
  */
 import { useEffect, useId, useState } from 'react';
-import type { Audience } from '../../../shared/admin/admin-model.js';
+import type { Audience, BroadcastRecord } from '../../../shared/admin/admin-model.js';
 import type { Json } from '../../../shared/protocol/client-protocol.js';
 import { unansweredText } from '../bridge/survey.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
@@ -11,8 +12,9 @@ import { fmtInt, fmtTime, fmtDateTime } from '../format.js';
 import { editDraft, loadBroadcasts, previewReach, sendBroadcast, useBroadcasts } from '../stores/broadcasts.store.js';
 import type { Reach } from '../stores/broadcasts.store.js';
 import type { AudienceKind } from '../stores/broadcasts.model.js';
-import { audienceKey, describeAudience, fmtReach, parseAudience, splitNames } from '../stores/broadcasts.model.js';
+import { audienceKey, describeAudience, fmtDelivered, fmtReach, parseAudience, splitNames } from '../stores/broadcasts.model.js';
 import { useSession } from '../stores/session.store.js';
+import { SentNotice, UserReach } from './BroadcastOutcome.js';
 import { useActionBlock } from '../stores/staleness.js';
 import { compactJson, parseMessage } from './message-input.js';
 import './BroadcastView.css';
@@ -62,7 +64,7 @@ function Composer() {
   const reach = useBroadcasts((s) => s.reach);
   const checking = useBroadcasts((s) => s.checking);
   const sending = useBroadcasts((s) => s.sending);
-  const personal = useSession((s) => s.hello?.personalNamespace ?? 'personal');
+  const sent = useBroadcasts((s) => s.sent);
   const [confirm, setConfirm] = useState<{ audience: Audience; data: Json; reach: Reach } | null>(null);
   const ids = { targets: useId(), message: useId() };
 
@@ -104,7 +106,7 @@ function Composer() {
             <p className={touchedTargets && !audience.ok ? 'form-error' : 'hint'} role={touchedTargets && !audience.ok ? 'alert' : undefined}>
               {touchedTargets && !audience.ok ? audience.error : draft.kind === 'channels'
                 ? <>Published to {touchedTargets ? `${fmtInt(splitNames(targetsText).length)} ${splitNames(targetsText).length === 1 ? 'channel' : 'channels'}` : 'each channel'}: its subscribers receive it, and channels with history keep it.</>
-                : <>Published to each user&apos;s personal channel (<code>{personal}:#ann</code>): their connections subscribed to it receive it.</>}
+                : <>Every connection of each user, on every node, gets it as a message push (<code>client.on(&apos;message&apos;)</code>) — subscribed to a personal channel or not. It is not kept anywhere.</>}
             </p>
           </>
         )}
@@ -136,6 +138,7 @@ function Composer() {
               <strong data-testid="broadcast-reach">{fmtReach(currentReach)}</strong>
               {currentReach.connections === 0 ? <span className="muted">— nobody would receive it right now</span> : null}
               <Unanswered list={currentReach.unanswered} />
+              <UserReach perUser={currentReach.perUser} notConnected={currentReach.notConnected} testId="broadcast-user-reach" />
             </>
           ) : <span className="muted">{audience.ok ? 'Preview to see how many connections it would reach.' : ''}</span>}
         </div>
@@ -143,6 +146,8 @@ function Composer() {
           {sending ? 'Sending…' : 'Send…'}
         </button>
       </div>
+
+      {sent ? <SentNotice sent={sent} /> : null}
 
       {confirm ? (
         <ConfirmDialog
@@ -160,8 +165,9 @@ function Composer() {
             <dt>Reach</dt><dd><strong data-testid="broadcast-confirm-reach">{fmtReach(confirm.reach)}</strong></dd>
             <dt>Message</dt><dd><code className="confirm-preview">{compactJson(confirm.data, 200)}</code></dd>
           </dl>
+          <UserReach perUser={confirm.reach.perUser} notConnected={confirm.reach.notConnected} testId="broadcast-confirm-users" />
           <Unanswered list={confirm.reach.unanswered} block />
-          {confirm.reach.connections === 0 ? <p className="form-error">Nobody would receive it right now{confirm.audience.kind === 'all' ? '' : ' (channels with history still keep it)'}.</p> : null}
+          {confirm.reach.connections === 0 ? <p className="form-error">Nobody would receive it right now{confirm.audience.kind === 'channels' ? ' (channels with history still keep it)' : ''}.</p> : null}
         </ConfirmDialog>
       ) : null}
     </section>
@@ -197,7 +203,7 @@ function PastBroadcasts() {
       ) : (
         <table className="data past-table">
           <thead>
-            <tr><th>Time</th><th>By</th><th>Audience</th><th>Message</th><th className="num">Reach</th></tr>
+            <tr><th>Time</th><th>By</th><th>Audience</th><th>Message</th><th className="num">Reach</th><th className="num">Delivered</th></tr>
           </thead>
           <tbody>
             {records.map((r) => (
@@ -207,12 +213,29 @@ function PastBroadcasts() {
                 <td className="ellipsis" title={describeAudience(r.audience)}>{describeAudience(r.audience)}</td>
                 <td className="ellipsis"><code title={r.preview}>{r.preview}</code></td>
                 <td className="num">{fmtReach(r)}</td>
+                <td className="num" data-testid="broadcast-record-delivered"><Delivered record={r} /></td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+/** What the nodes reported writing, and who was not connected; publications are not counted per connection. */
+function Delivered({ record }: { record: BroadcastRecord }) {
+  const delivered = fmtDelivered(record);
+  const missing = record.notConnected ?? [];
+  return (
+    <>
+      {delivered ?? <span className="muted" title="Channel publications fan out through the engine: nodes do not count them per connection">not counted</span>}
+      {missing.length > 0 ? (
+        <span className="record-missing" title={missing.map((id) => `${id} — not connected on any node`).join('\n')}>
+          {missing.length === 1 ? `${missing[0]} not connected` : `${fmtInt(missing.length)} users not connected`}
+        </span>
+      ) : null}
+    </>
   );
 }
 

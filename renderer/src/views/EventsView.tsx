@@ -17,6 +17,16 @@ import { VirtualRows } from './events/VirtualRows.js';
 import './EventsView.css';
 
 const ROW_HEIGHT = 32;
+const COLUMNS = ['Time', 'Type', 'Node', 'User', 'Client', 'Channel', 'Details'];
+
+/** The column titles: the header row of the events table, or plain titles over the empty state (no table then). */
+function EventHead({ row }: { row: boolean }) {
+  return (
+    <div className="event-head" role={row ? 'row' : undefined}>
+      {COLUMNS.map((c) => <span key={c} role={row ? 'columnheader' : undefined}>{c}</span>)}
+    </div>
+  );
+}
 
 export function EventsView() {
   const events = useEvents((s) => s.events);
@@ -90,9 +100,7 @@ export function EventsView() {
           </span>
         </div>
 
-        <div className="event-head" role="row">
-          <span>Time</span><span>Type</span><span>Node</span><span>User</span><span>Client</span><span>Channel</span><span>Details</span>
-        </div>
+        {shown.length === 0 ? <EventHead row={false} /> : null}
         {shown.length === 0 ? (
           <div className="empty events-empty">
             {events.length === 0 ? (
@@ -109,8 +117,11 @@ export function EventsView() {
             )}
           </div>
         ) : (
-          <VirtualRows className="event-rows" label="Events, newest first" items={shown} rowHeight={ROW_HEIGHT}
-            render={(e) => <EventRow key={e.seq} event={e} />} />
+          <div className="events-table" role="table" aria-label="Events">
+            <EventHead row />
+            <VirtualRows className="event-rows" label="Events, newest first" items={shown} rowHeight={ROW_HEIGHT}
+              render={(e) => <EventRow key={e.seq} event={e} />} />
+          </div>
         )}
       </div>
     </div>

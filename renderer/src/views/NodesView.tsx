@@ -3,11 +3,12 @@
  * lifecycle actions (confirmed first), and the cluster's routing strategy and auto-restart. What
  * the table shows always comes from the latest snapshot: an action shows once the cluster did it.
  */
-import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Strategy } from '../../../shared/admin/admin-model.js';
 import { DRAIN_RATES, STRATEGIES } from '../../../shared/admin/admin-model.js';
 import { call } from '../bridge/bridge.js';
-import { NodeSeriesChart } from '../components/NodeSeriesChart.js';
+import { HistoryRangeBar } from '../components/HistoryRangeBar.js';
+import { RangedSeriesChart, useRangeText } from '../components/RangedSeriesChart.js';
 import { sortedNodeIds } from '../components/series.rows.js';
 import { fmtTime } from '../format.js';
 import { useCluster } from '../stores/cluster.store.js';
@@ -26,6 +27,7 @@ import './nodes.css';
 /**
  * Below this card width the wide table (state and actions in columns of their own) would scroll
  * sideways; the compact one puts the state under the node id and the actions on a line of their own.
+ * A wide table seen to overflow at a larger width raises the bar to what it needed.
  */
 const WIDE_TABLE_MIN = 1080;
 
@@ -44,7 +46,16 @@ export function NodesView() {
   const pendingNode = pending ? nodes?.find((n) => n.id === pending.node) : undefined;
   const cardRef = useRef<HTMLDivElement>(null);
   const width = useWidth(cardRef);
-  const compact = width > 0 && width < WIDE_TABLE_MIN;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // What the wide table was seen to need: longer ids (other supervisors' nodes) or bigger figures need more than WIDE_TABLE_MIN.
+  const [wideNeeds, setWideNeeds] = useState(WIDE_TABLE_MIN);
+  const compact = width > 0 && width < wideNeeds;
+  // After every render (figures change each second): a wide table that would scroll sideways turns compact.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el || compact || el.scrollWidth <= el.clientWidth) return;
+    setWideNeeds(width + (el.scrollWidth - el.clientWidth) + 8);
+  });
   // A node removed while its dialog is open takes the dialog with it.
   useEffect(() => {
     if (pending && nodes && !pendingNode) setPending(null);
@@ -60,7 +71,7 @@ export function NodesView() {
       <EngineCard />
       <div className="card nodes-card" ref={cardRef}>
         {!nodes ? <p className="empty">Waiting for the first snapshot…</p> : (
-          <div className="nodes-scroll">
+          <div className="nodes-scroll" ref={scrollRef}>
             <table className={`data nodes-table${compact ? ' compact' : ''}`} data-testid="nodes-table">
               <thead>
                 <tr>
@@ -106,20 +117,24 @@ export function NodesView() {
 
 /** Where the clients went and what it cost, per node over 5 minutes: a kill or a drain shows as connections moving. */
 function NodeCharts() {
-  const series = useCluster((s) => s.series);
+  const rangeText = useRangeText();
+  const capital = rangeText.charAt(0).toUpperCase() + rangeText.slice(1);
   return (
-    <div className="nodes-charts">
-      <section className="card" aria-labelledby="nodes-conns-chart">
-        <h2 id="nodes-conns-chart">Connections per node</h2>
-        <div className="muted nodes-chart-sub">Last 5 minutes · clients move to the other nodes when one fails</div>
-        <NodeSeriesChart series={series} metric="connections" unit="count" height={200} />
-      </section>
-      <section className="card" aria-labelledby="nodes-cpu-chart">
-        <h2 id="nodes-cpu-chart">CPU per node</h2>
-        <div className="muted nodes-chart-sub">Last 5 minutes · one core = 100%</div>
-        <NodeSeriesChart series={series} metric="cpuPercent" unit="percent" height={200} />
-      </section>
-    </div>
+    <>
+      <HistoryRangeBar />
+      <div className="nodes-charts">
+        <section className="card" aria-labelledby="nodes-conns-chart">
+          <h2 id="nodes-conns-chart">Connections per node</h2>
+          <div className="muted nodes-chart-sub">{capital} · clients move to the other nodes when one fails</div>
+          <RangedSeriesChart metric="connections" unit="count" height={200} />
+        </section>
+        <section className="card" aria-labelledby="nodes-cpu-chart">
+          <h2 id="nodes-cpu-chart">CPU per node</h2>
+          <div className="muted nodes-chart-sub">{capital} · one core = 100%</div>
+          <RangedSeriesChart metric="cpuPercent" unit="percent" height={200} />
+        </section>
+      </div>
+    </>
   );
 }
 

@@ -6,18 +6,17 @@ import { useMemo, useState } from 'react';
 import { FirstClientHelp } from '../components/FirstClientHelp.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { Tile } from '../components/Tile.js';
-import { NodeSeriesChart } from '../components/NodeSeriesChart.js';
+import { HistoryRangeBar } from '../components/HistoryRangeBar.js';
+import { RangedSeriesChart, useRangeText } from '../components/RangedSeriesChart.js';
 import { nodeColor } from '../components/series.style.js';
 import { fmtBytes, fmtDuration, fmtInt, fmtRate, fmtTime, plural } from '../format.js';
 import { useCluster } from '../stores/cluster.store.js';
-import { useEvents } from '../stores/events.store.js';
 import { faultSecondsLeft, STRATEGY_HINTS } from './nodes.model.js';
-import { connectionBars, describeEvent, latestEvents } from './overview.model.js';
+import { connectionBars } from './overview.model.js';
+import { LatestEvents } from './LatestEvents.js';
 import { ProxyHealthCard } from './ProxyHealthCard.js';
 import { splitNodeId } from './supervisors.model.js';
 import './overview.css';
-
-const LATEST = 10;
 
 export function OverviewView() {
   const noClients = useCluster((s) => s.snapshot !== null && s.snapshot.totals.connections === 0);
@@ -31,6 +30,7 @@ export function OverviewView() {
       <HeadlineTiles />
       {noClients ? <div className="card ov-first-client"><FirstClientHelp /></div> : null}
       <HealthStrip />
+      <HistoryRangeBar />
       <div className="ov-grid">
         <ThroughputCard />
         <ConnectionsPerNode />
@@ -100,21 +100,21 @@ function HealthStrip() {
 }
 
 function ThroughputCard() {
-  const series = useCluster((s) => s.series);
+  const rangeText = useRangeText();
   const [metric, setMetric] = useState<'messagesOutPerSec' | 'messagesInPerSec'>('messagesOutPerSec');
   return (
     <section className="card ov-chart" aria-labelledby="ov-throughput">
       <div className="ov-card-head">
         <div>
           <h2 id="ov-throughput">Throughput</h2>
-          <div className="muted ov-card-sub">Messages {metric === 'messagesOutPerSec' ? 'out' : 'in'} per second, stacked per node · last 5 minutes</div>
+          <div className="muted ov-card-sub">Messages {metric === 'messagesOutPerSec' ? 'out' : 'in'} per second, stacked per node · {rangeText}</div>
         </div>
         <div className="ov-toggle" role="group" aria-label="Direction">
           <button type="button" className="small" aria-pressed={metric === 'messagesOutPerSec'} onClick={() => setMetric('messagesOutPerSec')}>Out</button>
           <button type="button" className="small" aria-pressed={metric === 'messagesInPerSec'} onClick={() => setMetric('messagesInPerSec')}>In</button>
         </div>
       </div>
-      <NodeSeriesChart series={series} metric={metric} unit="per-second" height={260} stacked />
+      <RangedSeriesChart metric={metric} unit="per-second" height={260} stacked />
     </section>
   );
 }
@@ -153,36 +153,6 @@ function ConnectionsPerNode() {
           <span className="muted">Routing</span> <strong>{strategy}</strong>: {STRATEGY_HINTS[strategy]}. <a href="#/nodes">Change</a>
         </p>
       ) : null}
-    </section>
-  );
-}
-
-function LatestEvents() {
-  const events = useEvents((s) => s.events);
-  const held = useEvents((s) => s.held);
-  // The Events view may be paused; the overview still shows what is happening now.
-  const latest = useMemo(() => latestEvents(held.length > 0 ? [...events, ...held] : events, LATEST), [events, held]);
-  return (
-    <section className="card ov-events" aria-labelledby="ov-events-title">
-      <div className="ov-card-head">
-        <h2 id="ov-events-title">Latest events</h2>
-        <a href="#/events">All events →</a>
-      </div>
-      {latest.length === 0 ? <p className="muted">Nothing has happened yet: events appear here as clients connect and nodes change.</p> : (
-        <ol className="ov-event-list">
-          {latest.map((e) => {
-            const line = describeEvent(e);
-            return (
-              <li key={e.seq} className={`tone-${line.tone}`}>
-                <time className="mono muted">{fmtTime(e.at)}</time>
-                <span className="ov-event-type">{e.type}</span>
-                {line.node ? <span className="ov-event-node mono">{line.node}</span> : <span />}
-                <span className="ov-event-text" title={line.text}>{line.text}</span>
-              </li>
-            );
-          })}
-        </ol>
-      )}
     </section>
   );
 }

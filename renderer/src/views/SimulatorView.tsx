@@ -1,10 +1,13 @@
 /**
  * Simulator: start a fleet of simulated clients on the real protocol, watch its own counts once a
- * second beside the cluster's figures (they must agree), stop it; the final counts stay.
+ * second beside the cluster's figures (they must agree), stop it; the final counts stay. Below,
+ * read-only, the fleets started elsewhere with `switchboard simulate`.
  */
 import { useEffect } from 'react';
+import { loadExternalFleets } from '../stores/external-fleets.load.js';
 import { loadSimulatorStatus } from '../stores/simulator-form.store.js';
 import { useSession } from '../stores/session.store.js';
+import { ExternalFleets } from './simulator/ExternalFleets.js';
 import { RunPanel } from './simulator/RunPanel.js';
 import { StartForm } from './simulator/StartForm.js';
 import './SimulatorView.css';
@@ -12,7 +15,9 @@ import './SimulatorView.css';
 export function SimulatorView() {
   const connected = useSession((s) => s.link === 'connected');
   useEffect(() => {
-    if (connected) void loadSimulatorStatus();
+    if (!connected) return;
+    void loadSimulatorStatus();
+    void loadExternalFleets();
   }, [connected]);
   return (
     <section className="simulator-view" aria-labelledby="simulator-title">
@@ -22,6 +27,7 @@ export function SimulatorView() {
       </header>
       <StartForm />
       <RunPanel />
+      <ExternalFleets />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AdminEvent, NodeSnapshot } from '../../../shared/admin/admin-model.js';
-import { connectionBars, describeEvent, latestEvents } from './overview.model.js';
+import { connectionBars, describeEvent } from './overview.model.js';
 
 const node = (id: string, connections: number, state: NodeSnapshot['state'] = 'healthy'): NodeSnapshot => ({
   id, pid: 1, state, uptimeMs: 1000, restarts: 0, connections, users: 0, subscriptions: 0, messagesInPerSec: 0,
@@ -21,21 +21,6 @@ describe('connections per node', () => {
   it('draws empty bars, not NaN, when nobody is connected', () => {
     assert.deepEqual(connectionBars([node('node-1', 0)]).map((b) => [b.width, b.share]), [[0, 0]]);
     assert.deepEqual(connectionBars([]), []);
-  });
-});
-
-describe('latest events', () => {
-  const ev = (seq: number): AdminEvent => ({ seq, at: seq, type: 'node.recovered', node: 'node-1' });
-
-  it('gives the newest first, at most the count asked', () => {
-    assert.deepEqual(latestEvents([1, 2, 3, 4].map(ev), 3).map((e) => e.seq), [4, 3, 2]);
-    assert.deepEqual(latestEvents([ev(1)], 10).map((e) => e.seq), [1]);
-  });
-
-  it('does not reorder the log it was given', () => {
-    const log = [1, 2].map(ev);
-    latestEvents(log, 10);
-    assert.deepEqual(log.map((e) => e.seq), [1, 2]);
   });
 });
 

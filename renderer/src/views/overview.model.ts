@@ -34,11 +34,6 @@ export function connectionBars(nodes: readonly NodeSnapshot[]): ConnectionBar[] 
   });
 }
 
-/** The newest `count` events, newest first. */
-export function latestEvents(events: readonly AdminEvent[], count: number): AdminEvent[] {
-  return events.slice(-count).reverse();
-}
-
 export type EventTone = 'ok' | 'warn' | 'bad' | 'info' | 'plain';
 
 /** One event as a short line: its node (when it has one), what happened, and how alarming it is. */

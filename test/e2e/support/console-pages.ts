@@ -9,7 +9,7 @@ import { waitFor } from '../../support/test-cluster.js';
 import { saveShot } from './console-session.js';
 import type { ConsoleSession } from './console-session.js';
 
-export type ViewName = 'Overview' | 'Nodes' | 'Connections' | 'Channels' | 'Broadcast' | 'Events' | 'Simulator';
+export type ViewName = 'Overview' | 'Nodes' | 'Connections' | 'Channels' | 'Broadcast' | 'Events' | 'Simulator' | 'Audit';
 
 /** "2,013 connections on 3 nodes" → 2013: the first number of a text, thousands separators dropped. */
 export function leadingNumber(text: string): number {
@@ -353,6 +353,25 @@ export class BroadcastPage {
 
   records(): Locator {
     return this.page.getByTestId('broadcast-record');
+  }
+
+  /** The confirmation of the last send, under the composer. */
+  sentNotice(): Locator {
+    return this.composer().getByTestId('broadcast-sent');
+  }
+
+  /** Per-user reach of the dry run, with a line per user id that has no connection. */
+  userReach(): Locator {
+    return this.composer().getByTestId('broadcast-user-reach');
+  }
+
+  /** What the composer holds now: the targets box (when shown), the message, and whether Send… is enabled. */
+  async state(kind: 'Channels' | 'Users'): Promise<{ targets: string; message: string; canSend: boolean }> {
+    return {
+      targets: await this.composer().getByRole('textbox', { name: kind === 'Channels' ? 'Channels' : 'User ids', exact: true }).inputValue(),
+      message: await this.composer().getByLabel('Message', { exact: true }).inputValue(),
+      canSend: await this.composer().getByRole('button', { name: 'Send…', exact: true }).isEnabled(),
+    };
   }
 }
 

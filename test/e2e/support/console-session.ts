@@ -21,8 +21,9 @@ export class ConsoleSession {
   static async start(opts: TestClusterOptions & { colorScheme?: 'light' | 'dark' } = {}): Promise<ConsoleSession> {
     const { colorScheme, ...clusterOpts } = opts;
     const cluster = await startTestCluster(clusterOpts);
+    let browser: Browser | undefined;
     try {
-      const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
       const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: colorScheme ?? 'light' });
       const page = await context.newPage();
       page.setDefaultTimeout(10_000);
@@ -30,6 +31,8 @@ export class ConsoleSession {
       await page.getByTestId('link-status').filter({ hasText: 'Connected' }).waitFor();
       return new ConsoleSession(cluster, browser, page);
     } catch (e) {
+      // A browser left open would keep the test process alive until its timeout.
+      await browser?.close().catch(() => undefined);
       await cluster.stop();
       throw e;
     }

@@ -79,3 +79,48 @@ export function inside(inner: Box, outer: Box): boolean {
   return inner.x >= outer.x - 1 && inner.y >= outer.y - 1
     && inner.x + inner.width <= outer.x + outer.width + 1 && inner.y + inner.height <= outer.y + outer.height + 1;
 }
+
+/** Something on the page that makes it, or a part of it, scroll sideways. */
+export interface SidewaysOverflow {
+  /** Tag, classes and test id of the element, for the failure message. */
+  what: string;
+  /** 'scroller': a box that scrolls sideways (scrollWidth > clientWidth); 'edge': a box past the right edge of the window. */
+  kind: 'scroller' | 'edge';
+  /** How many pixels too wide. */
+  by: number;
+}
+
+/**
+ * What scrolls sideways under `root` (and the document itself): every scrolling box whose content
+ * is wider than it, and every element past the window's right edge that no scrolling or clipping
+ * box contains. A cell that cuts its text with an ellipsis (overflow hidden) is not sideways
+ * scrolling and is not reported.
+ */
+export async function sidewaysOverflow(page: Page, root = 'main.content'): Promise<SidewaysOverflow[]> {
+  return page.evaluate<SidewaysOverflow[]>(`(() => {
+    const root = document.querySelector(${JSON.stringify(root)});
+    if (!root) throw new Error('no ${root}');
+    const name = (el) => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+      + (el.getAttribute('data-testid') ? '[' + el.getAttribute('data-testid') + ']' : '');
+    const out = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth) out.push({ what: 'document', kind: 'scroller', by: doc.scrollWidth - doc.clientWidth });
+    const right = doc.clientWidth;
+    const clipped = (el) => {
+      for (let p = el.parentElement; p && p !== root.parentElement; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    for (const el of [root, ...root.querySelectorAll('*')]) {
+      const style = getComputedStyle(el);
+      if (style.display === 'none' || el.clientWidth === 0 && el.getBoundingClientRect().width === 0) continue;
+      if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
+        out.push({ what: name(el), kind: 'scroller', by: el.scrollWidth - el.clientWidth });
+      }
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && box.right > right + 1 && !clipped(el)) out.push({ what: name(el), kind: 'edge', by: Math.round(box.right - right) });
+    }
+    return out;
+  })()`);
+}

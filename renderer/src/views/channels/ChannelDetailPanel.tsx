@@ -1,8 +1,12 @@
-/** The open channel: counts and position, live presence, typing or publications, history, actions. */
-import { useState } from 'react';
+/**
+ * The open channel: counts and position, live presence, typing or publications, history, actions,
+ * and a link to its chat or typing companion (companion.ts).
+ */
+import { useMemo, useState } from 'react';
 import { useChannels, kickSubscribers, loadOlderHistory, removeHistory, selectChannel } from '../../stores/channels.store.js';
 import type { DetailState } from '../../stores/channels.reducers.js';
 import { useActionBlock } from '../../stores/staleness.js';
+import { useSession } from '../../stores/session.store.js';
 import { unansweredText } from '../../bridge/survey.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { CopyButton } from '../../components/CopyButton.js';
@@ -13,6 +17,7 @@ import { TypingPanel } from './TypingPanel.js';
 import { FeedPanel, HistoryPanel } from './MessagesPanel.js';
 import { PublishBox } from './PublishBox.js';
 import { KickDialog } from './KickDialog.js';
+import { companionOf } from './companion.js';
 
 export function ChannelDetailPanel({ open }: { open: DetailState }) {
   const blocked = useActionBlock();
@@ -21,6 +26,8 @@ export function ChannelDetailPanel({ open }: { open: DetailState }) {
   const now = useNow(500);
   const d = open.detail;
   const channel = open.channel;
+  const namespaces = useSession((s) => s.hello?.namespaces);
+  const companion = useMemo(() => companionOf(channel, namespaces?.map((n) => n.name) ?? []), [channel, namespaces]);
 
   return (
     <section className="card channel-detail" aria-label={`Channel ${channel}`} data-testid="channel-detail" data-channel={channel}>
@@ -41,6 +48,14 @@ export function ChannelDetailPanel({ open }: { open: DetailState }) {
               </>
             ) : <span className="muted">Loading…</span>}
           </div>
+          {companion ? (
+            <button type="button" className="small ghost companion-link" data-testid="channel-companion" data-channel={companion.channel}
+              title={companion.kind === 'typing' ? 'Open who is typing in this chat' : 'Open the chat these typing signals belong to'}
+              onClick={() => selectChannel(companion.channel)}>
+              {companion.kind === 'typing' ? 'Typing channel' : 'Chat channel'} <span className="mono">{companion.channel}</span>
+              <span aria-hidden="true"> →</span>
+            </button>
+          ) : null}
           <div className="detail-actions">
             {d?.historyEnabled ? <button type="button" className="small danger" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => setConfirm('history')}>Remove history</button> : null}
             <button type="button" className="small danger" disabled={!d || d.subscribers === 0 || blocked !== null} onClick={() => setConfirm('kick')}
@@ -65,7 +80,7 @@ export function ChannelDetailPanel({ open }: { open: DetailState }) {
           <dd>
             {d?.offset !== undefined ? <>offset {fmtInt(d.offset)}</> : <span className="muted">{d ? 'no history' : '—'}</span>}
           </dd>
-          {d?.epoch ? <div className="epoch mono" title="The epoch changes when the stream is lost">epoch {d.epoch}</div> : null}
+          {d?.epoch ? <dd className="epoch mono" title="The epoch changes when the stream is lost">epoch {d.epoch}</dd> : null}
         </div>
       </dl>
 

@@ -1,10 +1,11 @@
 /**
  * Publications: for channels with history, the stream newest first with offsets, live publications
- * added on top and older pages on demand; without history, what was published since opening.
+ * added on top and older pages on demand; without history, what was published since opening. Each
+ * payload shows on one line and opens pretty-printed (PayloadCell).
  */
 import type { FeedItem, HistoryItem } from '../../stores/channels.reducers.js';
 import { fmtInt, fmtTime } from '../../format.js';
-import { compactJson } from '../message-input.js';
+import { PayloadCell } from './PayloadCell.js';
 
 const FRESH_MS = 4000;
 
@@ -31,7 +32,7 @@ export function HistoryPanel({ history, hasMore, loaded, loadingOlder, onOlder, 
             <li key={p.offset ?? `x${i}`} className={p.liveAt !== undefined && now - p.liveAt < FRESH_MS ? 'fresh' : ''} data-testid="history-item">
               <span className="offset mono" title="Stream offset">#{p.offset !== undefined ? fmtInt(p.offset) : '—'}</span>
               <span className="who">{p.info ? (p.info.user || 'anonymous') : <span className="muted">server</span>}</span>
-              <code className="data ellipsis" title={JSON.stringify(p.data)}>{compactJson(p.data, 400)}</code>
+              <PayloadCell data={p.data} />
               <span className="mono muted when">{p.liveAt !== undefined ? fmtTime(p.liveAt) : ''}</span>
             </li>
           ))}
@@ -64,7 +65,7 @@ export function FeedPanel({ feed, now }: { feed: FeedItem[]; now: number }) {
             <li key={p.key} className={now - p.at < FRESH_MS ? 'fresh' : ''}>
               <span className="mono muted when">{fmtTime(p.at)}</span>
               <span className="who">{p.info ? (p.info.user || 'anonymous') : <span className="muted">server</span>}</span>
-              <code className="data ellipsis" title={JSON.stringify(p.data)}>{compactJson(p.data, 400)}</code>
+              <PayloadCell data={p.data} />
             </li>
           ))}
         </ol>

@@ -22,6 +22,8 @@ export function PresencePanel({ enabled, members, log, namespace, now }: {
     );
   }
   const users = new Set(members.map((m) => m.user)).size;
+  // Without any connection info its column would only hold dashes: the client ids get that room.
+  const withInfo = members.some((m) => m.conn_info !== undefined);
   return (
     <section className="panel" aria-label="Presence">
       <div className="panel-head">
@@ -35,9 +37,10 @@ export function PresencePanel({ enabled, members, log, namespace, now }: {
         {members.length === 0 ? (
           <p className="muted presence-empty">Nobody is here. Members appear as soon as a client subscribes.</p>
         ) : (
-          <div className="table-scroll presence-scroll">
-            <table className="data compact">
-              <thead><tr><th>User</th><th>Client</th><th>Node</th><th>Connection info</th></tr></thead>
+          // Focusable, so the keyboard can scroll a long list of members (it holds no control of its own).
+          <div className="table-scroll presence-scroll" tabIndex={0} role="region" aria-label="Members">
+            <table className={`data compact presence-table${withInfo ? ' with-info' : ''}`}>
+              <thead><tr><th>User</th><th>Client</th><th>Node</th>{withInfo ? <th>Connection info</th> : null}</tr></thead>
               <tbody>
                 {members.slice(0, SHOWN).map((m) => (
                   <tr key={m.client} data-testid="presence-member" data-client={m.client} data-user={m.user}
@@ -45,9 +48,11 @@ export function PresencePanel({ enabled, members, log, namespace, now }: {
                     <td className="strong">{m.user || <span className="muted">anonymous</span>}</td>
                     <td className="mono ellipsis" title={m.client}>{m.client}</td>
                     <td>{m.node || <span className="muted" title="Known at the next refresh">…</span>}</td>
-                    <td className="mono ellipsis" title={m.conn_info !== undefined ? JSON.stringify(m.conn_info) : undefined}>
-                      {m.conn_info !== undefined ? compactJson(m.conn_info, 80) : <span className="muted">—</span>}
-                    </td>
+                    {withInfo ? (
+                      <td className="mono ellipsis" title={m.conn_info !== undefined ? JSON.stringify(m.conn_info) : undefined}>
+                        {m.conn_info !== undefined ? compactJson(m.conn_info, 80) : <span className="muted">—</span>}
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { ConnectionDetail, RecoveryRecord, SubscriptionDetail } from '../../../../shared/admin/admin-model.js';
+import { compareNatural } from '../../../../shared/natural-order.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { fmtBytes, fmtDuration, fmtInt, fmtTime, fmtDateTime } from '../../format.js';
 import { useCluster } from '../../stores/cluster.store.js';
@@ -143,7 +144,7 @@ function Traffic({ d }: { d: ConnectionDetail }) {
 
 function Subscriptions({ d, disabled }: { d: ConnectionDetail; disabled: boolean }) {
   const blocked = useActionBlock();
-  const subs = [...d.subscriptionList].sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
+  const subs = [...d.subscriptionList].sort((a, b) => compareNatural(a.channel, b.channel));
   return (
     <section className="conn-section" aria-labelledby="conn-subs-title">
       <h3 id="conn-subs-title">Subscriptions <span className="conn-count">{fmtInt(subs.length)}</span></h3>

@@ -1,6 +1,6 @@
 /** The events log's rules, pure: type groups, filters, and each event as one readable line. */
 import type { AdminEvent, AdminEventType, KickTarget } from '../../../../shared/admin/admin-model.js';
-import { describeAudience, fmtReach } from '../../stores/broadcasts.model.js';
+import { describeAudience, fmtDelivered, fmtReach } from '../../stores/broadcasts.model.js';
 import { fmtInt } from '../../format.js';
 
 export const EVENT_GROUPS: { id: string; label: string; types: AdminEventType[] }[] = [
@@ -118,7 +118,10 @@ export function eventDetails(e: AdminEvent): string {
       ? `recovered ${plural(e.replayed, 'publication')}`
       : `not recovered${e.miss ? ` (${e.miss})` : ''} · replayed ${plural(e.replayed, 'publication')}`;
     case 'client.kicked': return `kicked ${plural(e.count, 'connection')} (${targetText(e.target)}) · code ${e.code}${e.reason ? ` · ${e.reason}` : ''} · by ${e.by}`;
-    case 'broadcast.sent': return `to ${describeAudience(e.audience)} · reached ${fmtReach(e)} · by ${e.by}`;
+    case 'broadcast.sent': {
+      const delivered = fmtDelivered(e);
+      return `to ${describeAudience(e.audience)} · reached ${fmtReach(e)}${delivered ? ` · ${delivered}` : ''} · by ${e.by}`;
+    }
     case 'node.started': case 'node.restarted': return `pid ${e.pid}`;
     case 'node.unhealthy': case 'node.recovered': case 'node.removed': return '';
     case 'node.draining': return `${e.purpose}: moving ${plural(e.total, 'connection')} at ${fmtInt(e.rate)}/s`;

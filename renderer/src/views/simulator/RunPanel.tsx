@@ -37,7 +37,7 @@ function NoRunYet() {
       <div className="empty">
         <h2>No fleet has run since the console connected</h2>
         <p>Start one above. Its own counts appear here once a second, beside the cluster&apos;s figures, and stay after it ends.</p>
-        <p className="muted">A fleet started with <code>switchboard simulate</code> runs outside the cluster&apos;s control and does not show here.</p>
+        <p className="muted">A fleet started with <code>switchboard simulate</code> runs outside the cluster&apos;s control: it shows below, read-only.</p>
       </div>
     </section>
   );
