@@ -105,8 +105,3 @@ export async function allEvents(session: AdminSession): Promise<Result<AdminEven
     seq = last;
   }
 }
-
-/** The events export: one JSON object per line in sequence order (the console's Export NDJSON format). */
-export function eventsNdjson(events: readonly AdminEvent[]): string {
-  return [...events].sort((a, b) => a.seq - b.seq).map((e) => `${JSON.stringify(e)}\n`).join('');
-}

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Result } from '../shared/result.js';
 import { ok } from '../shared/result.js';
 import type { AdminTarget } from './admin-client.js';
-import { allEvents, eventsNdjson, withAdmin } from './admin-client.js';
+import { allEvents, withAdmin } from './admin-client.js';
+import { eventsFileName, eventsNdjson } from '../shared/admin/events-export.js';
 import type { DesktopPort, WindowHandle } from './desktop-port.js';
 
 export interface CommandContext {
@@ -19,12 +20,6 @@ export interface CommandContext {
   /** The embedded cluster's console and client URLs when it runs (undefined for a remote one). */
   embedded(): { consoleUrl: string; clientUrl: string } | undefined;
   window(): WindowHandle | undefined;
-}
-
-/** switchboard-events-2025-01-31T12-04-05.ndjson (local time), as the console names its export. */
-export function eventsFileName(at: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `switchboard-events-${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())}T${p(at.getHours())}-${p(at.getMinutes())}-${p(at.getSeconds())}.ndjson`;
 }
 
 /** The console of a remote admin API in a browser: `ws://h:p/admin` → `http://h:p/?token=…`. */

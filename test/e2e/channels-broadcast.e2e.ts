@@ -9,6 +9,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { waitFor } from '../support/test-cluster.js';
 import { ConsoleSession } from './support/console-session.js';
 import { ConsoleUi, eventually, leadingNumber, textOf } from './support/console-pages.js';
@@ -191,6 +192,18 @@ describe('the Channels, Broadcast and Events views', () => {
     // Newest first.
     assert.deepEqual(rows.map((r) => r.type).filter((t) => t.startsWith('client.')).reverse(),
       ['client.connected', 'client.subscribed', 'client.unsubscribed']);
+  });
+
+  it('exports the events shown as NDJSON with ISO times, and says what it saved', async () => {
+    const { page } = session;
+    await ui.open('Events');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export NDJSON' }).click()]);
+    const name = download.suggestedFilename();
+    assert.match(name, /^switchboard-events-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.ndjson$/);
+    const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { time: string; at: number; user?: string });
+    assert.ok(lines.length > 0 && lines.every((e) => e.time === new Date(e.at).toISOString()), 'every line leads with its ISO time');
+    assert.ok(lines.every((e) => e.user === 'bob'), 'only the events shown (filtered to bob) are exported');
+    await page.getByTestId('toasts').getByText(`Exported ${lines.length.toLocaleString('en-US')} event${lines.length === 1 ? '' : 's'} to ${name}`).waitFor();
   });
 
   it('keeps the Events list clear of toasts, which can be dismissed and go away by themselves', async () => {

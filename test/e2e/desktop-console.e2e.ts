@@ -98,9 +98,10 @@ describe('the console inside the desktop window', () => {
     await page.getByRole('button', { name: 'Export NDJSON' }).click();
     const saved = await eventually(async () => (await calls()).filter((c) => c.call === 'saveFile'), (s) => s.length === 1, 'a saveFile call');
     assert.match(saved[0]!.name!, /^switchboard-events-.*\.ndjson$/);
-    const lines = saved[0]!.text!.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const lines = saved[0]!.text!.trim().split('\n').map((l) => JSON.parse(l) as { type: string; time: string; at: number });
     assert.ok(lines.some((e) => e.type === 'node.down'));
-    await page.locator('.toast').filter({ hasText: 'Saved to /tmp/switchboard-events-' }).first().waitFor();
+    assert.ok(lines.every((e) => e.time === new Date(e.at).toISOString()), 'every line leads with its ISO time');
+    await page.locator('.toast').filter({ hasText: new RegExp(`^Saved ${lines.length.toLocaleString('en-US')} events to /tmp/switchboard-events-`) }).first().waitFor();
     assert.deepEqual(violations, []);
   });
 });

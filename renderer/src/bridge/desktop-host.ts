@@ -13,13 +13,13 @@ export function desktopHost(): SwitchboardBridge | null {
   return complete ? (host as SwitchboardBridge) : null;
 }
 
-/** Saves through the desktop's save dialog (the outcome shows as a toast); false in a browser. */
-export function saveFile(name: string, text: string): boolean {
+/** Saves through the desktop's save dialog (the outcome, naming `what` was saved, shows as a toast); false in a browser. */
+export function saveFile(name: string, text: string, what: string): boolean {
   const host = desktopHost();
   if (!host) return false;
   host.saveFile(name, text).then(
     (result) => {
-      if (result.saved) useSession.getState().toast('ok', `Saved to ${result.path}`);
+      if (result.saved) useSession.getState().toast('ok', `Saved ${what} to ${result.path}`);
       else if (result.reason === 'failed') useSession.getState().toast('error', `Not saved: ${result.message}`);
     },
     (e: unknown) => useSession.getState().toast('error', `Not saved: ${e instanceof Error ? e.message : String(e)}`),

@@ -11,8 +11,7 @@ import { useHistory } from '../stores/history.store.js';
 import { useSession } from '../stores/session.store.js';
 import type { Bounds } from '../stores/history.model.js';
 import { csvFileName, describeBounds, fromLocalInput, historyCsv, RANGE_PRESETS, rangeBounds, toLocalInput } from '../stores/history.model.js';
-import { downloadText } from '../views/events/download.js';
-import { fmtInt } from '../format.js';
+import { countOf, downloadText } from '../views/events/download.js';
 import './history-range.css';
 
 const REFRESH_MS = 15_000;
@@ -99,8 +98,7 @@ function exportCsv(): void {
   }
   const { text, rows } = historyCsv(series);
   const name = csvFileName(bounds);
-  downloadText(name, text, 'text/csv');
-  useSession.getState().toast('ok', `Exported ${fmtInt(rows)} rows to ${name}`);
+  downloadText(name, text, 'text/csv', countOf(rows, 'row'));
 }
 
 function stepText(ms: number): string {

@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import type { AuditEntry } from '../../../shared/admin/audit-model.js';
 import { request } from '../bridge/bridge.js';
-import { downloadText } from '../views/events/download.js';
+import { countOf, downloadText } from '../views/events/download.js';
 import type { AuditExportKind } from '../views/audit/audit-export.js';
 import { auditCsv, auditFileName, auditNdjson } from '../views/audit/audit-export.js';
 import type { AuditState, AuditViewFilter } from './audit.reducers.js';
@@ -42,8 +42,8 @@ export const useAudit = create<AuditStore>()((set, get) => ({
       const entries = await everyEntry(get().filter);
       if (entries.length === 0) return toast('warn', 'Nothing to export: no audit entries match the filter');
       const name = auditFileName(kind, new Date());
-      downloadText(name, kind === 'csv' ? auditCsv(entries) : auditNdjson(entries), kind === 'csv' ? 'text/csv' : 'application/x-ndjson');
-      toast('ok', `Exported ${entries.length.toLocaleString('en-US')} audit ${entries.length === 1 ? 'entry' : 'entries'} to ${name}`);
+      downloadText(name, kind === 'csv' ? auditCsv(entries) : auditNdjson(entries), kind === 'csv' ? 'text/csv' : 'application/x-ndjson',
+        countOf(entries.length, 'audit entry', 'audit entries'));
     } catch (e) {
       toast('error', `Export failed: ${e instanceof Error ? e.message : String(e)}`);
     }

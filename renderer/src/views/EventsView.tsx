@@ -10,8 +10,8 @@ import { EVENTS_KEPT } from '../stores/events.reducers.js';
 import { fmtInt } from '../format.js';
 import type { EventFilter } from './events/event-model.js';
 import { EVENT_GROUPS, emptyFilter, isFiltered, visibleEvents } from './events/event-model.js';
-import { exportNdjson, ndjsonFileName } from './events/export-ndjson.js';
-import { downloadText } from './events/download.js';
+import { eventsFileName, eventsNdjson } from '../../../shared/admin/events-export.js';
+import { countOf, downloadText } from './events/download.js';
 import { EventRow } from './events/EventRow.js';
 import { VirtualRows } from './events/VirtualRows.js';
 import './EventsView.css';
@@ -58,7 +58,7 @@ export function EventsView() {
           {paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" disabled={shown.length === 0} title="Download the events shown as newline-delimited JSON"
-          onClick={() => downloadText(ndjsonFileName(new Date()), exportNdjson(shown))}>
+          onClick={() => downloadText(eventsFileName(new Date()), eventsNdjson(shown), 'application/x-ndjson', countOf(shown.length, 'event'))}>
           Export NDJSON
         </button>
       </div>

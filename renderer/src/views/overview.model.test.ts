@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AdminEvent, NodeSnapshot } from '../../../shared/admin/admin-model.js';
+import type { NodeSnapshot } from '../../../shared/admin/admin-model.js';
 import { connectionBars, describeEvent } from './overview.model.js';
 
 const node = (id: string, connections: number, state: NodeSnapshot['state'] = 'healthy'): NodeSnapshot => ({
