@@ -6,7 +6,7 @@
  */
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import type { MouseEvent } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TooltipContentProps } from 'recharts';
 import type { HistoryMarker, MetricsHistory } from '../../../shared/admin/metrics-history-model.js';
 import { fmtTime } from '../format.js';
@@ -17,9 +17,10 @@ import { useHistory } from '../stores/history.store.js';
 import type { ChartUnit } from './NodeSeriesChart.js';
 import { AXIS, VALUE } from './NodeSeriesChart.js';
 import type { SeriesMetric, SeriesRow } from './series.rows.js';
-import { nodeKey, seriesRows, sortedNodeIds } from './series.rows.js';
-import { keyEntries, nodeStroke, TOTAL_STROKE } from './series.style.js';
+import { seriesRows, sortedNodeIds } from './series.rows.js';
+import { keyEntries } from './series.style.js';
 import { SeriesLegend, SeriesTooltip } from './SeriesKey.js';
+import { seriesShapes } from './series-shapes.js';
 import './series-chart.css';
 import './history-range.css';
 
@@ -89,19 +90,7 @@ export const HistorySeriesChart = memo(function HistorySeriesChart({ history, me
           tickFormatter={axisTime} tick={TICK} axisLine={AXIS_LINE} tickLine={false} />
         <YAxis tickFormatter={AXIS[unit]} tick={TICK} axisLine={false} tickLine={false} width={Y_AXIS_WIDTH} allowDecimals={false} />
         <Tooltip content={tooltip} cursor={CURSOR} isAnimationActive={false} />
-        {nodeIds.map((id, i) => {
-          const s = nodeStroke(i);
-          const dash = s.dash || undefined;
-          return stacked
-            ? <Area key={id} dataKey={nodeKey(id)} name={id} stackId="nodes" type="linear" stroke={s.color} fill={s.color} fillOpacity={0.28}
-                strokeWidth={Math.min(s.width, 2)} strokeDasharray={dash} strokeLinecap={s.cap} dot={false} activeDot={false} isAnimationActive={false} />
-            : <Line key={id} dataKey={nodeKey(id)} name={id} type="linear" stroke={s.color} strokeWidth={s.width} strokeDasharray={dash}
-                strokeLinecap={s.cap} dot={false} isAnimationActive={false} />;
-        })}
-        {stacked ? (
-          <Line dataKey="total" name="Total" type="linear" stroke={TOTAL_STROKE.color} strokeWidth={TOTAL_STROKE.width}
-            strokeDasharray={TOTAL_STROKE.dash} dot={false} isAnimationActive={false} />
-        ) : null}
+        {seriesShapes(nodeIds, stacked)}
         {history.markers.map((m, i) => (
           <ReferenceLine key={`${m.at}-${i}`} x={m.at} stroke={markerTone(m)} strokeDasharray="4 3" ifOverflow="hidden"
             label={<MarkerFlag marker={m} />} />

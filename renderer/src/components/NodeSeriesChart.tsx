@@ -7,16 +7,17 @@
  * change when the series does (STYLE.md §7).
  */
 import { memo, useCallback, useMemo } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TooltipContentProps } from 'recharts';
 import type { TimeSeries } from '../../../shared/admin/admin-model.js';
 import { fmtInt, fmtRate, fmtTime } from '../format.js';
 import { useNow } from '../views/use-now.js';
 import type { SeriesMetric, SeriesRow } from './series.rows.js';
-import { nodeKey, rowsInWindow, seriesRows, sortedNodeIds } from './series.rows.js';
-import { keyEntries, nodeStroke, TOTAL_STROKE } from './series.style.js';
+import { rowsInWindow, seriesRows, sortedNodeIds } from './series.rows.js';
+import { keyEntries } from './series.style.js';
 import { emptyLead, tickLabel, timeWindow } from './series.window.js';
 import { SeriesLegend, SeriesTooltip } from './SeriesKey.js';
+import { seriesShapes } from './series-shapes.js';
 import './series-chart.css';
 
 const MARGIN = { top: 8, right: 14, bottom: 0, left: 0 } as const;
@@ -83,20 +84,7 @@ export const NodeSeriesChart = memo(function NodeSeriesChart({ series, metric, u
           tickFormatter={axisTime} tick={TICK} axisLine={AXIS_LINE} tickLine={false} />
         <YAxis tickFormatter={AXIS[unit]} tick={TICK} axisLine={false} tickLine={false} width={44} allowDecimals={false} />
         <Tooltip content={tooltip} cursor={CURSOR} isAnimationActive={false} />
-        {nodeIds.map((id, i) => {
-          const s = nodeStroke(i);
-          const dash = s.dash || undefined;
-          return stacked
-            ? <Area key={id} dataKey={nodeKey(id)} name={id} stackId="nodes" type="linear" stroke={s.color} fill={s.color} fillOpacity={0.28}
-                strokeWidth={Math.min(s.width, 2)} strokeDasharray={dash} strokeLinecap={s.cap} dot={false} activeDot={false}
-                isAnimationActive={false} />
-            : <Line key={id} dataKey={nodeKey(id)} name={id} type="linear" stroke={s.color} strokeWidth={s.width} strokeDasharray={dash}
-                strokeLinecap={s.cap} dot={false} isAnimationActive={false} />;
-        })}
-        {stacked ? (
-          <Line dataKey="total" name="Total" type="linear" stroke={TOTAL_STROKE.color} strokeWidth={TOTAL_STROKE.width}
-            strokeDasharray={TOTAL_STROKE.dash} dot={false} isAnimationActive={false} />
-        ) : null}
+        {seriesShapes(nodeIds, stacked)}
       </ComposedChart>
       <SeriesLegend entries={legend} format={VALUE[unit]} />
     </div>
