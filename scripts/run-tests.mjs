@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 /**
- * Every test of `npm test`, in two node:test runs, with one closing line that sums them.
+ * Every test of `npm test`, in four node:test runs, with one closing line that sums them.
  *
- * - Unit tests (beside the code in shared/, embedded-server/, renderer/, main/) start no cluster and
- *   time nothing, so two files run at once: on these 2-core machines most of a unit file's time is
- *   the start of its process (tsx loading the import graph), which overlaps well.
- * - Integration, benchmark and end-to-end tests (test/, bench/, test/e2e/) start real processes,
- *   Redis, HAProxy and Chromium and wait on real timeouts; they run one file at a time, as before,
- *   so that no test shares the machine with another.
+ * - unit: the tests beside the code in shared/, embedded-server/, renderer/, main/. They start no
+ *   cluster, and most of a file's time is the start of its process (tsx loading the import graph).
+ * - integration: test/ (real node processes, Redis, HAProxy, the real centrifuge client) and
+ *   bench/'s reduced runs. Most of their time is waiting — on handshakes, timeouts, processes.
+ * - e2e: test/e2e/, the console in Debian's Chromium against real clusters.
+ * - soak: the chaos soak alone, last, with the machine to itself: it injects faults on a schedule
+ *   and checks that nothing is lost, and shares its 60 s with nothing else.
  *
- * Each run's TAP output is passed through unchanged. The last line is `N passed, N failed` over both
- * runs (cancelled files count as failed); the exit code is non-zero when either run failed.
+ * The first three run two files at a time: on these 2-core machines that overlaps one file's
+ * waiting with the other's work (measured: the suite passes unchanged at load 10, and no test
+ * asserts a duration). Each run's TAP output passes through unchanged. The last line is
+ * `N passed, N failed` over all runs (cancelled files count as failed); the exit code is non-zero
+ * when any run failed.
  *
- * `node scripts/run-tests.mjs unit` or `… rest` runs one of the two.
+ * `node scripts/run-tests.mjs unit` (or integration, e2e, soak) runs one of them.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -37,9 +41,14 @@ function find(dirs, suffix) {
   return out.sort();
 }
 
+/** The one file that runs alone. */
+const SOAK = 'test/chaos-soak.test.ts';
+
 const runs = {
   unit: { concurrency: 2, files: () => find(['shared', 'embedded-server', 'renderer', 'main'], '.test.ts') },
-  rest: { concurrency: 1, files: () => [...find(['test', 'bench'], '.test.ts'), ...find(['test/e2e'], '.e2e.ts')] },
+  integration: { concurrency: 2, files: () => find(['test', 'bench'], '.test.ts').filter((f) => f !== SOAK) },
+  e2e: { concurrency: 2, files: () => find(['test/e2e'], '.e2e.ts') },
+  soak: { concurrency: 1, files: () => [SOAK] },
 };
 
 /** Runs one node:test run; resolves with its exit code and the counts of its closing summary. */
@@ -64,7 +73,7 @@ function run(name) {
   });
 }
 
-const chosen = process.argv[2] ? [process.argv[2]] : ['unit', 'rest'];
+const chosen = process.argv[2] ? [process.argv[2]] : Object.keys(runs);
 for (const name of chosen) {
   if (!(name in runs)) {
     process.stderr.write(`unknown test run "${name}": use one of ${Object.keys(runs).join(', ')}\n`);
