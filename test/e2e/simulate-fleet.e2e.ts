@@ -77,7 +77,8 @@ describe('a fleet started with switchboard simulate, in the Simulator view', () 
     const pid = cli!.pid;
     cli!.child.kill('SIGSTOP');
     try {
-      const lost = await eventually(() => fleets.read(pid), (r) => r?.lostContact === true, 'the row to say contact is lost', 15_000);
+      // The row's cells are read one after another: wait for a read in which the grey and the words agree.
+      const lost = await eventually(() => fleets.read(pid), (r) => r?.lostContact === true && r.age.startsWith('lost'), 'the row to say contact is lost', 15_000);
       assert.match(lost!.age, /^lost contact \d+ s ago$/);
       await session.shot('issue14-external-fleet-lost');
       await assertNoSeriousViolations(session.page, 'a fleet greyed as lost contact');
