@@ -46,14 +46,15 @@ describe('the application menu', () => {
     assert.equal(find(shipped, 'Toggle Developer Tools'), undefined);
   });
 
-  it('gives the seven views Ctrl/Cmd+1…7 in order, the Simulator last, as the console\'s Alt+1…7', () => {
+  it('gives the ten views Ctrl/Cmd+1…9 and 0 in order, as the console\'s Alt+1…9 and Alt+0', () => {
     const menus = buildMenus({ platform: 'linux', development: false, embedded: true, connected: true }, () => undefined);
     const views = menus[3]!.items.filter((i): i is Extract<MenuItemSpec, { type: 'item' }> => i.type === 'item' && i.id.startsWith('view:'));
     assert.deepEqual(views.map((v) => [v.label, v.accelerator]), [
       ['Overview', 'CmdOrCtrl+1'], ['Nodes', 'CmdOrCtrl+2'], ['Connections', 'CmdOrCtrl+3'], ['Channels', 'CmdOrCtrl+4'],
       ['Broadcast', 'CmdOrCtrl+5'], ['Events', 'CmdOrCtrl+6'], ['Simulator', 'CmdOrCtrl+7'], ['Audit', 'CmdOrCtrl+8'],
+      ['Alerts', 'CmdOrCtrl+9'], ['Capacity', 'CmdOrCtrl+0'],
     ]);
-    assert.deepEqual(VIEWS.map((v) => v.key), ['1', '2', '3', '4', '5', '6', '7', '8']);
+    assert.deepEqual(VIEWS.map((v) => v.key), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0']);
   });
 
   it('disables the cluster commands while no cluster is connected, and restart for a remote one', () => {

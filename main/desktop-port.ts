@@ -61,6 +61,8 @@ export interface WindowHandle {
   /** Main → preload message (the preload decides what it does with it). */
   send(channel: string, payload: unknown): void;
   setTitle(title: string): void;
+  /** The window's current title. */
+  title(): string;
   bounds(): WindowBounds;
   show(): void;
   maximize(): void;
@@ -126,6 +128,8 @@ export interface DesktopPort {
   /** Opens a file on disk with its default application (the README). */
   openPath(path: string): Promise<void>;
   notify(title: string, body: string): void;
+  /** The app's dock/taskbar badge count (0 clears it); false where the platform shows no badge. */
+  setBadge(count: number): boolean;
   copyText(text: string): void;
   /** The displays' work areas, to keep a restored window on screen. */
   workAreas(): { x: number; y: number; width: number; height: number }[];

@@ -24,6 +24,7 @@ function handleOf(win: BrowserWindow): WindowHandle {
     reload: () => win.webContents.reload(),
     send: (channel, payload) => win.webContents.send(channel, payload),
     setTitle: (title) => win.setTitle(title),
+    title: () => win.getTitle(),
     bounds: () => ({ ...win.getNormalBounds(), maximized: win.isMaximized() }),
     show: () => win.show(),
     maximize: () => win.maximize(),
@@ -124,6 +125,8 @@ function electronPort(paths: AppPaths, onExit: () => void): DesktopPort {
     notify(title, body) {
       if (Notification.isSupported()) new Notification({ title, body, icon: paths.icon }).show();
     },
+    // macOS dock and Linux launchers (Unity) show it; Windows has no badge count, so this answers false there.
+    setBadge: (count) => app.setBadgeCount(count),
     copyText: (text) => clipboard.writeText(text),
     workAreas: () => screen.getAllDisplays().map((d) => d.workArea),
     downloadsDir: () => app.getPath('downloads'),

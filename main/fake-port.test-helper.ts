@@ -31,6 +31,7 @@ export class FakeWindow implements WindowHandle {
   reload(): void { this.reloads++; }
   send(channel: string, payload: unknown): void { this.sent.push({ channel, payload }); }
   setTitle(title: string): void { this.titles.push(title); }
+  title(): string { return this.titles.at(-1) ?? ''; }
   bounds(): WindowBounds { return { ...this.box }; }
   show(): void { this.shown = true; }
   maximize(): void { this.maximized = true; }
@@ -62,6 +63,9 @@ export class FakePort implements DesktopPort {
   readonly external: string[] = [];
   readonly opened: string[] = [];
   readonly notifications: { title: string; body: string }[] = [];
+  /** Badge counts set, in order; `badgeSupported` false plays a platform without a badge (Windows). */
+  readonly badges: number[] = [];
+  badgeSupported = true;
   readonly clipboard: string[] = [];
   /** What the next save dialog answers (null = cancelled). */
   savePath: string | null = null;
@@ -99,6 +103,10 @@ export class FakePort implements DesktopPort {
   async openExternal(url: string): Promise<void> { this.external.push(url); }
   async openPath(path: string): Promise<void> { this.opened.push(path); }
   notify(title: string, body: string): void { this.notifications.push({ title, body }); }
+  setBadge(count: number): boolean {
+    this.badges.push(count);
+    return this.badgeSupported;
+  }
   copyText(text: string): void { this.clipboard.push(text); }
   workAreas(): { x: number; y: number; width: number; height: number }[] { return [{ x: 0, y: 0, width: 1920, height: 1080 }]; }
   downloadsDir(): string { return this.userDataDir; }

@@ -1,6 +1,6 @@
 /**
  * The answers to the pages' IPC requests, behind the sender check. The console may ask for its
- * boot values, save a file, open an http(s) link, and post a notification; the settings page may
+ * boot values, save a file, open an http(s) link, post a notification and set the alert badge; the settings page may
  * load and save the settings. Payloads are checked by the shared codecs before anything runs.
  */
 import { writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { SETTINGS_INVOKE_CHANNELS, parseSettingsRequest } from '../shared/deskto
 import type { DesktopPort, IpcSender, WindowHandle } from './desktop-port.js';
 import type { AppHost } from './security.js';
 import { isExternalLink, senderAllowed } from './security.js';
+import { badgedTitle } from './alert-badge.js';
 
 /** Thrown to the renderer when a request is refused (the invoke rejects; a sync request gets null). */
 export class IpcRefused extends Error {}
@@ -80,6 +81,13 @@ async function consoleRequest(ctx: PageContext, channel: ConsoleInvokeChannel, p
     case 'switchboard:notify': {
       const { title, body } = need(parseConsoleRequest(channel, payload));
       return ctx.port.notify(title, body);
+    }
+    case 'switchboard:set-badge': {
+      const { count } = need(parseConsoleRequest(channel, payload));
+      const window = ctx.window('console');
+      // Without a badge, the count goes where the taskbar shows it anyway: the window's title.
+      if (!ctx.port.setBadge(count) && window && !window.isDestroyed()) window.setTitle(badgedTitle(window.title(), count));
+      return undefined;
     }
     default:
       return assertNever(channel);

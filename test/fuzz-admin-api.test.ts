@@ -52,13 +52,18 @@ const BASE: { [M in AdminMethod]: Record<string, unknown> } = {
   'simulator.stop': {},
   'simulator.status': {},
   'simulator.fleets': {},
+  'capacity.estimate': { nodesPerMachine: 2, machines: 3 },
   'audit.query': { text: 'kick', action: 'session.kick', who: 'admin', from: 0, to: 1, ok: true, before: 5, limit: 10 },
+  'alerts.rules': {},
+  'alerts.set-rules': { rules: [{ kind: 'loop-delay', enabled: true, threshold: 200, forSeconds: 30, severity: 'warning' }] },
+  'alerts.list': { limit: 10 },
 };
 
 /** Methods that leave the cluster as it was: only these are sent when the params are valid. */
 const READ_ONLY = new Set<AdminMethod>([
   'cluster.snapshot', 'cluster.series', 'metrics.history', 'events.since', 'connections.query', 'connection.get', 'channels.query',
-  'channel.get', 'broadcast.list', 'token.mint', 'simulator.status', 'simulator.fleets', 'audit.query',
+  'channel.get', 'broadcast.list', 'token.mint', 'simulator.status', 'simulator.fleets', 'audit.query', 'capacity.estimate',
+  'alerts.rules', 'alerts.list',
 ]);
 
 const METHODS = Object.keys(BASE) as AdminMethod[];

@@ -103,8 +103,9 @@ export class AdminConnection {
     if (this.watches.size >= MAX_WATCHED_CHANNELS) {
       return err({ code: AdminErrors.conflict, message: `at most ${MAX_WATCHED_CHANNELS} watched channels per admin connection: unwatch one first` });
     }
-    const dispose = this.backend.watch(channel, (items) => this.push('channel.activity', { channel, items }));
-    this.watches.set(channel, dispose);
+    const watched = this.backend.watch(channel, (items, sampling) => this.push('channel.activity', sampling ? { channel, items, sampling } : { channel, items }));
+    if (!watched.ok) return watched;
+    this.watches.set(channel, watched.value);
     return ok({});
   }
 

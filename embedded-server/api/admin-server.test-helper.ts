@@ -70,10 +70,10 @@ export function recordingBackend() {
     watch: (channel, l) => {
       rec.watchCalls.push(channel);
       rec.watches.set(channel, l);
-      return () => {
+      return ok(() => {
         rec.watches.delete(channel);
         rec.unwatched.push(channel);
-      };
+      });
     },
   };
   const emitSnapshot = (s: ClusterSnapshot) => rec.snapshotListeners.forEach((l) => l(s));

@@ -152,6 +152,10 @@ function fanOut(backend: AdminBackend, conns: ReadonlySet<AdminConnection>): (()
       const frame = encodeAdminPush('simulator.fleets', { fleets });
       for (const c of conns) c.send(frame);
     }),
+    backend.onAlerts?.((firing) => {
+      const frame = encodeAdminPush('alerts', { firing });
+      for (const c of conns) c.send(frame);
+    }) ?? (() => undefined),
   ];
 }
 

@@ -29,10 +29,17 @@ export interface HistoryQuery {
   reverse: boolean;
 }
 
+/**
+ * Which server path published (a client publish is known by its `info`). Only for the console's
+ * inspector: never stored in history nor sent to clients, so a broker that relays publications
+ * between supervisors (Redis) hands them over without it.
+ */
+export type PublishOrigin = 'http-api' | 'admin';
+
 /** What the broker hands to its listeners for each publication, join or leave. */
 export type BrokerEvent =
   /** `delta`: subscribers that negotiated fossil deltas get this one as a delta against the previous. */
-  | { kind: 'pub'; channel: string; pub: Publication; epoch?: string; delta?: boolean }
+  | { kind: 'pub'; channel: string; pub: Publication; epoch?: string; delta?: boolean; origin?: PublishOrigin }
   | { kind: 'join' | 'leave'; channel: string; info: ClientInfo };
 
 export interface Broker {
@@ -40,7 +47,7 @@ export interface Broker {
   publish(
     channel: string,
     data: Json,
-    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string>; delta?: boolean },
+    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string>; delta?: boolean; origin?: PublishOrigin },
   ): Promise<{ offset?: number; epoch?: string }>;
   publishJoin(channel: string, info: ClientInfo): Promise<void>;
   publishLeave(channel: string, info: ClientInfo): Promise<void>;

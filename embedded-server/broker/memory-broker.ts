@@ -13,7 +13,7 @@ import type { AppError, Result } from '../../shared/result.js';
 import type {
   ClientInfo, HistoryResult, Json, Publication, StreamPosition,
 } from '../../shared/protocol/client-protocol.js';
-import type { Broker, BrokerEvent, HistoryQuery, StreamOptions } from './broker.js';
+import type { Broker, BrokerEvent, HistoryQuery, PublishOrigin, StreamOptions } from './broker.js';
 
 export interface MemoryBrokerOptions {
   /** Clock in ms; injectable so tests need not sleep. */
@@ -53,12 +53,12 @@ export class MemoryBroker implements Broker {
   async publish(
     channel: string,
     data: Json,
-    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string>; delta?: boolean },
+    opts: { stream: StreamOptions | null; info?: ClientInfo; tags?: Record<string, string>; delta?: boolean; origin?: PublishOrigin },
   ): Promise<{ offset?: number; epoch?: string }> {
     const pub: Publication = { data };
     if (opts.info) pub.info = opts.info;
     if (opts.tags) pub.tags = opts.tags;
-    const delta = opts.delta ? { delta: true } : {};
+    const delta = { ...(opts.delta ? { delta: true } : {}), ...(opts.origin ? { origin: opts.origin } : {}) };
     const limits = opts.stream;
     if (!limits || limits.size <= 0 || limits.ttlMs <= 0) {
       this.emit({ kind: 'pub', channel, pub, ...delta });

@@ -51,7 +51,8 @@ export async function channelDetail(sv: Supervisor, p: AdminParams<'channel.get'
     namespace: name.value.namespace,
     subscribers: row?.subscribers ?? 0,
     nodes: row?.nodes ?? 0,
-    publicationsPerSec: row?.publicationsPerSec ?? 0,
+    // A channel nobody subscribes to has no row, yet may be published to: its rate is this supervisor's count.
+    publicationsPerSec: row?.publicationsPerSec ?? Math.round(sv.rates.rate(p.channel) * 10) / 10,
     ...(unanswered.length > 0 ? { unanswered } : {}),
     ...(history ? { offset: history.offset, epoch: history.epoch } : {}),
     presenceEnabled: o.presence,

@@ -22,6 +22,7 @@ import { badRequest } from './admin-errors.js';
 import { BroadcastDesk } from './broadcasts.js';
 import { channelDetail, connectionDetail } from './admin-details.js';
 import { publishToChannel } from './publish-to-channel.js';
+import { publishingAs } from './publish-origin.js';
 import { addNode, dropSockets, hangNode, killNode, partitionNode, removeNode, restartNode } from './faults.js';
 import { rebalance } from './node-moves.js';
 import { queryChannels } from './queries.js';
@@ -30,7 +31,11 @@ import type { Supervisor } from './supervisor.js';
 import type { AuditLog } from './audit-log.js';
 import { audited } from './audit-trail.js';
 import type { MetricsHistoryService } from './metrics-history/metrics-history.js';
+import type { AlertsService } from './alerts/alerts-service.js';
+import { alertHandlers } from './alerts/alert-handlers.js';
+import type { AlertInstance } from '../../shared/admin/alerts-model.js';
 import { SERVER_VERSION } from './version.js';
+import type { CapacityPlanner } from './capacity/capacity-planner.js';
 
 type Called = Exclude<AdminMethod, ServerHandledMethod>;
 type NodeMethod = Extract<ForwardedAdminMethod, `node.${string}`>;
@@ -41,8 +46,20 @@ const forwardedCall = z.strictObject({ method: z.enum(FORWARDED_ADMIN_METHODS), 
 const elsewhere = (sv: Supervisor, client: string): boolean => !sv.registry.sessions.has(client) && sv.peers.ids().length > 0;
 type Handler<M extends Called> = (p: AdminParams<M>, who: string) => Promise<Result<AdminResults[M], AdminError>>;
 
-/** `audit`: where admin actions are recorded (audit-trail.ts); none records nothing and answers `audit.query` with 404. */
-export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; apiUrl: string }, history?: MetricsHistoryService, audit?: AuditLog): AdminBackend {
+/**
+ * The services the cluster keeps beside the supervisor (started and stopped by cluster.ts). Each one
+ * missing answers its methods with 404: `audit` (audit-trail.ts; none records nothing), `history`,
+ * `capacity`; without `alerts` the rules are not kept.
+ */
+export interface AdminServices {
+  history?: MetricsHistoryService;
+  audit?: AuditLog;
+  alerts?: AlertsService;
+  capacity?: CapacityPlanner;
+}
+
+export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; apiUrl: string }, services: AdminServices = {}): AdminBackend {
+  const { history, audit, alerts, capacity } = services;
   const desk = new BroadcastDesk(sv);
   /** A node method runs where the node lives: here for `node-N`, on its supervisor for `<supervisor>/node-N`. */
   const atOwner = <M extends NodeMethod>(method: M, here: Handler<M>): Handler<M> => async (p, who) => {
@@ -77,7 +94,7 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
     },
     'channel.get': (p) => channelDetail(sv, p),
     'channel.publish': async (p, who) => {
-      const res = await publishToChannel(sv.broker, sv.config.channels, { channel: p.channel, data: p.data });
+      const res = await publishToChannel(publishingAs(sv.broker, 'admin'), sv.config.channels, { channel: p.channel, data: p.data });
       if (!res.ok) return err(badRequest(res.error.about === 'channel' ? `${p.channel}: ${res.error.why}` : res.error.why));
       sv.events.emit({ type: 'admin.action', by: who, action: 'channel.publish', detail: p.channel });
       return ok(res.value);
@@ -130,9 +147,13 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
     },
     'simulator.status': async () => ok(sv.simulator.status()),
     'simulator.fleets': async () => ok({ fleets: sv.fleets.list() }),
+    'capacity.estimate': async (p) => (capacity
+      ? ok(capacity.estimate(p))
+      : err({ code: AdminErrors.notFound, message: 'this cluster runs no capacity planner' })),
     'audit.query': async ({ limit, ...filter }) => (audit
       ? ok(audit.query(filter, limit))
       : err({ code: AdminErrors.notFound, message: 'this cluster keeps no audit log' })),
+    ...alertHandlers(sv, alerts),
   };
   // Another supervisor's console acting on a connection or node that lives here.
   sv.surveys.handle('admin.call', async (params) => {
@@ -151,9 +172,13 @@ export function createAdminBackend(sv: Supervisor, urls: { clientUrl: string; ap
     series: () => sv.metrics.series(),
     onSnapshot: (l) => sv.onSnapshot(l),
     onEvents: (l) => sv.events.subscribe(l),
-    watch: (channel, l) => sv.watchers.watch(channel, l),
+    watch: (channel, l) => {
+      const name = parseChannel(channel, sv.config.channels);
+      return name.ok ? ok(sv.watchers.watch(channel, l)) : err(badRequest(`${channel}: ${name.error.message}`));
+    },
     onSimulator: (l) => sv.simulator.onStatus(l),
     onFleets: (l) => sv.fleets.onList(l),
+    ...(alerts ? { onAlerts: (l: (firing: AlertInstance[]) => void) => alerts.onChange(l) } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { err, ok } from '../../shared/result.js';
 import { badRequest } from './admin-errors.js';
 import type { CheckedPublication } from './publish-to-channel.js';
 import { checkPublication, publishChecked } from './publish-to-channel.js';
+import { publishingAs } from './publish-origin.js';
 import type { ReachTarget } from './cluster-wide.js';
 import { spanNodeRequest, spanReach } from './cluster-wide.js';
 import type { Supervisor } from './supervisor.js';
@@ -45,7 +46,7 @@ export class BroadcastDesk {
       delivered = sent.results.reduce((n, r) => n + r.count, 0);
       for (const s of sent.unanswered) silent.add(s);
     } else {
-      for (const publication of checked.value) await publishChecked(this.sv.broker, publication);
+      for (const publication of checked.value) await publishChecked(publishingAs(this.sv.broker, 'admin'), publication);
     }
     const counted = delivered === undefined ? {} : { delivered };
     const id = this.nextId++;

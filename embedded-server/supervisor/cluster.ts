@@ -32,6 +32,8 @@ import type { AppError } from '../../shared/result.js';
 import { err, ok } from '../../shared/result.js';
 import { createHttpServer } from './http-routes.js';
 import { startMetricsHistory } from './metrics-history/metrics-history.js';
+import { startAlerts } from './alerts/alerts-service.js';
+import { startCapacityPlanner } from './capacity/capacity-planner.js';
 import { Supervisor } from './supervisor.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -76,7 +78,7 @@ export interface StartClusterOptions {
   nodeV8Flags?: readonly string[];
   /**
    * Where the cluster keeps what outlives it: the metrics history in `metrics/` (docs/architecture.md),
-   * the audit log of admin actions in `audit/` (audit-log.ts).
+   * the audit log of admin actions in `audit/` (audit-log.ts), the alert rules and history in `alerts/` (alerts/alert-files.ts).
    * `switchboard serve` and the desktop app pass configDir(); without it nothing is written to disk.
    */
   dataDir?: string;
@@ -97,6 +99,8 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     throw e;
   }
   const history = startMetricsHistory({ onSnapshot: (l) => sv.onSnapshot(l), onEvents: (l) => sv.events.subscribe(l), series: () => sv.metrics.series() }, options.dataDir, sv.id);
+  const alerts = await startAlerts({ onSnapshot: (l) => sv.onSnapshot(l), onEvents: (l) => sv.events.subscribe(l), emit: (e) => sv.events.emit(e) }, options.dataDir);
+  const capacity = startCapacityPlanner({ onSnapshot: (l) => sv.onSnapshot(l), snapshot: () => sv.metrics.snapshot(Date.now()) });
   // The memory engine counts its idle channel streams; an engine without such counters shows none.
   const engineMetrics = sv.engine.metrics?.bind(sv.engine);
   const idleChannels = engineMetrics?.().idleChannels ? () => engineMetrics().idleChannels! : undefined;
@@ -112,7 +116,10 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
   const http: Server = createHttpServer({
     api: createServerApi(apiBackend(sv), { apiKey: config.apiKey, insecure: config.apiInsecure, allowedOrigins: config.client.allowedOrigins }, {
       maxBodyBytes: config.http.apiMaxBodyBytes,
-      onRequest: (method, outcome) => metrics.recordApiRequest(method, outcome),
+      onRequest: (method, outcome) => {
+        metrics.recordApiRequest(method, outcome);
+        if ((method === 'publish' || method === 'broadcast') && outcome !== 'ok') alerts.publishFailed();
+      },
     }),
     metrics: (req, res) => metrics.handle(req, res),
     healthy: () => sv.pool.healthy(Date.now()).length > 0,
@@ -164,8 +171,11 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
       http.close();
       waitingFor = 'the admin server to close';
       await admin?.stop();
+      capacity.stop();
       waitingFor = 'the metrics history to reach the disk';
       await history.stop();
+      waitingFor = 'the alerts to reach the disk';
+      await alerts.stop();
       waitingFor = 'the audit log to reach the disk';
       await audit.flush();
       await sv.stop((what) => { waitingFor = what; });
@@ -185,7 +195,7 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     const port = (gateway.address() as AddressInfo).port;
     const urls = urlsFor(config.host, port);
     admin = await startAdminServer({
-      host: config.adminHost, port: config.adminPort, token: config.adminToken, backend: createAdminBackend(sv, urls, history, audit),
+      host: config.adminHost, port: config.adminPort, token: config.adminToken, backend: createAdminBackend(sv, urls, { history, audit, alerts, capacity }),
       http: serveConsole(consoleDir(), config.adminToken, config.adminAllowedOrigins),
       allowedHosts: config.allowedHosts, requestTimeoutMs: config.http.adminRequestTimeoutMs, allowedOrigins: config.adminAllowedOrigins,
     });
@@ -246,7 +256,8 @@ function apiBackend(sv: Supervisor): ServerApiBackend {
   return {
     channels: sv.config.channels,
     client: sv.config.client,
-    publish: (channel, data, opts) => broker.publish(channel, data, opts),
+    // Marked so a watching console can name the HTTP API as the publisher (publish-origin.ts).
+    publish: (channel, data, opts) => broker.publish(channel, data, { ...opts, origin: 'http-api' }),
     history: (channel, query, stream) => broker.history(channel, query, stream),
     removeHistory: (channel) => broker.removeHistory(channel),
     presence: (channel) => sv.presence.list(channel),

@@ -28,6 +28,7 @@ const bridge: SwitchboardBridge = {
   saveFile: (name, text) => invoke('switchboard:save-file', { name: String(name), text: String(text) }),
   openExternal: (url) => invoke('switchboard:open-external', { url: String(url) }),
   notify: (title, body) => invoke('switchboard:notify', { title: String(title), body: String(body) }),
+  setBadge: (count) => invoke('switchboard:set-badge', { count: Number(count) }),
 };
 
 contextBridge.exposeInMainWorld('switchboard', bridge);

@@ -19,6 +19,9 @@ import { BroadcastView } from './views/BroadcastView.js';
 import { EventsView } from './views/EventsView.js';
 import { SimulatorView } from './views/SimulatorView.js';
 import { AuditView } from './views/AuditView.js';
+import { CapacityView } from './views/CapacityView.js';
+import { AlertsView } from './views/AlertsView.js';
+import { AlertBanner } from './components/AlertBanner.js';
 
 function useHashView(): ViewId {
   const [view, setView] = useState<ViewId>(() => viewFromHash(window.location.hash));
@@ -30,7 +33,7 @@ function useHashView(): ViewId {
   return view;
 }
 
-/** Alt+1…8 switch views (the keys of VIEWS); focus moves to the view's heading for keyboard users. */
+/** Alt+1…9 and Alt+0 switch views (the keys of VIEWS); focus moves to the view's heading for keyboard users. */
 function useViewKeys(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -71,6 +74,7 @@ export function App() {
       </nav>
       <div className="main-column">
         <main className="content">
+          {needsToken ? null : <AlertBanner onAlertsView={view === 'alerts'} />}
           {needsToken ? <TokenGate refused={link === 'token-refused'} /> : <StaleArea><CurrentView view={view} /></StaleArea>}
         </main>
         <Toasts />
@@ -89,5 +93,7 @@ function CurrentView({ view }: { view: ViewId }) {
     case 'events': return <EventsView />;
     case 'simulator': return <SimulatorView />;
     case 'audit': return <AuditView />;
+    case 'alerts': return <AlertsView />;
+    case 'capacity': return <CapacityView />;
   }
 }

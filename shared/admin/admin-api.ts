@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Json } from '../protocol/client-protocol.js';
 import type {
-  AdminEvent, AdminHello, BroadcastOutcome, BroadcastRecord, ChannelActivity, ChannelDetail, ChannelRow, ClusterSnapshot,
+  ActivitySampling, AdminEvent, AdminHello, BroadcastOutcome, BroadcastRecord, ChannelActivity, ChannelDetail, ChannelRow, ClusterSnapshot,
   ConnectionDetail, ConnectionRow, TimeSeries,
 } from './admin-model.js';
 import { DRAIN_RATES, STRATEGIES } from './admin-model.js';
@@ -13,8 +13,12 @@ import type { SimulatorStatus } from './simulator-model.js';
 import type { ExternalFleet } from './external-fleet-model.js';
 import type { AuditPage } from './audit-model.js';
 import type { MetricsHistory } from './metrics-history-model.js';
+import type { AlertInstance, AlertList, AlertRule } from './alerts-model.js';
+import { ALERT_HISTORY_MAX, ALERT_KINDS, ALERT_SEVERITIES } from './alerts-model.js';
 import { HISTORY_MAX_POINTS } from './metrics-history-model.js';
 import { SIM_LIMITS, SIM_PROFILES } from './simulator-model.js';
+import type { CapacityEstimate } from './capacity-model.js';
+import { CAPACITY_LIMITS } from './capacity-model.js';
 
 const json: z.ZodType<Json> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]),
@@ -121,6 +125,11 @@ export const ADMIN_PARAMS = {
   'simulator.status': z.strictObject({}),
   /** Fleets started elsewhere (`switchboard simulate`) that report to this supervisor (docs/simulator.md). */
   'simulator.fleets': z.strictObject({}),
+  /** The capacity planner (capacity-model.ts): measured costs, this machine, and N nodes on each of M machines. */
+  'capacity.estimate': z.strictObject({
+    nodesPerMachine: wholeWithin(CAPACITY_LIMITS.nodesPerMachine).optional(),
+    machines: wholeWithin(CAPACITY_LIMITS.machines).default(1),
+  }),
   /** Audit entries (every admin action), newest first; `before` (an entry's seq) pages back. See audit-model.ts. */
   'audit.query': z.strictObject({
     text: z.string().max(200).optional(),
@@ -132,6 +141,16 @@ export const ADMIN_PARAMS = {
     before: z.number().int().min(1).optional(),
     limit: z.number().int().min(1).max(1000).default(100),
   }),
+  /** The alert rules (alerts-model.ts), one per kind. */
+  'alerts.rules': z.strictObject({}),
+  /** Replaces the rules; kinds, thresholds and holds are checked by checkRules (400 names the first problem). */
+  'alerts.set-rules': z.strictObject({
+    rules: z.array(z.strictObject({
+      kind: z.string().max(100), enabled: z.boolean(), threshold: z.number(), forSeconds: z.number(), severity: z.enum(ALERT_SEVERITIES),
+    })).max(ALERT_KINDS.length * 2),
+  }),
+  /** Firing alerts and the newest `limit` resolved ones, newest first. */
+  'alerts.list': z.strictObject({ limit: z.number().int().min(1).max(ALERT_HISTORY_MAX).default(200) }),
 } as const;
 
 export type AdminMethod = keyof typeof ADMIN_PARAMS;
@@ -186,7 +205,13 @@ export interface AdminResults {
   'simulator.status': SimulatorStatus | null;
   /** Fleets started elsewhere, first seen first; read-only (each is stopped in its own terminal). */
   'simulator.fleets': { fleets: ExternalFleet[] };
+  /** `nodesPerMachine` defaults to the nodes running now. */
+  'capacity.estimate': CapacityEstimate;
   'audit.query': AuditPage;
+  'alerts.rules': { rules: AlertRule[] };
+  /** The rules as kept: every kind, a missing one at its default. */
+  'alerts.set-rules': { rules: AlertRule[] };
+  'alerts.list': AlertList;
 }
 
 /** Server pushes. */
@@ -195,11 +220,14 @@ export interface AdminPushes {
   snapshot: ClusterSnapshot;
   series: TimeSeries;
   events: AdminEvent[];
-  'channel.activity': { channel: string; items: ChannelActivity[] };
+  /** `sampling` when the push covers publications (ActivitySampling: counts since the previous push). */
+  'channel.activity': { channel: string; items: ChannelActivity[]; sampling?: ActivitySampling };
   /** Once a second while a simulated fleet runs, and once more with its final counts. */
   simulator: SimulatorStatus;
   /** Once a second while any fleet started elsewhere is listed, and once more (empty) when none is left. */
   'simulator.fleets': { fleets: ExternalFleet[] };
+  /** The firing alerts, each time an alert fires or resolves. */
+  alerts: { firing: AlertInstance[] };
 }
 
 export type AdminPushName = keyof AdminPushes;

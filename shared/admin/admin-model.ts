@@ -3,6 +3,7 @@
  * connection and channel rows. Shared by the supervisor (which builds them) and the console.
  */
 import type { ClientInfo, HistoryResult, Json } from '../protocol/client-protocol.js';
+import type { AlertKind, AlertSeverity } from './alerts-model.js';
 
 export const NODE_STATES = ['starting', 'healthy', 'unhealthy', 'hung', 'partitioned', 'down', 'restarting'] as const;
 export type NodeState = (typeof NODE_STATES)[number];
@@ -243,6 +244,10 @@ export type AdminEvent = EventBase & (
    * owned are removed here (`reaped`, with leave pushes) unless another supervisor got to them first.
    */
   | { type: 'supervisor.left'; supervisor: string; nodes: number; reaped: number }
+  /** An alert rule's breach held for its `forSeconds` (shared/admin/alerts-model.ts); `node` for per-node rules. */
+  | { type: 'alert.firing'; rule: AlertKind; severity: AlertSeverity; node?: string; value: number; threshold: number; text: string }
+  /** The alert fired at `firedAt` is over: the value is back within its threshold, its node is gone or its rule was disabled. */
+  | { type: 'alert.resolved'; rule: AlertKind; severity: AlertSeverity; node?: string; value: number; text: string; firedAt: number }
 );
 
 export type AdminEventType = AdminEvent['type'];
@@ -252,6 +257,7 @@ export const ADMIN_EVENT_TYPES = {
   'subscription.recovered': 1, 'client.kicked': 1, 'broadcast.sent': 1, 'node.started': 1, 'node.restarted': 1,
   'node.unhealthy': 1, 'node.recovered': 1, 'node.unresponsive': 1, 'node.down': 1, 'node.removed': 1, 'node.draining': 1, 'node.drained': 1, 'fault.injected': 1, 'fault.healed': 1,
   'admin.action': 1, 'engine.resubscribed': 1, 'supervisor.joined': 1, 'supervisor.left': 1,
+  'alert.firing': 1, 'alert.resolved': 1,
 } as const satisfies Record<AdminEventType, 1>;
 
 export type FaultKind = 'kill' | 'hang' | 'partition' | 'drop';
@@ -322,10 +328,40 @@ export interface ChannelDetail extends ChannelRow {
   history: HistoryResult | null;
 }
 
-/** Live activity of a watched channel (console's presence and typing views). */
+/** Live activity of a watched channel (console's presence, typing and inspector views). */
 export type ChannelActivity =
-  | { kind: 'pub'; data: Json; info?: ClientInfo; offset?: number; at: number }
+  | {
+    kind: 'pub'; data: Json; info?: ClientInfo; offset?: number; at: number;
+    /** The stream's epoch, for channels with history. */
+    epoch?: string;
+    /** Bytes of the data as JSON (UTF-8), before any cut. */
+    size?: number;
+    /** True when the data was too big for a push: `data` is then the start of its JSON text (a string). */
+    cut?: true;
+    /** Who published (see PublicationSource); absent from servers that predate it. */
+    source?: PublicationSource;
+  }
   | { kind: 'join' | 'leave'; info: ClientInfo; at: number };
+
+/**
+ * Who published: a client (its `info` names the client and user), the server HTTP API, the admin
+ * API (console publish or broadcast), or `unknown` when this supervisor cannot tell (a server
+ * publish relayed by the Redis engine).
+ */
+export type PublicationSource = 'client' | 'http-api' | 'admin' | 'unknown';
+
+/**
+ * A `channel.activity` push's count of the publications since the previous push: how many the
+ * channel had and how many of them the push carries. `sent < publications` means sampling.
+ */
+export interface ActivitySampling {
+  /** Milliseconds the counts cover. */
+  ms: number;
+  publications: number;
+  sent: number;
+  /** The most publications a watch carries per second. */
+  limitPerSec: number;
+}
 
 /** What a broadcast to users says per user, and what the nodes report of a send. */
 export interface BroadcastOutcome {

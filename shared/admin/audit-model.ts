@@ -51,7 +51,8 @@ export interface AuditPage {
 export const UNAUDITED_METHODS: ReadonlySet<string> = new Set([
   'cluster.snapshot', 'cluster.series', 'events.since', 'connections.query', 'connection.get',
   'channels.query', 'channel.get', 'channel.watch', 'channel.unwatch', 'broadcast.list',
-  'simulator.status', 'simulator.fleets', 'audit.query', 'metrics.history',
+  'simulator.status', 'simulator.fleets', 'audit.query', 'metrics.history', 'capacity.estimate',
+  'alerts.rules', 'alerts.list',
 ]);
 
 /** True when calling this admin method leaves an audit entry. */

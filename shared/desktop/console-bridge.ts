@@ -1,7 +1,7 @@
 /**
  * The console page ↔ desktop main boundary: what the preload exposes as `window.switchboard`, and
  * the IPC channels behind it, each with its request and answer (STYLE.md §2). Nothing else crosses:
- * the admin URL and token, the app version, save-file, open-external and notifications.
+ * the admin URL and token, the app version, save-file, open-external, notifications and the alert badge.
  */
 import { z } from 'zod';
 import type { Result } from '../result.js';
@@ -21,6 +21,8 @@ export interface SwitchboardBridge {
   openExternal(url: string): Promise<boolean>;
   /** A desktop notification, e.g. "node-2 is down". */
   notify(title: string, body: string): Promise<void>;
+  /** The number of firing alerts on the dock/taskbar badge (0 clears it); in the window title where the platform has no badge. */
+  setBadge(count: number): Promise<void>;
 }
 
 export type SaveFileResult =
@@ -40,6 +42,7 @@ export interface ConsoleInvokes {
   'switchboard:save-file': { req: { name: string; text: string }; res: SaveFileResult };
   'switchboard:open-external': { req: { url: string }; res: boolean };
   'switchboard:notify': { req: { title: string; body: string }; res: void };
+  'switchboard:set-badge': { req: { count: number }; res: void };
 }
 
 /** The one synchronous channel (`ipcRenderer.sendSync`), answered while the preload runs. */
@@ -62,6 +65,8 @@ export const CONSOLE_VIEWS = [
   { id: 'events', label: 'Events', key: '6' },
   { id: 'simulator', label: 'Simulator', key: '7' },
   { id: 'audit', label: 'Audit', key: '8' },
+  { id: 'alerts', label: 'Alerts', key: '9' },
+  { id: 'capacity', label: 'Capacity', key: '0' },
 ] as const;
 
 export type ConsoleViewId = (typeof CONSOLE_VIEWS)[number]['id'];
@@ -73,6 +78,7 @@ const REQUESTS = {
   }),
   'switchboard:open-external': z.strictObject({ url: z.string().min(1).max(8192) }),
   'switchboard:notify': z.strictObject({ title: z.string().min(1).max(200), body: z.string().max(1000) }),
+  'switchboard:set-badge': z.strictObject({ count: z.number().int().min(0).max(9999) }),
 } satisfies { [C in ConsoleInvokeChannel]: z.ZodType<ConsoleInvokes[C]['req']> };
 
 /** The invoke channels, for registering handlers (kept exhaustive by `satisfies` above). */

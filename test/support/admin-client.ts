@@ -20,11 +20,14 @@ export class AdminRequestError extends Error {
 export class AdminClient {
   readonly snapshots: ClusterSnapshot[] = [];
   readonly events: AdminEvent[] = [];
-  readonly activity: { channel: string; items: ChannelActivity[] }[] = [];
+  /** `channel.activity` pushes, whole (items and, for publications, the sampling counts). */
+  readonly activity: (AdminPushes['channel.activity'] & { items: ChannelActivity[] })[] = [];
   /** `simulator` pushes: the simulated fleet's status, once a second while one runs. */
   readonly simulator: SimulatorStatus[] = [];
   /** `simulator.fleets` pushes: the fleets started elsewhere, once a second while any is listed. */
   readonly fleets: AdminPushes['simulator.fleets'][] = [];
+  /** `alerts` pushes: the firing alerts, each time one fires or resolves. */
+  readonly alerts: AdminPushes['alerts'][] = [];
   hello: AdminPushes['hello'] | null = null;
   series: AdminPushes['series'] | null = null;
   private seq = 0;
@@ -98,6 +101,7 @@ export class AdminClient {
         case 'channel.activity': this.activity.push(f.data); return;
         case 'simulator': this.simulator.push(f.data); if (this.simulator.length > 600) this.simulator.shift(); return;
         case 'simulator.fleets': this.fleets.push(f.data); if (this.fleets.length > 600) this.fleets.shift(); return;
+        case 'alerts': this.alerts.push(f.data); if (this.alerts.length > 600) this.alerts.shift(); return;
       }
     }
     if (f.id === null) return;

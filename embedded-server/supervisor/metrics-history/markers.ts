@@ -1,7 +1,8 @@
 /**
  * Which events become markers on the charts' time axis, and their one-line text (pure): node
  * lifecycle, faults, supervisors joining and leaving, and admin actions that change how the cluster
- * runs (strategy, auto-restart, settings, config, the simulator). Client traffic never does.
+ * runs (strategy, auto-restart, settings, config, the simulator), and alerts firing and resolving.
+ * Client traffic never does.
  */
 import type { AdminEvent } from '../../../shared/admin/admin-model.js';
 import type { HistoryMarker } from '../../../shared/admin/metrics-history-model.js';
@@ -33,6 +34,8 @@ function markerText(e: AdminEvent): string | null {
     case 'supervisor.joined': return `supervisor ${e.supervisor} joined`;
     case 'supervisor.left': return `supervisor ${e.supervisor} left`;
     case 'engine.resubscribed': return `engine resubscribed (${e.cause})`;
+    case 'alert.firing': return `alert: ${e.text}`;
+    case 'alert.resolved': return `resolved: ${e.text}`;
     case 'admin.action':
       return MARKED_ACTIONS.some((p) => e.action.startsWith(p)) ? `${e.action}: ${e.detail}` : null;
     default:

@@ -9,6 +9,7 @@ import { useSession } from '../stores/session.store.js';
 import { AdminCallError, AdminLink } from './admin-link.js';
 import { findLinkTarget, rememberToken } from './link-target.js';
 import { startNodeNotices } from './node-notices.js';
+import { startAlertNotices } from './alert-notices.js';
 import { routePush } from './push-router.js';
 import { unansweredOf, unansweredText } from './survey.js';
 
@@ -24,9 +25,11 @@ export function startBridge(): () => void {
   });
   link.start();
   const stopNotices = startNodeNotices();
+  const stopAlertNotices = startAlertNotices();
   return () => {
     link?.stop();
     stopNotices();
+    stopAlertNotices();
   };
 }
 

@@ -33,7 +33,7 @@ const CURSOR = { stroke: 'var(--muted)', strokeDasharray: '3 3' } as const;
 /** Markers listed below the chart before "and N more". */
 const LISTED = 6;
 
-const BAD = new Set(['node.down', 'node.unhealthy', 'node.unresponsive', 'fault.injected', 'supervisor.left', 'cluster.stopped']);
+const BAD = new Set(['node.down', 'node.unhealthy', 'node.unresponsive', 'fault.injected', 'supervisor.left', 'cluster.stopped', 'alert.firing']);
 const markerTone = (m: HistoryMarker): string => (BAD.has(m.type) ? 'var(--bad)' : 'var(--accent)');
 
 export const HistorySeriesChart = memo(function HistorySeriesChart({ history, metric, unit, height, stacked = false }: {

@@ -40,7 +40,7 @@ export function EventsView() {
   const shown = useMemo(() => visibleEvents(events, filter), [events, filter]);
   const nodes = useMemo(() => {
     const all = new Set(liveNodes);
-    for (const e of events) if ('node' in e) all.add(e.node);
+    for (const e of events) if ('node' in e && e.node !== undefined) all.add(e.node);
     return [...all].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   }, [events, liveNodes]);
   const filtered = isFiltered(filter);

@@ -72,6 +72,8 @@ export function describeEvent(e: AdminEvent): EventLine {
     case 'engine.resubscribed': return { text: `${e.supervisor}: engine subscription ${e.cause === 'silent' ? 'was silent' : 'dropped'}, resubscribed`, tone: 'warn' };
     case 'supervisor.joined': return { text: `supervisor ${e.supervisor} joined (${fmtInt(e.nodes)} nodes)`, tone: 'info' };
     case 'supervisor.left': return { text: `supervisor ${e.supervisor} left: ${fmtInt(e.nodes)} nodes gone, ${fmtInt(e.reaped)} presence entries removed`, tone: 'bad' };
+    case 'alert.firing': return { ...(e.node ? { node: e.node } : {}), text: `alert ${e.severity}: ${e.text}`, tone: e.severity === 'critical' ? 'bad' : 'warn' };
+    case 'alert.resolved': return { ...(e.node ? { node: e.node } : {}), text: `alert resolved: ${e.text}`, tone: 'ok' };
     default: return assertNever(e);
   }
 }

@@ -16,6 +16,7 @@ import { PresencePanel } from './PresencePanel.js';
 import { TypingPanel } from './TypingPanel.js';
 import { FeedPanel, HistoryPanel } from './MessagesPanel.js';
 import { PublishBox } from './PublishBox.js';
+import { InspectorPanel } from './inspector/InspectorPanel.js';
 import { KickDialog } from './KickDialog.js';
 import { companionOf } from './companion.js';
 
@@ -90,6 +91,7 @@ export function ChannelDetailPanel({ open }: { open: DetailState }) {
           {d.typing ? <TypingPanel typing={open.typing} signals={open.pubCount} now={now} /> : null}
           {!d.typing && !d.historyEnabled ? <FeedPanel feed={open.feed} now={now} /> : null}
           <PublishBox key={channel} channel={channel} typing={d.typing} />
+          <InspectorPanel key={`inspect-${channel}`} channel={channel} />
           {d.historyEnabled ? (
             <HistoryPanel history={open.history} hasMore={open.historyHasMore} loaded={open.historyLoaded}
               loadingOlder={loadingOlder} onOlder={() => void loadOlderHistory()} now={now} />

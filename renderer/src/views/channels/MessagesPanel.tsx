@@ -3,11 +3,14 @@
  * added on top and older pages on demand; without history, what was published since opening. Each
  * payload shows on one line and opens pretty-printed (PayloadCell).
  */
+import { memo } from 'react';
 import type { FeedItem, HistoryItem } from '../../stores/channels.reducers.js';
 import { fmtInt, fmtTime } from '../../format.js';
 import { PayloadCell } from './PayloadCell.js';
 
 const FRESH_MS = 4000;
+/** When this many of the newest rows are all fresh, the channel is busy and rows are not highlighted. */
+const BUSY_ROWS = 20;
 
 export function HistoryPanel({ history, hasMore, loaded, loadingOlder, onOlder, now }: {
   history: HistoryItem[];
@@ -17,6 +20,8 @@ export function HistoryPanel({ history, hasMore, loaded, loadingOlder, onOlder, 
   onOlder(): void;
   now: number;
 }) {
+  // A busy channel would flash dozens of rows a second: the highlight is for the odd new one only.
+  const animate = !history.slice(0, BUSY_ROWS).every((p) => p.liveAt !== undefined && now - p.liveAt < FRESH_MS);
   return (
     <section className="panel" aria-label="History">
       <div className="panel-head">
@@ -29,12 +34,7 @@ export function HistoryPanel({ history, hasMore, loaded, loadingOlder, onOlder, 
       ) : (
         <ol className="messages" data-testid="history">
           {history.map((p, i) => (
-            <li key={p.offset ?? `x${i}`} className={p.liveAt !== undefined && now - p.liveAt < FRESH_MS ? 'fresh' : ''} data-testid="history-item">
-              <span className="offset mono" title="Stream offset">#{p.offset !== undefined ? fmtInt(p.offset) : '—'}</span>
-              <span className="who">{p.info ? (p.info.user || 'anonymous') : <span className="muted">server</span>}</span>
-              <PayloadCell data={p.data} />
-              <span className="mono muted when">{p.liveAt !== undefined ? fmtTime(p.liveAt) : ''}</span>
-            </li>
+            <HistoryRow key={p.offset ?? `x${i}`} p={p} fresh={animate && p.liveAt !== undefined && now - p.liveAt < FRESH_MS} />
           ))}
         </ol>
       )}
@@ -48,6 +48,18 @@ export function HistoryPanel({ history, hasMore, loaded, loadingOlder, onOlder, 
     </section>
   );
 }
+
+/** One history row; unchanged rows are not drawn again when live publications arrive. */
+const HistoryRow = memo(function HistoryRow({ p, fresh }: { p: HistoryItem; fresh: boolean }) {
+  return (
+    <li className={fresh ? 'fresh' : ''} data-testid="history-item">
+      <span className="offset mono" title="Stream offset">#{p.offset !== undefined ? fmtInt(p.offset) : '—'}</span>
+      <span className="who">{p.info ? (p.info.user || 'anonymous') : <span className="muted">server</span>}</span>
+      <PayloadCell data={p.data} />
+      <span className="mono muted when">{p.liveAt !== undefined ? fmtTime(p.liveAt) : ''}</span>
+    </li>
+  );
+});
 
 export function FeedPanel({ feed, now }: { feed: FeedItem[]; now: number }) {
   return (

@@ -11,6 +11,7 @@ export const EVENT_GROUPS: { id: string; label: string; types: AdminEventType[] 
   { id: 'faults', label: 'Faults', types: ['fault.injected', 'fault.healed'] },
   { id: 'engine', label: 'Engine', types: ['engine.resubscribed'] },
   { id: 'supervisors', label: 'Supervisors', types: ['supervisor.joined', 'supervisor.left'] },
+  { id: 'alerts', label: 'Alerts', types: ['alert.firing', 'alert.resolved'] },
 ];
 
 export interface EventFilter {
@@ -97,6 +98,8 @@ export function eventTone(e: AdminEvent): Tone {
     case 'node.down': case 'node.removed': case 'client.kicked': case 'node.unresponsive': return 'bad';
     case 'broadcast.sent': case 'admin.action': case 'supervisor.joined': case 'node.draining': case 'node.drained': return 'info';
     case 'supervisor.left': return 'bad';
+    case 'alert.firing': return e.severity === 'critical' ? 'bad' : 'warn';
+    case 'alert.resolved': return 'ok';
   }
 }
 
@@ -134,5 +137,7 @@ export function eventDetails(e: AdminEvent): string {
     case 'engine.resubscribed': return `${e.supervisor}: subscription ${e.cause === 'silent' ? 'was silent' : 'dropped'}, resubscribed · nodes reconcile positions`;
     case 'supervisor.joined': return `${e.supervisor} joined with ${plural(e.nodes, 'node')}`;
     case 'supervisor.left': return `${e.supervisor} missed 3 heartbeats: its ${plural(e.nodes, 'node')} left the view · ${plural(e.reaped, 'presence entry', 'presence entries')} removed here`;
+    case 'alert.firing': return `${e.severity}: ${e.text}`;
+    case 'alert.resolved': return `resolved: ${e.text}`;
   }
 }
