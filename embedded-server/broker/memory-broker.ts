@@ -58,16 +58,19 @@ export class MemoryBroker implements Broker {
     const pub: Publication = { data };
     if (opts.info) pub.info = opts.info;
     if (opts.tags) pub.tags = opts.tags;
-    const delta = { ...(opts.delta ? { delta: true } : {}), ...(opts.origin ? { origin: opts.origin } : {}) };
+    // What the event carries beside the publication: one small object per publish, on the hot path.
+    const marks: { delta?: true; origin?: PublishOrigin } = {};
+    if (opts.delta) marks.delta = true;
+    if (opts.origin) marks.origin = opts.origin;
     const limits = opts.stream;
     if (!limits || limits.size <= 0 || limits.ttlMs <= 0) {
-      this.emit({ kind: 'pub', channel, pub, ...delta });
+      this.emit({ kind: 'pub', channel, pub, ...marks });
       return {};
     }
     const stream = this.stream(channel, limits);
     stream.configure(limits);
     const stored = stream.append(pub);
-    this.emit({ kind: 'pub', channel, pub: stored, epoch: stream.epoch, ...delta });
+    this.emit({ kind: 'pub', channel, pub: stored, epoch: stream.epoch, ...marks });
     return { offset: stored.offset, epoch: stream.epoch };
   }
 
