@@ -8,11 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { startRedis } from '../support/redis-server.js';
-import type { RunningRedis } from '../support/redis-server.js';
-import { startTestCluster } from '../support/test-cluster.js';
 import type { TestCluster } from '../support/test-cluster.js';
 import { ConsoleSession } from './support/console-session.js';
 import { ConsoleUi, eventually, textOf } from './support/console-pages.js';
@@ -21,6 +17,7 @@ import { boxesOf, inside, sidewaysOverflow, widths } from './support/layout-prob
 import type { Box } from './support/layout-probe.js';
 import { Peer } from './support/peers.js';
 import { SimulatorPage } from './support/simulator-page.js';
+import { TwoSupervisors } from './support/two-supervisors.js';
 
 const ROOM = 'chat:layout-room';
 const TYPING = 'typing:layout-room';
@@ -182,17 +179,16 @@ describe('the console at 1,024 and 1,440 px wide, with a busy cluster', () => {
 });
 
 describe('the Nodes and Connections views of one supervisor over two on one Redis, at 1,024 and 1,440 px', () => {
-  let redis: RunningRedis | undefined;
+  let two: TwoSupervisors | undefined;
   let a: TestCluster | undefined;
   let session: ConsoleSession | undefined;
   let ui: ConsoleUi;
   const peers: Peer[] = [];
 
   before(async () => {
-    redis = await startRedis();
-    const engine = { type: 'redis' as const, redis: { address: redis.url, prefix: `e2e${process.pid}-${randomUUID().slice(0, 8)}` } };
-    a = await startTestCluster({ name: 'sb-layout-a', nodes: 2, engine });
-    session = await ConsoleSession.start({ name: 'sb-layout-b', nodes: 1, engine });
+    two = await TwoSupervisors.start({ a: 'sb-layout-a', b: 'sb-layout-b' });
+    a = two.a;
+    session = two.session;
     ui = new ConsoleUi(session.page);
     for (const [cluster, user] of [[a, 'dee'], [a, 'eli'], [session.cluster, 'fox']] as const) {
       const p = await Peer.connect(cluster, user);
@@ -203,9 +199,7 @@ describe('the Nodes and Connections views of one supervisor over two on one Redi
 
   after(async () => {
     for (const p of peers) p.disconnect();
-    await session?.stop();
-    await a?.stop();
-    await redis?.stop();
+    await two?.stop();
   });
 
   it('shows every node\'s Trend and every connection\'s Kick on screen, with nothing scrolling sideways', async () => {

@@ -6,19 +6,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { startRedis } from '../support/redis-server.js';
 import type { RunningRedis } from '../support/redis-server.js';
-import { startTestCluster } from '../support/test-cluster.js';
 import type { TestCluster } from '../support/test-cluster.js';
-import { ConsoleSession } from './support/console-session.js';
+import type { ConsoleSession } from './support/console-session.js';
 import { ConsoleUi, eventually, textOf } from './support/console-pages.js';
 import { Peer } from './support/peers.js';
+import { TwoSupervisors } from './support/two-supervisors.js';
 
 /** A heading's heartbeat is refreshed by each 1 s snapshot; one that stays past this is stale. */
 const HEARTBEAT_FRESH = /^heartbeat \d\.\d s ago$/;
 
 describe('the console of one supervisor over two on one Redis', () => {
+  let two: TwoSupervisors | undefined;
   let redis: RunningRedis | undefined;
   let a: TestCluster | undefined;
   let session: ConsoleSession | undefined;
@@ -26,18 +25,16 @@ describe('the console of one supervisor over two on one Redis', () => {
   const peers: Peer[] = [];
 
   before(async () => {
-    redis = await startRedis();
-    const engine = { type: 'redis' as const, redis: { address: redis.url, prefix: `e2e${process.pid}-${randomUUID().slice(0, 8)}` } };
-    a = await startTestCluster({ name: 'sb-a', nodes: 2, engine });
-    session = await ConsoleSession.start({ name: 'sb-b', nodes: 1, engine });
+    two = await TwoSupervisors.start({ a: 'sb-a', b: 'sb-b' });
+    redis = two.redis;
+    a = two.a;
+    session = two.session;
     ui = new ConsoleUi(session.page);
   });
 
   after(async () => {
     for (const p of peers) p.disconnect();
-    await session?.stop();
-    await a?.stop();
-    await redis?.stop();
+    await two?.stop();
   });
 
   it('lists A\'s nodes on B\'s Nodes view, under A\'s heading, after B\'s own', async () => {
