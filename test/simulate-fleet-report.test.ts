@@ -20,8 +20,12 @@ import { startTestCluster, waitFor } from './support/test-cluster.js';
 import type { SimulateProcess } from './support/simulate-process.js';
 import { startSimulate } from './support/simulate-process.js';
 
-/** 10 chat bots in 2 rooms, 2 publications/s per room, for 8 s. */
-const SMALL_FLEET = ['--profile', 'chat', '--clients', '10', '--channels', '2', '--rate', '2', '--ramp', '1s', '--duration', '8s'];
+/**
+ * 10 chat bots in 2 rooms, 2 publications/s per room, for 20 s: bots publish only while the fleet
+ * is running (from when all have subscribed to 4 s before the end), and the supervisor pushes its
+ * list once a second, so the run must be long enough for a loaded machine to push that phase.
+ */
+const SMALL_FLEET = ['--profile', 'chat', '--clients', '10', '--channels', '2', '--rate', '2', '--ramp', '1s', '--duration', '20s'];
 
 let cluster: TestCluster;
 let admin: AdminClient;
@@ -37,12 +41,20 @@ function simulate(apiUrl: string): SimulateProcess {
 }
 
 /** The fleet of CLI process `pid` in the latest `simulator.fleets` push that has it and satisfies `check`. */
-async function pushedFleet(pid: number, check: (f: ExternalFleet) => boolean, timeoutMs: number, what: string): Promise<ExternalFleet> {
+async function pushedFleet(run: SimulateProcess, check: (f: ExternalFleet) => boolean, timeoutMs: number, what: string): Promise<ExternalFleet> {
   let found: ExternalFleet | undefined;
-  await waitFor(() => {
-    found = admin.fleets.flatMap((p) => p.fleets).filter((f) => f.pid === pid && check(f)).at(-1);
-    return found !== undefined;
-  }, { timeoutMs, what });
+  try {
+    await waitFor(() => {
+      found = admin.fleets.flatMap((p) => p.fleets).filter((f) => f.pid === run.pid && check(f)).at(-1);
+      return found !== undefined;
+    }, { timeoutMs, what });
+  } catch (e) {
+    const seen = admin.fleets.flatMap((p) => p.fleets).filter((f) => f.pid === run.pid)
+      .map((f) => `${f.status.state} sent ${f.status.counts.sent} received ${f.status.counts.received}`);
+    const states = seen.filter((line, i) => line !== seen[i - 1]).slice(-12).join('; ') || 'none';
+    throw new Error(`${(e as Error).message}; pushes of this fleet (${admin.fleets.length} pushes in all): ${states}\n`
+      + `CLI stdout:\n${run.stdout().slice(-1500)}\nCLI stderr:\n${run.stderr().slice(-1500)}`, { cause: e });
+  }
   return found!;
 }
 
@@ -74,11 +86,11 @@ describe('fleets started with switchboard simulate', () => {
     const reporting = simulate(cluster.handle.apiUrl);
     const unheard = simulate(`http://127.0.0.1:${(older.address() as AddressInfo).port}/api`);
 
-    const first = await pushedFleet(reporting.pid, (f) => f.status.state === 'running' && f.status.counts.sent > 0, 45_000, 'the CLI fleet running and publishing');
+    const first = await pushedFleet(reporting, (f) => f.status.state === 'running' && f.status.counts.sent > 0, 45_000, 'the CLI fleet running and publishing');
     assert.equal(first.key, `${os.hostname()}/${reporting.pid}/cli`);
     assert.equal(first.status.params.clients, 10);
     assert.equal(first.status.pids[0], reporting.pid, 'the coordinating process first');
-    await pushedFleet(reporting.pid, (f) => f.status.counts.sent > first.status.counts.sent && f.status.counts.received > first.status.counts.received,
+    await pushedFleet(reporting, (f) => f.status.counts.sent > first.status.counts.sent && f.status.counts.received > first.status.counts.received,
       10_000, 'its counts to grow');
     const listed = await admin.request('simulator.fleets', {});
     assert.ok(listed.fleets.some((f) => f.pid === reporting.pid), 'the request lists it too');
