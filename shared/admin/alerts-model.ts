@@ -79,7 +79,7 @@ export interface AlertInstance {
   resolvedAt?: number;
   /** The latest value while firing; the last one seen before it resolved. */
   value: number;
-  /** The rule's threshold when it fired. */
+  /** The rule's threshold when it fired, or once an edit of the rule took effect while it fires. */
   threshold: number;
   /** One line: "node-2 unhealthy (hung) for 10 s". */
   text: string;

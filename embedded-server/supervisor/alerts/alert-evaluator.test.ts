@@ -106,6 +106,26 @@ describe('alert evaluation', () => {
     assert.deepEqual(ev.evaluate([loop('node-1', 200)], at(7)).fired.map((a) => a.node), ['node-1']);
   });
 
+  it('gives a firing alert an edited threshold, severity and hold at the next evaluation, once, as an update', () => {
+    const ev = new AlertEvaluator(rules({ kind: 'loop-delay', threshold: 100, forSeconds: 0, severity: 'warning' }));
+    ev.evaluate([loop('node-1', 150)], at(0));
+    const firedId = ev.firingNow()[0]!.id;
+    assert.deepEqual(ev.evaluate([loop('node-1', 155)], at(1)).updated, [], 'a new value alone is no update');
+    ev.setRules(rules({ kind: 'loop-delay', threshold: 120, forSeconds: 10, severity: 'critical' }));
+    const { updated, fired, resolved } = ev.evaluate([loop('node-1', 160)], at(2));
+    assert.deepEqual([fired, resolved], [[], []], 'the same alert goes on firing');
+    assert.equal(updated.length, 1);
+    assert.equal(updated[0]!.id, firedId);
+    assert.equal(updated[0]!.since, at(0), 'it fired when it fired');
+    assert.equal(updated[0]!.threshold, 120);
+    assert.equal(updated[0]!.severity, 'critical');
+    assert.equal(updated[0]!.text, 'node-1: event-loop delay 160 ms over 120 ms for 10 s');
+    assert.deepEqual(ev.firingNow(), updated);
+    assert.deepEqual(ev.evaluate([loop('node-1', 170)], at(3)).updated, [], 'told once');
+    ev.setRules(rules({ kind: 'loop-delay', threshold: 120, forSeconds: 10, severity: 'critical', enabled: true }));
+    assert.deepEqual(ev.evaluate([loop('node-1', 170)], at(4)).updated, [], 'rules saved unchanged change nothing');
+  });
+
   it('resolves everything at a stop, saying why', () => {
     const ev = new AlertEvaluator(rules({ kind: 'loop-delay', threshold: 100, forSeconds: 0 }));
     ev.evaluate([loop('node-1', 150)], at(0));

@@ -3,7 +3,8 @@
  * built by alert-readings.ts) and the time; a reading over its rule's threshold starts a hold, and
  * once it has stayed over for the rule's `forSeconds` the alert fires — one instance per rule and
  * node (or the cluster). It resolves on the first second the reading is back at or under the
- * threshold, its node is gone, or its rule was disabled.
+ * threshold, its node is gone, or its rule was disabled. An alert still firing after its rule was
+ * edited takes the new threshold, severity and hold into what it says (it is `updated`).
  */
 import type { AlertInstance, AlertKind, AlertRule } from '../../../shared/admin/alerts-model.js';
 import { ALERT_KIND_INFO, fmtThreshold } from '../../../shared/admin/alerts-model.js';
@@ -22,6 +23,8 @@ export interface AlertReading {
 export interface AlertChanges {
   fired: AlertInstance[];
   resolved: AlertInstance[];
+  /** Still firing, and now under an edited rule (its threshold, severity or text changed). */
+  updated: AlertInstance[];
 }
 
 const keyOf = (kind: AlertKind, node: string | undefined): string => `${kind}:${node ?? 'cluster'}`;
@@ -37,6 +40,8 @@ export class AlertEvaluator {
   /** Readings over the threshold and not firing yet: since when. */
   private readonly holding = new Map<string, number>();
   private readonly firing = new Map<string, AlertInstance>();
+  /** Firing alerts whose rule was edited since: they take it at the next evaluation. */
+  private readonly edited = new Set<string>();
 
   constructor(rules: readonly AlertRule[]) {
     this.setRules(rules);
@@ -44,7 +49,9 @@ export class AlertEvaluator {
 
   /** New rules take effect at the next evaluation (a disabled rule's alerts resolve then). */
   setRules(rules: readonly AlertRule[]): void {
+    const before = this.rules;
     this.rules = new Map(rules.map((r) => [r.kind, r]));
+    for (const [key, a] of this.firing) if (!sameRule(before.get(a.rule), this.rules.get(a.rule))) this.edited.add(key);
     // A changed hold or threshold starts every hold afresh.
     this.holding.clear();
   }
@@ -55,7 +62,7 @@ export class AlertEvaluator {
   }
 
   evaluate(readings: readonly AlertReading[], now: number): AlertChanges {
-    const changes: AlertChanges = { fired: [], resolved: [] };
+    const changes: AlertChanges = { fired: [], resolved: [], updated: [] };
     const over = new Set<string>();
     for (const r of readings) {
       const rule = this.rules.get(r.kind);
@@ -65,6 +72,10 @@ export class AlertEvaluator {
       const live = this.firing.get(key);
       if (live) {
         live.value = r.value;
+        if (this.edited.delete(key)) {
+          Object.assign(live, { threshold: rule.threshold, severity: rule.severity, text: alertText(rule, r) });
+          changes.updated.push(live);
+        }
         continue;
       }
       const from = this.holding.get(key) ?? now;
@@ -79,6 +90,7 @@ export class AlertEvaluator {
     for (const [key, a] of this.firing) {
       if (over.has(key)) continue;
       this.firing.delete(key);
+      this.edited.delete(key);
       changes.resolved.push(resolve(a, now));
     }
     return changes;
@@ -88,9 +100,15 @@ export class AlertEvaluator {
   resolveAll(now: number, why: string): AlertInstance[] {
     const out = [...this.firing.values()].map((a) => resolve(a, now, why));
     this.firing.clear();
+    this.edited.clear();
     this.holding.clear();
     return out;
   }
+}
+
+/** The same threshold, severity and hold (what an alert's text and figures say). */
+function sameRule(a: AlertRule | undefined, b: AlertRule | undefined): boolean {
+  return a !== undefined && b !== undefined && a.threshold === b.threshold && a.severity === b.severity && a.forSeconds === b.forSeconds;
 }
 
 /** Over the threshold (node-unhealthy: any unhealthy reading, value 1). */

@@ -59,6 +59,21 @@ describe('alerts on the supervisor', () => {
     await alerts.stop();
   });
 
+  it('tells listeners the firing set again once an edited rule reaches an alert that goes on firing, with no new event', async () => {
+    const src = source();
+    const alerts = await startAlerts(src, undefined);
+    alerts.setRules(quickUnhealthy);
+    const pushes: AlertInstance[][] = [];
+    alerts.onChange((f) => pushes.push(f.map((a) => ({ ...a }))));
+    src.tick(snap(1000, 'hung'));
+    alerts.setRules(quickUnhealthy.map((r) => (r.kind === 'node-unhealthy' ? { ...r, severity: 'warning' as const } : r)));
+    src.tick(snap(2000, 'hung'));
+    src.tick(snap(3000, 'hung'));
+    assert.deepEqual(src.emitted.map((e) => e.type), ['alert.firing']);
+    assert.deepEqual(pushes.map((p) => p.map((a) => a.severity)), [['critical'], ['warning']]);
+    await alerts.stop();
+  });
+
   it('keeps rules and history in the data directory across a restart, written whole with no temporary file left', async () => {
     const dir = tempDir();
     const src = source();

@@ -52,8 +52,8 @@ export async function startAlerts(source: AlertSource, dataDir: string | undefin
     files?.saveHistory(history);
   };
   const onSnapshot = (s: ClusterSnapshot): void => {
-    const { fired, resolved } = evaluator.evaluate(readingsOf(s, counts, s.at), s.at);
-    if (fired.length === 0 && resolved.length === 0) return;
+    const { fired, resolved, updated } = evaluator.evaluate(readingsOf(s, counts, s.at), s.at);
+    if (fired.length === 0 && resolved.length === 0 && updated.length === 0) return;
     for (const a of fired) source.emit({ type: 'alert.firing', rule: a.rule, severity: a.severity, ...nodeOf(a), value: a.value, threshold: a.threshold, text: a.text });
     for (const a of resolved) source.emit({ type: 'alert.resolved', rule: a.rule, severity: a.severity, ...nodeOf(a), value: a.value, text: a.text, firedAt: a.since });
     if (resolved.length > 0) record(resolved);
