@@ -34,7 +34,8 @@ describe('the load simulator', () => {
   after(() => cluster.stop());
 
   it('runs a chat fleet whose counts add up, and the console counts the same connections and subscriptions', async () => {
-    const { id } = await admin.request('simulator.start', { profile: 'chat', clients: 60, channels: 6, rate: 2, rampSeconds: 1, durationSeconds: 5 });
+    // 10 s: the running phase (all subscribed, until 2 s before the end) spans several 1 Hz pushes on a loaded machine.
+    const { id } = await admin.request('simulator.start', { profile: 'chat', clients: 60, channels: 6, rate: 2, rampSeconds: 1, durationSeconds: 10 });
     const running = await pushWhere(id, (s) => s.state === 'running' && s.counts.connected === 60, 15_000, 'all 60 bots connected');
     assert.equal(running.counts.subscribed, 120, 'a room and its typing channel per bot');
     // Both sides report once a second: wait until the console's snapshot shows what the fleet counts.
@@ -42,7 +43,7 @@ describe('the load simulator', () => {
     const status = await admin.request('simulator.status', {});
     assert.equal(status?.id, id);
 
-    const final = await pushWhere(id, over, 20_000, 'the final counts');
+    const final = await pushWhere(id, over, 30_000, 'the final counts');
     const c = final.counts;
     assert.equal(final.state, 'finished');
     assert.ok(c.sent > 0, 'bots published');
