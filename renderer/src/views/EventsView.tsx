@@ -1,13 +1,15 @@
 /**
  * Events: the live lifecycle log, newest first and virtualized (up to 5,000 kept), with filters,
- * pause/resume (the list holds still and counts what waits) and an NDJSON export of what is shown.
+ * pause/resume (the list holds still and counts what waits), earlier events from the supervisor's
+ * ring a page at a time (a console starts with the latest 500) and an NDJSON export of what is shown.
  */
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCluster } from '../stores/cluster.store.js';
 import { useEvents } from '../stores/events.store.js';
-import { EVENTS_KEPT } from '../stores/events.reducers.js';
-import { fmtInt } from '../format.js';
+import { EVENTS_KEPT, earlierRequest } from '../stores/events.reducers.js';
+import { loadEarlierEvents } from '../stores/events.load.js';
+import { fmtDateTime, fmtInt } from '../format.js';
 import type { EventFilter } from './events/event-model.js';
 import { EVENT_GROUPS, emptyFilter, isFiltered, visibleEvents } from './events/event-model.js';
 import { eventsFileName, eventsNdjson } from '../../../shared/admin/events-export.js';
@@ -123,7 +125,31 @@ export function EventsView() {
               render={(e) => <EventRow key={e.seq} event={e} />} />
           </div>
         )}
+        <EarlierEvents />
       </div>
+    </div>
+  );
+}
+
+/** Under the list: how far back the console reaches, and the next page back from the supervisor. */
+function EarlierEvents() {
+  const oldest = useEvents((s) => s.events[0]);
+  const full = useEvents((s) => s.events.length >= EVENTS_KEPT);
+  const page = useEvents((s) => earlierRequest(s)?.limit ?? 0);
+  const startReached = useEvents((s) => s.startReached);
+  const loading = useEvents((s) => s.loadingEarlier);
+  if (oldest === undefined) return null;
+  const why = page > 0 ? null
+    : startReached || oldest.seq <= 1 ? 'Nothing earlier: the supervisor keeps no older event.'
+      : full ? `The console holds its ${fmtInt(EVENTS_KEPT)} events: filter or export what is here.` : null;
+  return (
+    <div className="events-earlier" data-testid="events-earlier">
+      <span className="muted">Back to {fmtDateTime(oldest.at)} (event #{fmtInt(oldest.seq)})</span>
+      {page > 0 ? (
+        <button type="button" className="small" disabled={loading} onClick={() => void loadEarlierEvents()}>
+          {loading ? 'Loading…' : `Load ${fmtInt(page)} earlier ${page === 1 ? 'event' : 'events'}`}
+        </button>
+      ) : <span className="muted" data-testid="events-earlier-end">{why}</span>}
     </div>
   );
 }
