@@ -99,7 +99,10 @@ export async function startCluster(config: ClusterConfig, options: StartClusterO
     throw e;
   }
   const history = startMetricsHistory({ onSnapshot: (l) => sv.onSnapshot(l), onEvents: (l) => sv.events.subscribe(l), series: () => sv.metrics.series() }, options.dataDir, sv.id);
-  const alerts = await startAlerts({ onSnapshot: (l) => sv.onSnapshot(l), onEvents: (l) => sv.events.subscribe(l), emit: (e) => sv.events.emit(e) }, options.dataDir);
+  const alerts = await startAlerts({
+    onSnapshot: (l) => sv.onSnapshot(l), onEvents: (l) => sv.events.subscribe(l), emit: (e) => sv.events.emit(e), peerCounts: () => sv.peerAlertCounts(),
+  }, options.dataDir);
+  sv.shareAlertCounts(() => alerts.heartbeatCounts());
   const capacity = startCapacityPlanner({ onSnapshot: (l) => sv.onSnapshot(l), snapshot: () => sv.metrics.snapshot(Date.now()) });
   // The memory engine counts its idle channel streams; an engine without such counters shows none.
   const engineMetrics = sv.engine.metrics?.bind(sv.engine);

@@ -4,7 +4,7 @@
  * in cluster.ts; the admin operations in admin-ops.ts and faults.ts act on it.
  */
 import type { EngineStatus, NodeSnapshot, NodeState, SupervisorView } from '../../shared/admin/admin-model.js';
-import type { SupervisorHeartbeat } from '../../shared/engine/control-messages.js';
+import type { HeartbeatAlertCounts, SupervisorHeartbeat } from '../../shared/engine/control-messages.js';
 import type { NodeId } from '../../shared/ids.js';
 import type { NodeMessage, SupervisorRequestName, SupervisorRequests } from '../../shared/ipc/node-ipc.js';
 import { Errors } from '../../shared/protocol/codes.js';
@@ -92,6 +92,8 @@ export class Supervisor {
   readonly fleets = new ExternalFleets();
   /** The other supervisors on the engine, from their heartbeats. */
   readonly peers: PeerView;
+  /** This supervisor's alert counts, for its heartbeat (set by the alerts service; none without it). */
+  private alertCounts: () => HeartbeatAlertCounts | null = () => null;
   /** Questions to the other supervisors, and this one's answers to theirs. */
   readonly surveys: Surveys;
   /** Publications made through this supervisor (counted once, at the publisher). */
@@ -287,8 +289,9 @@ export class Supervisor {
     for (const l of this.snapshotListeners) l(snapshot);
   }
 
-  private heartbeat(now: number): Pick<SupervisorHeartbeat, 'nodes' | 'totals' | 'engine'> {
+  private heartbeat(now: number): Pick<SupervisorHeartbeat, 'nodes' | 'totals' | 'engine' | 'alertCounts'> {
     const procs = this.pool.all();
+    const alertCounts = this.alertCounts();
     const up = procs.filter((p) => !p.exited && p.stats);
     const byId = new Map<string, NodeProcess>(procs.map((p) => [p.id, p]));
     return {
@@ -305,6 +308,7 @@ export class Supervisor {
         publishedPerSec: round1(this.published.perSecond),
       },
       engine: this.engineStatus(),
+      ...(alertCounts ? { alertCounts } : {}),
     };
   }
 
@@ -317,6 +321,16 @@ export class Supervisor {
       }
     }
     return nodes;
+  }
+
+  /** Where this supervisor's heartbeat reads its alert counts from, for every other supervisor's rules. */
+  shareAlertCounts(counts: () => HeartbeatAlertCounts | null): void {
+    this.alertCounts = counts;
+  }
+
+  /** What the other supervisors counted for the alert rules, from their latest heartbeats. */
+  peerAlertCounts(): { supervisor: string; counts: HeartbeatAlertCounts }[] {
+    return this.peers.list().flatMap(({ beat }) => (beat.alertCounts ? [{ supervisor: beat.supervisor, counts: beat.alertCounts }] : []));
   }
 
   private sweepPeers(): void {

@@ -35,7 +35,26 @@ export interface SupervisorHeartbeat {
   };
   /** Its engine link, for every console's supervisor list. */
   engine?: EngineStatus;
+  /** What it counted over the last minute for the alert rules; left out while all are 0. */
+  alertCounts?: HeartbeatAlertCounts;
 }
+
+/**
+ * What only a supervisor's own event log and server API see, counted over the last minute, so the
+ * alert rules of every console judge its nodes as they judge their own: per node (by the sender's
+ * node ids; nodes at 0 left out) and for the supervisor.
+ */
+export interface HeartbeatAlertCounts {
+  /** Slow-consumer disconnects (code 3008) per node. */
+  slow: Record<string, number>;
+  /** Resubscribes answered `recovered: false` per node. */
+  notRecovered: Record<string, number>;
+  /** Server API publish and broadcast requests that did not succeed. */
+  publishErrors: number;
+}
+
+/** Most nodes one heartbeat's alert counts name, per kind. */
+export const MAX_COUNTED_NODES = 256;
 
 /**
  * A question to other supervisors (a survey): `to` names who must answer; each answers once with a

@@ -43,6 +43,23 @@ describe('control message codec', () => {
     assert.match(bad({ totals: { connections: 1 } }), /totals must hold/);
   });
 
+  it('carries what a supervisor counted for the alert rules, and refuses counts that are not whole counts per node', () => {
+    const beat: SupervisorHeartbeat = { ...BEAT, alertCounts: { slow: { 'node-1': 3 }, notRecovered: {}, publishErrors: 2 } };
+    assert.deepEqual(decodeControlMessage(encodeControlMessage(beat)), { ok: true, value: beat });
+    const bad = (alertCounts: unknown): string => {
+      const decoded = decodeControlMessage(JSON.stringify({ ...BEAT, alertCounts }));
+      return decoded.ok ? 'accepted' : decoded.error;
+    };
+    assert.match(bad(7), /bad supervisor.heartbeat: alertCounts must be an object/);
+    assert.match(bad({ slow: { 'node-1': -1 }, notRecovered: {}, publishErrors: 0 }), /alertCounts.slow must map at most 256 node ids to whole counts/);
+    assert.match(bad({ slow: {}, notRecovered: { 'node-1': 'many' }, publishErrors: 0 }), /alertCounts.notRecovered must map/);
+    assert.match(bad({ slow: {}, notRecovered: [], publishErrors: 0 }), /alertCounts.notRecovered must map/);
+    const many = Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`node-${i}`, 1]));
+    assert.match(bad({ slow: many, notRecovered: {}, publishErrors: 0 }), /at most 256/);
+    assert.match(bad({ slow: {}, notRecovered: {}, publishErrors: 1.5 }), /alertCounts.publishErrors must be a whole count/);
+    assert.match(bad({ slow: {}, notRecovered: {} }), /publishErrors/);
+  });
+
   it('carries survey asks and answers, and refuses ones missing their fields', () => {
     const ask: SurveyAsk = { type: 'survey.ask', id: 'sb-a:1', from: 'sb-a', to: ['sb-b'], op: 'channels.rows', params: {} };
     const answer: SurveyAnswer = { type: 'survey.answer', id: 'sb-a:1', from: 'sb-b', to: 'sb-a', result: { rows: [] } };

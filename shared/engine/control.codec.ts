@@ -5,7 +5,7 @@
 import type { Result } from '../result.js';
 import { assertNever, err, ok } from '../result.js';
 import type { ControlMessage, EmulationFrame, SupervisorHeartbeat, SurveyAnswer, SurveyAsk } from './control-messages.js';
-import { CONTROL_MESSAGE_TYPES } from './control-messages.js';
+import { CONTROL_MESSAGE_TYPES, MAX_COUNTED_NODES } from './control-messages.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isKnownType = (t: unknown): t is ControlMessage['type'] => typeof t === 'string' && Object.hasOwn(CONTROL_MESSAGE_TYPES, t);
@@ -70,5 +70,18 @@ function heartbeatProblem(m: Record<string, unknown>): string | undefined {
   if (!isRecord(t) || typeof t.connections !== 'number' || typeof t.subscriptions !== 'number' || typeof t.publications !== 'number') {
     return 'totals must hold connections, subscriptions and publications';
   }
-  return undefined;
+  return m.alertCounts === undefined ? undefined : alertCountsProblem(m.alertCounts);
+}
+
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+function alertCountsProblem(c: unknown): string | undefined {
+  if (!isRecord(c)) return 'alertCounts must be an object';
+  for (const k of ['slow', 'notRecovered'] as const) {
+    const perNode = c[k];
+    if (!isRecord(perNode) || Object.keys(perNode).length > MAX_COUNTED_NODES || !Object.values(perNode).every(isCount)) {
+      return `alertCounts.${k} must map at most ${MAX_COUNTED_NODES} node ids to whole counts`;
+    }
+  }
+  return isCount(c.publishErrors) ? undefined : 'alertCounts.publishErrors must be a whole count';
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AdminEvent, ClusterSnapshot, NodeSnapshot } from '../../../shared/admin/admin-model.js';
-import { MinuteCounts, countEvents, newEventCounts, readingsOf } from './alert-readings.js';
+import type { PeerCounts } from './alert-readings.js';
+import { MinuteCounts, countEvents, heartbeatCounts, newEventCounts, readingsOf } from './alert-readings.js';
 
 const T0 = 1_800_000_000_000;
 const node = (id: string, patch: Partial<NodeSnapshot> = {}): NodeSnapshot => ({
@@ -57,6 +58,33 @@ describe('what the alert rules read', () => {
     counts.publishErrors.add('cluster', T0);
     counts.publishErrors.add('cluster', T0 + 500);
     assert.equal(value(readingsOf(snapshot([]), counts, T0 + 1000), 'publish-errors'), 2);
+  });
+
+  it('hands its own counts of the last minute to its heartbeat, leaving out nodes at 0, and nothing while all are 0', () => {
+    const counts = newEventCounts();
+    assert.equal(heartbeatCounts(counts, T0), null);
+    counts.slow.add('node-1', T0);
+    counts.slow.add('node-1', T0 + 10);
+    counts.notRecovered.add('node-2', T0 - 70_000);
+    counts.publishErrors.add('cluster', T0);
+    assert.deepEqual(heartbeatCounts(counts, T0 + 1000), { slow: { 'node-1': 2 }, notRecovered: {}, publishErrors: 1 });
+    assert.equal(heartbeatCounts(counts, T0 + 61_000), null, 'all have left the minute');
+  });
+
+  it('judges another supervisor\'s nodes on what it counted, named as the snapshot names them, and adds its publish errors to the cluster\'s', () => {
+    const counts = newEventCounts();
+    counts.slow.add('node-1', T0);
+    counts.publishErrors.add('cluster', T0);
+    const peers: PeerCounts[] = [
+      { supervisor: 'sb-a', counts: { slow: { 'node-1': 4 }, notRecovered: { 'node-2': 1 }, publishErrors: 2 } },
+      { supervisor: 'sb-c', counts: { slow: {}, notRecovered: {}, publishErrors: 3 } },
+    ];
+    const rs = readingsOf(snapshot([node('node-1'), node('sb-a/node-1'), node('sb-a/node-2')]), counts, T0 + 1000, peers);
+    assert.equal(value(rs, 'slow-consumers', 'node-1'), 1, 'its own node-1 is not the peer\'s');
+    assert.equal(value(rs, 'slow-consumers', 'sb-a/node-1'), 4);
+    assert.equal(value(rs, 'not-recovered', 'sb-a/node-2'), 1);
+    assert.equal(value(rs, 'not-recovered', 'sb-a/node-1'), 0);
+    assert.equal(value(rs, 'publish-errors'), 6);
   });
 
   it('forgets a key once its last count has left the minute', () => {

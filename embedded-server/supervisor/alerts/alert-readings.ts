@@ -4,8 +4,12 @@
  * NodeSnapshot; slow-consumer disconnects and not-recovered resubscribes counted from the event
  * log (client.disconnected with code 3008, subscription.recovered with recovered: false); publish
  * errors counted where the server API answers (publish and broadcast requests that did not succeed).
+ * On an engine shared with other supervisors, their nodes come in the snapshot and what only they
+ * count comes in their heartbeats (`alertCounts`), so every node is judged on every kind here too.
  */
 import type { AdminEvent, ClusterSnapshot, NodeState } from '../../../shared/admin/admin-model.js';
+import type { HeartbeatAlertCounts } from '../../../shared/engine/control-messages.js';
+import { MAX_COUNTED_NODES } from '../../../shared/engine/control-messages.js';
 import { Disconnects } from '../../../shared/protocol/codes.js';
 import type { AlertReading } from './alert-evaluator.js';
 
@@ -60,9 +64,41 @@ export function countEvents(counts: EventCounts, events: readonly AdminEvent[]):
   }
 }
 
-/** Every reading for this second: per node from the snapshot, per-minute counts per node, publish errors for the cluster. */
-export function readingsOf(snapshot: ClusterSnapshot, counts: EventCounts, now: number): AlertReading[] {
+/** Another supervisor's counts, from its latest heartbeat. */
+export interface PeerCounts {
+  supervisor: string;
+  counts: HeartbeatAlertCounts;
+}
+
+/** This supervisor's counts over the minute up to `now`, for its heartbeat (nodes at 0 left out); null while all are 0. */
+export function heartbeatCounts(counts: EventCounts, now: number): HeartbeatAlertCounts | null {
+  const perNode = (m: MinuteCounts): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const node of m.keys().slice(0, MAX_COUNTED_NODES)) {
+      const n = m.count(node, now);
+      if (n > 0) out[node] = n;
+    }
+    return out;
+  };
+  const c = { slow: perNode(counts.slow), notRecovered: perNode(counts.notRecovered), publishErrors: counts.publishErrors.count('cluster', now) };
+  return c.publishErrors === 0 && Object.keys(c.slow).length === 0 && Object.keys(c.notRecovered).length === 0 ? null : c;
+}
+
+/**
+ * Every reading for this second: per node from the snapshot, per-minute counts per node, publish
+ * errors for the cluster — each count this supervisor's plus what its peers reported for theirs
+ * (their nodes named `<supervisor>/node-N`, as the snapshot names them).
+ */
+export function readingsOf(snapshot: ClusterSnapshot, counts: EventCounts, now: number, peers: readonly PeerCounts[] = []): AlertReading[] {
   const out: AlertReading[] = [];
+  const peerSlow = new Map<string, number>();
+  const peerNotRecovered = new Map<string, number>();
+  let peerPublishErrors = 0;
+  for (const { supervisor, counts: c } of peers) {
+    for (const [node, n] of Object.entries(c.slow)) peerSlow.set(`${supervisor}/${node}`, n);
+    for (const [node, n] of Object.entries(c.notRecovered)) peerNotRecovered.set(`${supervisor}/${node}`, n);
+    peerPublishErrors += c.publishErrors;
+  }
   const nodes = new Set<string>();
   for (const n of snapshot.nodes) {
     nodes.add(n.id);
@@ -75,8 +111,12 @@ export function readingsOf(snapshot: ClusterSnapshot, counts: EventCounts, now: 
       out.push({ kind: 'connections-capacity', node: n.id, value: (100 * n.connections) / n.maxConnections });
     }
   }
-  for (const node of new Set([...nodes, ...counts.slow.keys()])) out.push({ kind: 'slow-consumers', node, value: counts.slow.count(node, now) });
-  for (const node of new Set([...nodes, ...counts.notRecovered.keys()])) out.push({ kind: 'not-recovered', node, value: counts.notRecovered.count(node, now) });
-  out.push({ kind: 'publish-errors', value: counts.publishErrors.count('cluster', now) });
+  for (const node of new Set([...nodes, ...counts.slow.keys(), ...peerSlow.keys()])) {
+    out.push({ kind: 'slow-consumers', node, value: counts.slow.count(node, now) + (peerSlow.get(node) ?? 0) });
+  }
+  for (const node of new Set([...nodes, ...counts.notRecovered.keys(), ...peerNotRecovered.keys()])) {
+    out.push({ kind: 'not-recovered', node, value: counts.notRecovered.count(node, now) + (peerNotRecovered.get(node) ?? 0) });
+  }
+  out.push({ kind: 'publish-errors', value: counts.publishErrors.count('cluster', now) + peerPublishErrors });
   return out;
 }

@@ -3,22 +3,28 @@
  * against the rules (alert-evaluator.ts); a change logs `alert.firing` / `alert.resolved` events
  * (Events view, chart markers) and tells the admin server (the `alerts` push). Rules and resolved
  * alerts are kept under `<dataDir>/alerts/` (alert-files.ts); without a data directory, in memory
- * with the default rules.
+ * with the default rules. On an engine shared with other supervisors, their nodes are judged here too:
+ * what only they count (slow consumers, unrecovered resubscribes, publish errors) comes in their
+ * heartbeats, and this supervisor's counts go into its own.
  */
 import { join } from 'node:path';
 import type { AdminEvent, ClusterSnapshot } from '../../../shared/admin/admin-model.js';
 import type { AlertInstance, AlertList, AlertRule } from '../../../shared/admin/alerts-model.js';
+import type { HeartbeatAlertCounts } from '../../../shared/engine/control-messages.js';
 import { ALERT_HISTORY_MAX, DEFAULT_ALERT_RULES, completeRules } from '../../../shared/admin/alerts-model.js';
 import type { NewEvent } from '../event-log.js';
 import { AlertEvaluator } from './alert-evaluator.js';
 import { AlertFiles } from './alert-files.js';
-import { countEvents, newEventCounts, readingsOf } from './alert-readings.js';
+import type { PeerCounts } from './alert-readings.js';
+import { countEvents, heartbeatCounts, newEventCounts, readingsOf } from './alert-readings.js';
 
 /** What alerts hear from the supervisor, and where their events go. */
 export interface AlertSource {
   onSnapshot(listener: (s: ClusterSnapshot) => void): () => void;
   onEvents(listener: (events: AdminEvent[]) => void): () => void;
   emit(event: NewEvent): void;
+  /** What the other supervisors on the engine counted, from their latest heartbeats (none on an engine of one). */
+  peerCounts?: () => PeerCounts[];
 }
 
 export interface AlertsService {
@@ -31,6 +37,8 @@ export interface AlertsService {
   onChange(listener: (firing: AlertInstance[]) => void): () => void;
   /** A server API publish or broadcast did not succeed (the publish-errors rule counts these). */
   publishFailed(): void;
+  /** This supervisor's counts of the last minute, for its heartbeat; null while all are 0. */
+  heartbeatCounts(): HeartbeatAlertCounts | null;
   /** Resolves what still fires ("cluster stopped"), writes the files and stops listening. Idempotent. */
   stop(): Promise<void>;
 }
@@ -52,7 +60,7 @@ export async function startAlerts(source: AlertSource, dataDir: string | undefin
     files?.saveHistory(history);
   };
   const onSnapshot = (s: ClusterSnapshot): void => {
-    const { fired, resolved, updated } = evaluator.evaluate(readingsOf(s, counts, s.at), s.at);
+    const { fired, resolved, updated } = evaluator.evaluate(readingsOf(s, counts, s.at, source.peerCounts?.() ?? []), s.at);
     if (fired.length === 0 && resolved.length === 0 && updated.length === 0) return;
     for (const a of fired) source.emit({ type: 'alert.firing', rule: a.rule, severity: a.severity, ...nodeOf(a), value: a.value, threshold: a.threshold, text: a.text });
     for (const a of resolved) source.emit({ type: 'alert.resolved', rule: a.rule, severity: a.severity, ...nodeOf(a), value: a.value, text: a.text, firedAt: a.since });
@@ -76,6 +84,7 @@ export async function startAlerts(source: AlertSource, dataDir: string | undefin
       return () => listeners.delete(l);
     },
     publishFailed: () => counts.publishErrors.add('cluster', Date.now()),
+    heartbeatCounts: () => heartbeatCounts(counts, Date.now()),
     stop: () => {
       stopping ??= (async () => {
         for (const dispose of disposers.splice(0)) dispose();
