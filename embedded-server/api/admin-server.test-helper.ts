@@ -46,7 +46,7 @@ export function recordingBackend() {
   const backend: AdminBackend = {
     hello: (you) => {
       rec.hellos.push(you);
-      return { serverVersion: 'test', you, clientUrl: 'ws://c', apiUrl: 'http://a', namespaces: [], personalNamespace: '', lastEventSeq: 0 };
+      return { serverVersion: 'test', you, clientUrl: 'ws://c', apiUrl: 'http://a', namespaces: [], personalNamespace: '', lastEventSeq: 0, eventsStartedAt: 1 };
     },
     async call<M extends Relayed>(method: M, params: AdminParams<M>, who: string): Promise<Result<AdminResults[M], AdminError>> {
       rec.calls.push({ method, params, who });

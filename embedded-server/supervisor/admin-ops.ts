@@ -201,6 +201,7 @@ function hello(sv: Supervisor, you: string, urls: { clientUrl: string; apiUrl: s
     namespaces: Object.entries(ch.namespaces).map(([name, o]) => ({ name, description: describeOptions(o) })),
     personalNamespace: sv.config.personalNamespace,
     lastEventSeq: sv.events.lastSeq,
+    eventsStartedAt: sv.events.startedAt,
   };
 }
 

@@ -15,6 +15,8 @@ export class EventLog {
   private batch: AdminEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<(events: AdminEvent[]) => void>();
+  /** When this log started (Unix ms): its sequence numbers count from 1 from here. */
+  readonly startedAt = Date.now();
 
   constructor(private readonly capacity = 10_000, private readonly batchMs = 200) {}
 

@@ -404,4 +404,9 @@ export interface AdminHello {
   namespaces: NamespaceSummary[];
   personalNamespace: string;
   lastEventSeq: number;
+  /**
+   * When this supervisor's event log started (Unix ms). Sequence numbers count from 1 again in a
+   * supervisor started anew: a console that sees this change drops the events it holds.
+   */
+  eventsStartedAt: number;
 }

@@ -4,6 +4,8 @@
  * server's error as a toast, so every action shows its outcome.
  */
 import type { AdminMethod, AdminParamsInput, AdminResults } from '../../../shared/admin/admin-api.js';
+import type { AdminHello } from '../../../shared/admin/admin-model.js';
+import { reconcileLog } from '../stores/events.reducers.js';
 import { useEvents } from '../stores/events.store.js';
 import { useSession } from '../stores/session.store.js';
 import { AdminCallError, AdminLink } from './admin-link.js';
@@ -19,7 +21,7 @@ export function startBridge(): () => void {
   link = new AdminLink(findLinkTarget(), {
     state: (state) => {
       useSession.getState().setLink(state);
-      if (state === 'connected') void catchUpEvents();
+      if (state === 'connected') void catchUpEvents(useSession.getState().hello);
     },
     push: routePush,
   });
@@ -33,12 +35,17 @@ export function startBridge(): () => void {
   };
 }
 
-/** After (re)connecting: the events the console has not seen yet (the first time, the latest 500). */
-async function catchUpEvents(): Promise<void> {
-  const last = useEvents.getState().lastSeq;
+/**
+ * After (re)connecting: the events the console has not seen yet (the first time, the latest 500).
+ * A supervisor started anew counts its events from 1 again: what the console held is dropped first.
+ */
+async function catchUpEvents(previous: AdminHello | null): Promise<void> {
   try {
-    const hello = await waitForHello();
-    const from = last > 0 ? last : Math.max(0, hello - 500);
+    const hello = await nextHello(previous);
+    if (hello === null) return;
+    useEvents.setState((s) => reconcileLog(s, hello));
+    const last = useEvents.getState().lastSeq;
+    const from = last > 0 ? last : Math.max(0, hello.lastEventSeq - 500);
     const { events } = await request('events.since', { seq: from, limit: 5000 });
     useEvents.getState().receive(events);
   } catch {
@@ -46,14 +53,18 @@ async function catchUpEvents(): Promise<void> {
   }
 }
 
-function waitForHello(): Promise<number> {
+/** The hello of this connection (not `previous`, the last one's); null if the link drops first. */
+function nextHello(previous: AdminHello | null): Promise<AdminHello | null> {
   return new Promise((resolve) => {
-    const h = useSession.getState().hello;
-    if (h) return resolve(h.lastEventSeq);
+    const settled = (s: ReturnType<typeof useSession.getState>): boolean => {
+      if (s.hello !== null && s.hello !== previous) resolve(s.hello);
+      else if (s.link !== 'connected') resolve(null);
+      else return false;
+      return true;
+    };
+    if (settled(useSession.getState())) return;
     const stop = useSession.subscribe((s) => {
-      if (!s.hello) return;
-      stop();
-      resolve(s.hello.lastEventSeq);
+      if (settled(s)) stop();
     });
   });
 }

@@ -31,6 +31,8 @@ export function startNodeNotices(): () => void {
   if (desktopHost() === null) return () => undefined;
   let seen = useEvents.getState().lastSeq;
   return useEvents.subscribe((state) => {
+    // A supervisor started anew: its log counts from 1 again (the events store dropped the old one).
+    if (state.lastSeq < seen) seen = 0;
     if (state.lastSeq <= seen) return;
     // No hello yet: nothing can be told apart from history, so nothing is news.
     const historyUpTo = useSession.getState().hello?.lastEventSeq ?? Number.MAX_SAFE_INTEGER;

@@ -10,7 +10,7 @@ import { emptySimulatorCounts } from '../../../shared/admin/simulator-model.js';
 
 describe('the bridge: admin pushes in, store state out', () => {
   it('stores the hello', () => {
-    routePush({ push: 'hello', data: { serverVersion: '0.1.0', you: 'admin-1 (127.0.0.1)', clientUrl: 'ws://x', apiUrl: 'http://x/api', namespaces: [], personalNamespace: 'personal', lastEventSeq: 7 } });
+    routePush({ push: 'hello', data: { serverVersion: '0.1.0', you: 'admin-1 (127.0.0.1)', clientUrl: 'ws://x', apiUrl: 'http://x/api', namespaces: [], personalNamespace: 'personal', lastEventSeq: 7, eventsStartedAt: 1 } });
     assert.equal(useSession.getState().hello?.you, 'admin-1 (127.0.0.1)');
   });
 

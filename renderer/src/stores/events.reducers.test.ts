@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AdminEvent } from '../../../shared/admin/admin-model.js';
-import { addEarlier, addEvents, EARLIER_PAGE, earlierRequest, EVENTS_KEPT, initialEvents, setPaused } from './events.reducers.js';
+import { addEarlier, addEvents, EARLIER_PAGE, earlierRequest, EVENTS_KEPT, initialEvents, reconcileLog, setPaused } from './events.reducers.js';
 
 const ev = (seq: number): AdminEvent => ({ seq, at: seq, type: 'node.unhealthy', node: 'node-1' });
 const churn = (seq: number): AdminEvent => ({ seq, at: seq, type: 'client.connected', node: 'node-1', client: `c${seq}`, user: 'u', remote: '127.0.0.1' });
@@ -90,5 +90,25 @@ describe('events reducers', () => {
     const s = addEvents(initialEvents(), range(11, 20, churn));
     const next = addEarlier(s, [...range(1, 5), ...range(6, 10, churn)], 0);
     assert.deepEqual(next.notable.map((e) => e.seq), [1, 2, 3, 4, 5]);
+  });
+
+  it('keeps what it holds when the hello comes from the same event log, and notes the log of the first hello', () => {
+    let s = reconcileLog(initialEvents(), { eventsStartedAt: 100, lastEventSeq: 0 });
+    assert.equal(s.logStartedAt, 100);
+    s = addEvents(s, range(1, 40));
+    assert.equal(reconcileLog(s, { eventsStartedAt: 100, lastEventSeq: 55 }), s, 'a reconnect to the same supervisor');
+  });
+
+  it('drops what it holds for a supervisor started anew, so its events from 1 are not taken as seen, and stays paused if it was', () => {
+    let s = addEvents(reconcileLog(initialEvents(), { eventsStartedAt: 100, lastEventSeq: 0 }), [...range(1, 40), churn(41)]);
+    s = setPaused(s, true);
+    const next = reconcileLog(s, { eventsStartedAt: 900, lastEventSeq: 3 });
+    assert.deepEqual([next.events, next.held, next.notable, next.lastSeq, next.logStartedAt, next.paused], [[], [], [], 0, 900, true]);
+    assert.deepEqual(addEvents(setPaused(next, false), range(1, 3)).events.map((e) => e.seq), [1, 2, 3]);
+  });
+
+  it('drops what it holds when the log has fewer events than it holds, whatever its start time says', () => {
+    const s = addEvents(reconcileLog(initialEvents(), { eventsStartedAt: 100, lastEventSeq: 0 }), range(1, 40));
+    assert.equal(reconcileLog(s, { eventsStartedAt: 100, lastEventSeq: 5 }).lastSeq, 0);
   });
 });

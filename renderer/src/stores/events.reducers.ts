@@ -26,9 +26,25 @@ export interface EventsState {
   startReached: boolean;
   /** A "Load earlier" request is under way. */
   loadingEarlier: boolean;
+  /** When the event log these events come from started (the hello's `eventsStartedAt`); null before the first hello. */
+  logStartedAt: number | null;
 }
 
-export const initialEvents = (): EventsState => ({ events: [], paused: false, held: [], lastSeq: 0, notable: [], startReached: false, loadingEarlier: false });
+export const initialEvents = (): EventsState => ({
+  events: [], paused: false, held: [], lastSeq: 0, notable: [], startReached: false, loadingEarlier: false, logStartedAt: null,
+});
+
+/**
+ * After a hello: the same event log as before keeps what is held; a supervisor started anew (its log
+ * started at another time, or it has logged fewer events than are held) counts from 1 again, so
+ * what is held is dropped — kept, it would hide every new event as already seen.
+ */
+export function reconcileLog(state: EventsState, hello: { eventsStartedAt: number; lastEventSeq: number }): EventsState {
+  const same = state.logStartedAt === hello.eventsStartedAt && hello.lastEventSeq >= state.lastSeq;
+  if (same) return state;
+  if (state.logStartedAt === null && state.lastSeq === 0) return { ...state, logStartedAt: hello.eventsStartedAt };
+  return { ...initialEvents(), paused: state.paused, logStartedAt: hello.eventsStartedAt };
+}
 
 /** Adds events in sequence order, dropping any already seen (replays after a reconnect overlap). */
 export function addEvents(state: EventsState, incoming: AdminEvent[]): EventsState {
