@@ -55,6 +55,9 @@ export function describeArgsError(e: unknown, command: string, known: readonly s
   }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument '${quoted}' (${seeHelp})`;
   if (message.includes('does not take an argument')) return `option ${flag} takes no value (${seeHelp})`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && message.includes('starting with a dash')) {
+    return `option ${flag} needs a value; a value that begins with "-" goes as ${flag}=<value> (${seeHelp})`;
+  }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `option ${flag} needs a value (${seeHelp})`;
   return `${message.split('\n')[0]} (${seeHelp})`;
 }

@@ -78,6 +78,16 @@ describe('switchboard CLI', () => {
     assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 3600);
   });
 
+  it('takes a secret that begins with "-" as --token-secret=<value>, and says so when it was given apart', async () => {
+    const secret = '-cli-test-secret-0123456789';
+    assertOneClearLine(await cli('token', '--user', 'alice', '--token-secret', secret),
+      /^switchboard: option --token-secret needs a value; a value that begins with "-" goes as --token-secret=<value> \(see switchboard token --help\)$/);
+    const run = await cli('token', '--user', 'alice', `--token-secret=${secret}`);
+    assert.equal(run.code, 0, run.stderr);
+    const { payload } = await jwtVerify(run.stdout.trim(), new TextEncoder().encode(secret), { algorithms: ['HS256'] });
+    assert.equal(payload.sub, 'alice');
+  });
+
   it('mints tokens with the stored secret when none is given, the same one on every run', async () => {
     const first = await cli('token', '--user', 'bob');
     const second = await cli('token', '--user', 'bob', '--ttl', '0');

@@ -4,12 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from './load-config.js';
-import { configDir, loadOrCreateSecrets } from './secrets.js';
+import { configDir, generateSecret, loadOrCreateSecrets } from './secrets.js';
 
 const root = mkdtempSync(join(tmpdir(), 'switchboard-secrets-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('stored secrets', () => {
+  it('are generated beginning with a letter or digit, so none reads as an option on a command line', () => {
+    // Plain base64url begins with "-" or "_" once in 32: 3,000 draws would show it.
+    const secrets = Array.from({ length: 3000 }, () => generateSecret());
+    assert.ok(secrets.every((s) => /^[A-Za-z0-9][\w-]{42}$/.test(s)), secrets.find((s) => !/^[A-Za-z0-9]/.test(s)));
+    assert.equal(new Set(secrets).size, secrets.length);
+  });
+
   it('are generated once, kept with mode 0600, then reused', () => {
     const dir = join(root, 'first-run', 'switchboard');
     const first = loadOrCreateSecrets(dir);

@@ -31,9 +31,15 @@ export interface SecretsFile {
 
 const fileSchema = z.object({ token_secret: z.string().min(16), api_key: z.string().min(16) });
 
-/** A fresh random secret: 32 bytes, base64url (43 characters). */
+/**
+ * A fresh random secret: 32 bytes, base64url (43 characters), beginning with a letter or digit — one
+ * beginning with "-" would read as an option on a command line (`--token-secret -x…`).
+ */
 export function generateSecret(): string {
-  return randomBytes(32).toString('base64url');
+  for (;;) {
+    const secret = randomBytes(32).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(secret)) return secret;
+  }
 }
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';

@@ -34,12 +34,13 @@ export interface SimulateTarget {
   tokenSecret: string;
 }
 
-/** Starts `switchboard simulate ...args --url … --api-url … --api-key … --token-secret …`. */
+/** Starts `switchboard simulate ...args --url=… --api-url=… --api-key=… --token-secret=…`. */
 export function startSimulate(target: SimulateTarget, args: string[]): SimulateProcess {
   const configDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-simulate-'));
   const child = spawn(process.execPath, [
     '--import', import.meta.resolve('tsx'), CLI_PATH, 'simulate', ...args,
-    '--url', target.clientUrl, '--api-url', target.apiUrl, '--api-key', target.apiKey, '--token-secret', target.tokenSecret,
+    // `--flag=value`: a secret may begin with "-", which would read as the next option.
+    `--url=${target.clientUrl}`, `--api-url=${target.apiUrl}`, `--api-key=${target.apiKey}`, `--token-secret=${target.tokenSecret}`,
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWITCHBOARD_CONFIG_DIR: configDir } });
   if (child.pid === undefined) throw new Error('could not spawn switchboard simulate');
   let out = '';
