@@ -95,6 +95,17 @@ describe('the capacity meter', () => {
     assert.equal(c.memory!.intercept, 40 * MB);
   });
 
+  it('takes as the idle baseline the least RSS seen idle, not the first idle second still carrying the load before', () => {
+    const m = new CapacityMeter();
+    for (let i = 0; i < 25; i++) m.add(snapshot(i * 1000, [node({ connections: 100, rss: 46 * MB })]), self);
+    for (let i = 25; i < 30; i++) m.add(snapshot(i * 1000, [node({ connections: 0, rss: (i === 25 ? 46 : 40) * MB })]), self);
+    for (let i = 400; i < 430; i++) m.add(snapshot(i * 1000, [node({ connections: 200, rss: 40 * MB + 200 * 10 * KB })]), self);
+    const c = m.costs();
+    assert.equal(c.memory?.method, 'average');
+    assert.equal(c.memory!.intercept, 40 * MB);
+    assert.equal(Math.round(c.memory!.slope), 10 * KB);
+  });
+
   it('takes the upper bound, and says so, when RSS noise hides the cost of a connection', () => {
     const m = new CapacityMeter();
     const rss = (i: number, even: number, odd: number) => (i % 2 === 0 ? even : odd) * MB;

@@ -46,7 +46,7 @@ const minSpan = (points: readonly Point[], floor: number): number => Math.max(fl
 export class CapacityMeter {
   private readonly samples: NodeSample[] = [];
   private readonly supervisor: SupervisorSample[] = [];
-  /** Each node process's RSS while it held no connection (its idle baseline), by pid. */
+  /** Each node process's least RSS while it held no connection (its idle baseline), by pid. */
   private readonly baselines = new Map<number, number>();
   private readonly lastConnections = new Map<number, number>();
   /** When each node process first held a connection, by pid. */
@@ -78,7 +78,8 @@ export class CapacityMeter {
     if (n.connections > 0 && !this.firstServed.has(n.pid)) this.firstServed.set(n.pid, at);
     const served = this.firstServed.get(n.pid);
     const warm = served !== undefined && at - served >= WARMUP_MS;
-    if (warm && n.connections === 0 && !this.baselines.has(n.pid)) this.baselines.set(n.pid, n.rss);
+    // The least RSS seen idle: the first idle seconds after a load still carry its garbage.
+    if (warm && n.connections === 0) this.baselines.set(n.pid, Math.min(n.rss, this.baselines.get(n.pid) ?? Infinity));
     const steady = before !== undefined && Math.abs(n.connections - before) <= Math.max(2, 0.02 * before);
     this.samples.push({ at, pid: n.pid, connections: n.connections, deliveriesPerSec: n.messagesOutPerSec, cpu: n.cpuPercent, rss: n.rss, steady, warm });
   }
