@@ -11,6 +11,7 @@ import type { AdminEvent, ClusterSnapshot, NodeState } from '../../../shared/adm
 import type { HeartbeatAlertCounts } from '../../../shared/engine/control-messages.js';
 import { MAX_COUNTED_NODES } from '../../../shared/engine/control-messages.js';
 import { Disconnects } from '../../../shared/protocol/codes.js';
+import { remoteNodeId } from '../cluster-wide.js';
 import type { AlertReading } from './alert-evaluator.js';
 
 const WINDOW_MS = 60_000;
@@ -95,8 +96,8 @@ export function readingsOf(snapshot: ClusterSnapshot, counts: EventCounts, now: 
   const peerNotRecovered = new Map<string, number>();
   let peerPublishErrors = 0;
   for (const { supervisor, counts: c } of peers) {
-    for (const [node, n] of Object.entries(c.slow)) peerSlow.set(`${supervisor}/${node}`, n);
-    for (const [node, n] of Object.entries(c.notRecovered)) peerNotRecovered.set(`${supervisor}/${node}`, n);
+    for (const [node, n] of Object.entries(c.slow)) peerSlow.set(remoteNodeId(supervisor, node), n);
+    for (const [node, n] of Object.entries(c.notRecovered)) peerNotRecovered.set(remoteNodeId(supervisor, node), n);
     peerPublishErrors += c.publishErrors;
   }
   const nodes = new Set<string>();
