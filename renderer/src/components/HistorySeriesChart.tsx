@@ -6,7 +6,7 @@
  */
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import type { MouseEvent } from 'react';
-import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { ComposedChart, ReferenceArea, ReferenceLine } from 'recharts';
 import type { TooltipContentProps } from 'recharts';
 import type { HistoryMarker, MetricsHistory } from '../../../shared/admin/metrics-history-model.js';
 import { fmtTime } from '../format.js';
@@ -20,16 +20,11 @@ import type { SeriesMetric, SeriesRow } from './series.rows.js';
 import { seriesRows, sortedNodeIds } from './series.rows.js';
 import { keyEntries } from './series.style.js';
 import { SeriesLegend, SeriesTooltip } from './SeriesKey.js';
-import { seriesShapes } from './series-shapes.js';
+import { chartFrame, seriesShapes, Y_AXIS_WIDTH } from './series-shapes.js';
 import './series-chart.css';
 import './history-range.css';
 
 const MARGIN = { top: 18, right: 14, bottom: 0, left: 0 } as const;
-const Y_AXIS_WIDTH = 44;
-const EMPTY_LABEL = { value: 'no samples', position: 'center', fill: 'var(--muted)', fontSize: 11.5 } as const;
-const TICK = { fontSize: 11, fill: 'var(--text-2)' } as const;
-const AXIS_LINE = { stroke: 'var(--border)' } as const;
-const CURSOR = { stroke: 'var(--muted)', strokeDasharray: '3 3' } as const;
 /** Markers listed below the chart before "and N more". */
 const LISTED = 6;
 
@@ -81,15 +76,7 @@ export const HistorySeriesChart = memo(function HistorySeriesChart({ history, me
       <div ref={box} onMouseDown={(e) => { const at = atOf(e); setDrag({ a: at, b: at }); }}
         onMouseMove={(e) => { if (drag) setDrag({ ...drag, b: atOf(e) }); }} onMouseUp={endDrag} onMouseLeave={() => setDrag(null)}>
       <ComposedChart responsive style={style} data={rows as SeriesRow[]} margin={MARGIN} accessibilityLayer>
-        <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-        {lead ? (
-          <ReferenceArea x1={lead.from} x2={lead.to} fill="var(--surface-2)" fillOpacity={0.8} stroke="none" ifOverflow="hidden"
-            label={lead.to - lead.from >= (bounds.to - bounds.from) / 4 ? EMPTY_LABEL : undefined} />
-        ) : null}
-        <XAxis dataKey="at" type="number" scale="time" domain={domain} allowDataOverflow ticks={ticks} interval={0}
-          tickFormatter={axisTime} tick={TICK} axisLine={AXIS_LINE} tickLine={false} />
-        <YAxis tickFormatter={AXIS[unit]} tick={TICK} axisLine={false} tickLine={false} width={Y_AXIS_WIDTH} allowDecimals={false} />
-        <Tooltip content={tooltip} cursor={CURSOR} isAnimationActive={false} />
+        {chartFrame({ from: bounds.from, to: bounds.to, domain, ticks, timeLabel: axisTime, lead, valueLabel: AXIS[unit], tooltip })}
         {seriesShapes(nodeIds, stacked)}
         {history.markers.map((m, i) => (
           <ReferenceLine key={`${m.at}-${i}`} x={m.at} stroke={markerTone(m)} strokeDasharray="4 3" ifOverflow="hidden"

@@ -7,7 +7,7 @@
  * change when the series does (STYLE.md §7).
  */
 import { memo, useCallback, useMemo } from 'react';
-import { CartesianGrid, ComposedChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import { ComposedChart } from 'recharts';
 import type { TooltipContentProps } from 'recharts';
 import type { TimeSeries } from '../../../shared/admin/admin-model.js';
 import { fmtInt, fmtRate, fmtTime } from '../format.js';
@@ -17,14 +17,10 @@ import { rowsInWindow, seriesRows, sortedNodeIds } from './series.rows.js';
 import { keyEntries } from './series.style.js';
 import { emptyLead, tickLabel, timeWindow } from './series.window.js';
 import { SeriesLegend, SeriesTooltip } from './SeriesKey.js';
-import { seriesShapes } from './series-shapes.js';
+import { chartFrame, seriesShapes } from './series-shapes.js';
 import './series-chart.css';
 
 const MARGIN = { top: 8, right: 14, bottom: 0, left: 0 } as const;
-const TICK = { fontSize: 11, fill: 'var(--text-2)' } as const;
-const AXIS_LINE = { stroke: 'var(--border)' } as const;
-const CURSOR = { stroke: 'var(--muted)', strokeDasharray: '3 3' } as const;
-const EMPTY_LABEL = { value: 'no samples', position: 'center', fill: 'var(--muted)', fontSize: 11.5 } as const;
 /** Without new samples (the link is down), the axis still moves on at this pace. */
 const CLOCK_MS = 5000;
 
@@ -75,15 +71,7 @@ export const NodeSeriesChart = memo(function NodeSeriesChart({ series, metric, u
   return (
     <div className="series-chart" data-testid="series-chart" data-window-start={win.start} data-window-end={win.end}>
       <ComposedChart responsive style={style} data={shown as SeriesRow[]} margin={MARGIN} accessibilityLayer>
-        <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-        {lead ? (
-          <ReferenceArea x1={lead.from} x2={lead.to} fill="var(--surface-2)" fillOpacity={0.8} stroke="none" ifOverflow="hidden"
-            label={lead.to - lead.from >= (win.end - win.start) / 4 ? EMPTY_LABEL : undefined} />
-        ) : null}
-        <XAxis dataKey="at" type="number" scale="time" domain={domain} allowDataOverflow ticks={win.ticks} interval={0}
-          tickFormatter={axisTime} tick={TICK} axisLine={AXIS_LINE} tickLine={false} />
-        <YAxis tickFormatter={AXIS[unit]} tick={TICK} axisLine={false} tickLine={false} width={44} allowDecimals={false} />
-        <Tooltip content={tooltip} cursor={CURSOR} isAnimationActive={false} />
+        {chartFrame({ from: win.start, to: win.end, domain, ticks: win.ticks, timeLabel: axisTime, lead, valueLabel: AXIS[unit], tooltip })}
         {seriesShapes(nodeIds, stacked)}
       </ComposedChart>
       <SeriesLegend entries={legend} format={VALUE[unit]} />
